@@ -1,0 +1,326 @@
+"""The `dealpulse` command line. The only module that configures logging and wires the parts together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import __version__
+from pipeline.config import DEFAULT_CONFIG_PATH, Config, Settings, load_config, load_settings_only
+from pipeline.daemon import Daemon
+from pipeline.db.store import Store
+from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
+from pipeline.feeds import parse_feed
+from pipeline.http import FEED_ACCEPT, Fetcher
+from pipeline.ingest import utc_now
+from pipeline.records import CycleReport, FeedOutcome, FeedResult, FeedSource
+from pipeline.runtime import fetch_policy, open_runtime, open_store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    config_path: Path | None
+    database_url: str | None
+
+    def config(self) -> Config:
+        return load_config(self.config_path, overrides={"database_url": self.database_url})
+
+    def settings(self) -> Settings:
+        """Settings for commands that can run without a feeds file (db upgrade)."""
+        path = self.config_path or DEFAULT_CONFIG_PATH
+        if self.config_path is not None or path.exists():
+            return self.config().settings
+        settings = load_settings_only()
+        return (
+            settings.model_copy(update={"database_url": self.database_url}) if self.database_url else settings
+        )
+
+
+class DealPulseGroup(click.Group):
+    """Turns DealPulse's own errors into a one-line message and an exit code: 2 for configuration, 1 else."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise _ConfigFailure(f"configuration error: {exc}") from None
+        except DealPulseError as exc:
+            raise _Failure(str(exc)) from None
+
+
+class _Failure(click.ClickException):
+    exit_code = 1
+
+
+class _ConfigFailure(click.ClickException):
+    exit_code = 2
+
+
+@click.group(cls=DealPulseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dealpulse")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    envvar="DEALPULSE_CONFIG",
+    help="The feeds file (default: ./feeds.yaml; env DEALPULSE_CONFIG).",
+)
+@click.option(
+    "--database-url", help="SQLAlchemy database URL; overrides DEALPULSE_DATABASE_URL and the file."
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, database_url: str | None) -> None:
+    """DealPulse follows AI deals in the news: it fetches feeds, stores each story's full text, and
+    (in later steps) finds the deals in them and mails a daily digest."""
+    ctx.obj = Options(config_path, database_url)
+
+
+@cli.command()
+@click.pass_obj
+def run(options: Options) -> None:
+    """Run the daemon: fetch every enabled feed on its interval until SIGTERM or Ctrl-C."""
+    config = options.config()
+    configure_logging(config.settings.log_level)
+    store = open_store(config.settings, config.feeds)
+
+    async def main() -> None:
+        async with open_runtime(config.settings, store) as runtime:
+            await Daemon(config, store, runtime.ingestor).run()
+
+    asyncio.run(main())
+
+
+@cli.command()
+@click.option("--feed", "feed_names", multiple=True, metavar="NAME", help="Only this feed (repeatable).")
+@click.pass_obj
+def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
+    """Fetch every enabled feed (or the named ones) once, store new articles, print a summary.
+
+    Exits 0 when the cycle ran, whatever individual feeds did: their errors are in the summary and
+    in `dealpulse status`."""
+    config = options.config()
+    for name in feed_names:
+        config.feed(name)  # an unknown name is a configuration error
+    interactive = err.is_terminal
+    configure_logging(config.settings.log_level if not interactive else "WARNING")
+    store = open_store(config.settings, config.feeds)
+    states = store.feed_states(feed_names or None)
+    started = time.perf_counter()
+    report = asyncio.run(_fetch_with_progress(config.settings, store, states, interactive))
+    _print_cycle(report, time.perf_counter() - started)
+
+
+async def _fetch_with_progress(
+    settings: Settings, store: Store, states: Sequence[Any], interactive: bool
+) -> CycleReport:
+    async with open_runtime(settings, store) as runtime:
+        if not interactive:
+            return await runtime.ingestor.run_cycle(states)
+        columns = (
+            TextColumn("fetching feeds"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task("", total=len(states))
+
+            def advance(outcome: FeedOutcome) -> None:
+                progress.update(task, advance=1, description=outcome.feed)
+
+            return await runtime.ingestor.run_cycle(states, on_outcome=advance)
+
+
+def _print_cycle(report: CycleReport, seconds: float) -> None:
+    table = Table(title=f"Fetch cycle: {len(report.outcomes)} feeds in {seconds:.1f} s", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in (
+        ("feeds ok", report.count(FeedResult.OK)),
+        ("feeds not modified", report.count(FeedResult.NOT_MODIFIED)),
+        ("feeds failed", report.count(FeedResult.ERROR)),
+        ("entries seen", report.entries_seen),
+        ("new articles", report.new_articles),
+        ("extraction failures", report.extraction_failures),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)
+    failed = [o for o in report.outcomes if o.result is FeedResult.ERROR]
+    if failed:
+        errors = Table(title="Failed feeds")
+        errors.add_column("feed")
+        errors.add_column("error")
+        for outcome in failed:
+            errors.add_row(outcome.feed, outcome.error or "")
+        out.print(errors)
+
+
+@cli.command()
+@click.pass_obj
+def status(options: Options) -> None:
+    """Show each feed's health: last fetch, result, error, articles stored, next fetch."""
+    config = options.config()
+    store = open_store(config.settings, config.feeds)
+    now = utc_now()
+    table = Table(title="Feeds")
+    for column in ("feed", "last fetch", "result", "HTTP", "articles", "next fetch", "error / warning"):
+        table.add_column(column, justify="right" if column in ("HTTP", "articles") else "left")
+    for row in store.feed_statuses():
+        result = row.last_result or "never fetched"
+        if not row.in_config:
+            result = f"{result} (removed from config)"
+        elif not row.enabled:
+            result = f"{result} (disabled)"
+        if row.error_count > 1:
+            result = f"{result} ×{row.error_count}"
+        problem = row.last_error or (f"warning: {row.last_warning}" if row.last_warning else "")
+        style = "red" if row.last_result == FeedResult.ERROR else None
+        table.add_row(
+            row.name,
+            _ago(row.last_fetch_at, now),
+            result,
+            str(row.last_http_status or ""),
+            str(row.articles),
+            _ago(row.next_fetch_at, now),
+            problem,
+            style=style,
+        )
+    out.print(table)
+
+
+@cli.group()
+def feeds() -> None:
+    """Inspect the feeds file."""
+
+
+@feeds.command("list")
+@click.pass_obj
+def feeds_list(options: Options) -> None:
+    """List the configured feeds."""
+    config = options.config()
+    table = Table(title=f"Feeds in {config.path}")
+    for column in ("name", "url", "interval", "enabled", "tags"):
+        table.add_column(column)
+    for feed in config.feeds:
+        table.add_row(
+            feed.name,
+            feed.url,
+            _duration(feed.interval.total_seconds()),
+            "yes" if feed.enabled else "no",
+            ", ".join(feed.tags),
+        )
+    out.print(table)
+
+
+@feeds.command("check")
+@click.pass_obj
+def feeds_check(options: Options) -> None:
+    """Validate the feeds file and fetch and parse each enabled feed, storing nothing.
+
+    Exits 1 when any feed fails."""
+    config = options.config()
+    configure_logging("WARNING")
+    enabled = [feed for feed in config.feeds if feed.enabled]
+    results = asyncio.run(_check_feeds(config.settings, enabled))
+    table = Table(title=f"{config.path}: valid; {len(enabled)} enabled feeds checked")
+    for column in ("feed", "result", "HTTP", "entries", "detail"):
+        table.add_column(column)
+    failures = 0
+    for feed, (ok, status_code, entries, detail) in zip(enabled, results, strict=True):
+        failures += not ok
+        table.add_row(
+            feed.name,
+            "ok" if ok else "failed",
+            str(status_code or ""),
+            str(entries),
+            detail,
+            style=None if ok else "red",
+        )
+    out.print(table)
+    if failures:
+        raise _Failure(f"{failures} of {len(enabled)} feeds failed the check")
+
+
+async def _check_feeds(
+    settings: Settings, feeds: Sequence[FeedSource]
+) -> list[tuple[bool, int | None, int, str]]:
+    async with Fetcher(fetch_policy(settings)) as fetcher:
+
+        async def check(feed: FeedSource) -> tuple[bool, int | None, int, str]:
+            try:
+                response = await fetcher.get(feed.url, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT)
+                parsed = parse_feed(response.body, url=response.url, headers=response.headers)
+            except HTTPStatusError as exc:
+                return False, exc.status, 0, str(exc)
+            except (FetchError, FeedParseError) as exc:
+                return False, None, 0, str(exc)
+            detail = parsed.warning or (parsed.title or "")
+            if parsed.skipped:
+                detail = f"{detail} ({parsed.skipped} entries without a usable link)"
+            return True, response.status, len(parsed.entries), detail
+
+        return list(await asyncio.gather(*(check(feed) for feed in feeds)))
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(options: Options) -> None:
+    """Bring the database schema up to date (the daemon and `fetch` also do this on start)."""
+    settings = options.settings()
+    store = open_store(settings)
+    out.print(f"database schema is up to date: {store.engine.url.render_as_string(hide_password=True)}")
+
+
+def configure_logging(level: str) -> None:
+    """One line per event on stderr, UTC timestamps."""
+    handler = logging.StreamHandler(sys.stderr)
+    formatter = logging.Formatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "alembic", "apscheduler.executors", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    seconds = (when - now).total_seconds()
+    return f"in {_duration(seconds)}" if seconds > 0 else f"{_duration(-seconds)} ago"
+
+
+def _duration(seconds: float) -> str:
+    units: list[tuple[str, Callable[[float], float]]] = [
+        ("d", lambda s: s // 86400),
+        ("h", lambda s: s % 86400 // 3600),
+        ("m", lambda s: s % 3600 // 60),
+    ]
+    parts = [f"{int(f(seconds))}{u}" for u, f in units if f(seconds)]
+    return "".join(parts[:2]) or f"{int(seconds)}s"
+
+
+def main() -> None:
+    cli(prog_name="dealpulse")

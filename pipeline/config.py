@@ -1,0 +1,318 @@
+"""Settings and feeds: feeds.yaml plus DEALPULSE_* environment variables, validated into typed records.
+
+Precedence, highest first: command-line flags, DEALPULSE_* environment variables, the `settings:` block of
+feeds.yaml, the defaults below. Every error names the file and line, or the variable, and the field.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from pipeline import __version__
+from pipeline.errors import ConfigError
+from pipeline.records import FeedSource
+from pipeline.urls import is_http_url
+
+ENV_PREFIX = "DEALPULSE_"
+DEFAULT_CONFIG_PATH = Path("feeds.yaml")
+MIN_INTERVAL = timedelta(minutes=1)
+MAX_INTERVAL = timedelta(days=7)
+# Variables with the prefix that are read elsewhere, not settings.
+_NON_SETTING_VARIABLES = {"DEALPULSE_CONFIG", "DEALPULSE_TEST_DATABASE_URL"}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([dhms])", re.IGNORECASE)
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(value: object) -> timedelta:
+    """A duration from minutes (a number) or text such as "45s", "30m", "2h", "1h30m", "1d".
+
+    Raises ValueError with a message fit for a person.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a duration")
+    if isinstance(value, int | float):
+        return timedelta(minutes=value)
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        parts = _DURATION_PART.findall(text)
+        if parts and "".join(n + u for n, u in parts).lower() == text.lower():
+            return timedelta(seconds=sum(float(n) * _UNIT_SECONDS[u.lower()] for n, u in parts))
+    raise ValueError(f"{value!r} is not a duration like 30m, 2h, 1h30m or a number of minutes")
+
+
+def _interval(value: object) -> timedelta:
+    duration = parse_duration(value)
+    if not MIN_INTERVAL <= duration <= MAX_INTERVAL:
+        raise ValueError(f"{value!r} is outside the allowed range of 1 minute to 7 days")
+    return duration
+
+
+class Settings(BaseSettings):
+    """Run-time settings. Each field is also the environment variable DEALPULSE_<FIELD>."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
+
+    data_dir: Path = Field(Path("data"), description="Folder for the SQLite database and the outbox.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file in data_dir.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    user_agent: str = Field(
+        f"DealPulse/{__version__} (AI deal news digest; feed reader)",
+        description="Sent with every request, so site owners can tell who is fetching.",
+    )
+    allow_private_addresses: bool = Field(
+        False,
+        description="Allow fetching from loopback, private and link-local addresses (local use, tests).",
+    )
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to establish a connection.")
+    request_timeout: float = Field(30.0, gt=0, description="Seconds for a whole request, redirects included.")
+    max_feed_bytes: int = Field(10_000_000, gt=0)
+    max_page_bytes: int = Field(5_000_000, gt=0)
+    max_redirects: int = Field(5, ge=0, le=20)
+    max_connections: int = Field(32, ge=1, description="Requests in flight at once, all hosts together.")
+    max_connections_per_host: int = Field(4, ge=1, description="Requests in flight at once to one host.")
+    extraction_workers: int = Field(0, ge=0, description="Processes for text extraction; 0: one per core.")
+    default_interval: timedelta = Field(
+        timedelta(minutes=30), description="Feed interval when a feed sets none."
+    )
+    misfire_grace: timedelta = Field(
+        timedelta(minutes=10), description="How late a scheduled fetch may still run."
+    )
+    shutdown_grace: float = Field(30.0, ge=0, description="Seconds in-flight work gets to finish on SIGTERM.")
+
+    @field_validator("default_interval", mode="before")
+    @classmethod
+    def _check_interval(cls, value: object) -> timedelta:
+        return value if isinstance(value, timedelta) else _interval(value)
+
+    @field_validator("misfire_grace", mode="before")
+    @classmethod
+    def _check_duration(cls, value: object) -> timedelta:
+        return value if isinstance(value, timedelta) else parse_duration(value)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment outranks the file's settings block, which arrives as init arguments.
+        return (env_settings, init_settings)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'dealpulse.db').resolve()}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+
+class _FeedModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    url: str
+    interval: timedelta | None = None
+    enabled: bool = True
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not is_http_url(value.strip()):
+            raise ValueError(f"{value!r} is not an absolute http(s) URL")
+        return value.strip()
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _check_interval(cls, value: object) -> timedelta | None:
+        return None if value is None else _interval(value)
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    settings: dict[str, Any] = Field(default_factory=dict)
+    feeds: list[_FeedModel] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything loaded at start-up: where it came from, the settings and the feeds."""
+
+    path: Path
+    settings: Settings
+    feeds: tuple[FeedSource, ...]
+
+    def feed(self, name: str) -> FeedSource:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        raise ConfigError(
+            f"{self.path}: no feed named {name!r} (known: {', '.join(f.name for f in self.feeds)})"
+        )
+
+
+def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Read and validate feeds.yaml and the environment. Raises ConfigError naming file, line and field."""
+    path = path or Path(os.environ.get("DEALPULSE_CONFIG", DEFAULT_CONFIG_PATH))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (pass --config PATH or set DEALPULSE_CONFIG)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    raw, lines = _load_yaml(path, text)
+    try:
+        model = _FileModel.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc, raw, lines)) from None
+    settings = _load_settings(path, model.settings, lines)
+    if overrides:
+        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    feeds = _feed_sources(path, model, lines, settings.default_interval)
+    return Config(path=path, settings=settings, feeds=feeds)
+
+
+def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Settings:
+    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
+    _check_unknown_environment(env)
+    try:
+        return Settings(**block)
+    except ValidationError as exc:
+        messages = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            variable = ENV_PREFIX + field.upper()
+            if variable in env:
+                shown = "***" if "PASSWORD" in variable else repr(env[variable])  # never echo a secret
+                messages.append(f"environment variable {variable}={shown}: {_message(error)}")
+            else:
+                line = lines.get(("settings", field)) or lines.get(("settings",))
+                where = f"{path}, line {line}" if line else str(path)
+                messages.append(f"{where}: settings.{field}: {_message(error)}")
+        raise ConfigError("; ".join(messages)) from None
+
+
+def _check_unknown_environment(env: Mapping[str, str]) -> None:
+    """A misspelt variable would otherwise be ignored without a word."""
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | _NON_SETTING_VARIABLES
+    unknown = sorted(k for k in env if k not in known)
+    if unknown:
+        names = ", ".join(sorted(known - _NON_SETTING_VARIABLES))
+        raise ConfigError(f"unknown environment variable {unknown[0]} (known: {names})")
+
+
+def _feed_sources(
+    path: Path, model: _FileModel, lines: dict[tuple[Any, ...], int], default_interval: timedelta
+) -> tuple[FeedSource, ...]:
+    seen: dict[str, int] = {}
+    feeds = []
+    for index, feed in enumerate(model.feeds):
+        if feed.name in seen:
+            first = lines.get(("feeds", seen[feed.name]), "?")
+            line = lines.get(("feeds", index, "name"), "?")
+            raise ConfigError(
+                f"{path}, line {line}: feed {feed.name!r}: name: duplicate name, first used on line {first}"
+            )
+        seen[feed.name] = index
+        feeds.append(
+            FeedSource(
+                name=feed.name,
+                url=feed.url,
+                interval=feed.interval or default_interval,
+                enabled=feed.enabled,
+                tags=tuple(feed.tags),
+            )
+        )
+    return tuple(feeds)
+
+
+def _load_yaml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """The document and the line (1-based) of every mapping key and sequence item, by path."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    if node is None:
+        return {}, {}
+    lines: dict[tuple[Any, ...], int] = {}
+    for key_path, line in _walk(path, node, ()):
+        lines.setdefault(key_path, line)
+    data = yaml.SafeLoader(text).get_single_data()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}, line 1: expected a mapping with 'feeds:' (and optionally 'settings:')")
+    return data, lines
+
+
+def _walk(path: Path, node: yaml.Node, prefix: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], int]]:
+    if isinstance(node, yaml.MappingNode):
+        keys: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in keys:
+                raise ConfigError(f"{path}, line {line}: key {key!r} repeats the one on line {keys[key]}")
+            keys[key] = line
+            yield (*prefix, key), line
+            yield from _walk(path, value_node, (*prefix, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield (*prefix, index), item.start_mark.line + 1
+            yield from _walk(path, item, (*prefix, index))
+
+
+def _describe(path: Path, exc: ValidationError, raw: Any, lines: dict[tuple[Any, ...], int]) -> str:
+    messages = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
+        where = f"{path}, line {line}" if line else str(path)
+        subject = ".".join(str(p) for p in loc)
+        if len(loc) >= 2 and loc[0] == "feeds" and isinstance(loc[1], int):
+            feed = raw["feeds"][loc[1]]
+            name = feed.get("name") if isinstance(feed, dict) else None
+            label = f"feed {name!r}" if name else f"feed #{loc[1] + 1}"
+            subject = f"{label}: {'.'.join(str(p) for p in loc[2:]) or 'entry'}"
+        messages.append(f"{where}: {subject}: {_message(error)}")
+    return "; ".join(messages)
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
+def load_settings_only() -> Settings:
+    """Settings from the environment alone, for tools that have no feeds file (the alembic command line)."""
+    return _load_settings(Path("<environment>"), {}, {})

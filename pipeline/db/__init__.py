@@ -1,0 +1,1 @@
+"""Persistence: models, engine, migrations, and the Store (the only code that touches the ORM)."""

@@ -1,0 +1,287 @@
+"""The Store: every read and write DealPulse makes, as plain methods over typed records.
+
+Each method is its own transaction. Dedupe is enforced by unique indexes and `INSERT ... ON CONFLICT DO
+NOTHING`, so two processes racing to store the same story end with one row and neither fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, Engine, Insert, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.db.models import Article, Feed, FeedItem
+from pipeline.records import FeedOutcome, FeedResult, FeedSource, FeedState, NewArticle
+from pipeline.text import short_hash
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """One row of `dealpulse status`."""
+
+    name: str
+    url: str
+    enabled: bool
+    in_config: bool
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_result: str | None
+    last_http_status: int | None
+    last_error: str | None
+    last_warning: str | None
+    error_count: int
+    next_fetch_at: datetime | None
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """Where an entry's story lives, and whether this call created it."""
+
+    article_id: int
+    created: bool
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # feeds -------------------------------------------------------------------------------------------
+
+    def sync_feeds(self, sources: Sequence[FeedSource], now: datetime) -> None:
+        """Make the feeds table match feeds.yaml. A feed whose URL changed starts afresh (no validators);
+        a feed no longer configured is kept, with its articles, but marked as not in the config."""
+        with self._sessions.begin() as session:
+            existing = {feed.name: feed for feed in session.scalars(select(Feed))}
+            for source in sources:
+                feed = existing.pop(source.name, None)
+                if feed is None:
+                    session.add(
+                        Feed(
+                            name=source.name,
+                            url=source.url,
+                            enabled=source.enabled,
+                            in_config=True,
+                            tags=list(source.tags),
+                            interval_seconds=int(source.interval.total_seconds()),
+                            error_count=0,
+                            last_entries=0,
+                            last_new_articles=0,
+                            created_at=now,
+                        )
+                    )
+                    continue
+                if feed.url != source.url:
+                    feed.url, feed.etag, feed.last_modified, feed.next_fetch_at = source.url, None, None, None
+                feed.enabled, feed.in_config = source.enabled, True
+                feed.tags = list(source.tags)
+                feed.interval_seconds = int(source.interval.total_seconds())
+            for feed in existing.values():
+                feed.in_config = False
+
+    def feed_states(self, names: Iterable[str] | None = None) -> list[FeedState]:
+        """Enabled, configured feeds (or the named ones, whatever their state), by name."""
+        query = select(Feed).order_by(Feed.name)
+        if names is None:
+            query = query.where(Feed.enabled.is_(True), Feed.in_config.is_(True))
+        else:
+            query = query.where(Feed.name.in_(list(names)))
+        with self._sessions() as session:
+            return [_state(feed) for feed in session.scalars(query)]
+
+    def claim_due_feed(
+        self, name: str, now: datetime, interval: timedelta, early: timedelta
+    ) -> FeedState | None:
+        """Claim a feed whose next fetch is due (or due within `early`) by moving its next fetch one
+        interval ahead, in one conditional UPDATE. Of several daemons, exactly one wins; None for the rest."""
+        with self._sessions.begin() as session:
+            result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+                update(Feed)
+                .where(
+                    Feed.name == name,
+                    Feed.enabled.is_(True),
+                    Feed.in_config.is_(True),
+                    or_(Feed.next_fetch_at.is_(None), Feed.next_fetch_at <= now + early),
+                )
+                .values(next_fetch_at=now + interval)
+            )
+            if result.rowcount != 1:
+                return None
+            feed = session.scalars(select(Feed).where(Feed.name == name)).one()
+            return _state(feed)
+
+    def record_outcome(
+        self,
+        feed_id: int,
+        outcome: FeedOutcome,
+        now: datetime,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        next_fetch_at: datetime | None = None,
+    ) -> None:
+        """Store what one fetch of the feed did. Validators change only on success, so a cycle that
+        was interrupted is repeated in full next time."""
+        with self._sessions.begin() as session:
+            feed = session.get_one(Feed, feed_id)
+            feed.last_fetch_at = now
+            feed.last_result = outcome.result.value
+            feed.last_http_status = outcome.http_status
+            feed.last_entries = outcome.entries_seen
+            feed.last_new_articles = outcome.new_articles
+            if next_fetch_at is not None:
+                feed.next_fetch_at = next_fetch_at
+            if outcome.result is FeedResult.ERROR:
+                feed.last_error = outcome.error
+                feed.error_count += 1
+                return
+            feed.last_success_at = now
+            feed.last_error = None
+            feed.error_count = 0
+            if outcome.result is FeedResult.OK:
+                feed.last_warning = outcome.warning
+                feed.etag, feed.last_modified = etag, last_modified
+
+    def feed_statuses(self) -> list[FeedStatus]:
+        counts = select(Article.feed_id, func.count().label("n")).group_by(Article.feed_id).subquery()
+        query = (
+            select(Feed, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.feed_id == Feed.id)
+            .order_by(Feed.name)
+        )
+        with self._sessions() as session:
+            return [
+                FeedStatus(
+                    name=f.name,
+                    url=f.url,
+                    enabled=f.enabled,
+                    in_config=f.in_config,
+                    last_fetch_at=f.last_fetch_at,
+                    last_success_at=f.last_success_at,
+                    last_result=f.last_result,
+                    last_http_status=f.last_http_status,
+                    last_error=f.last_error,
+                    last_warning=f.last_warning,
+                    error_count=f.error_count,
+                    next_fetch_at=f.next_fetch_at,
+                    articles=n,
+                )
+                for f, n in session.execute(query)
+            ]
+
+    # articles ----------------------------------------------------------------------------------------
+
+    def known_guids(self, feed_id: int, guids: Iterable[str]) -> set[str]:
+        """The GUIDs among these that this feed has already delivered."""
+        by_hash = {short_hash(g): g for g in guids}
+        found: set[str] = set()
+        with self._sessions() as session:
+            for chunk in _chunks(list(by_hash), 500):
+                query = select(FeedItem.guid_hash).where(
+                    FeedItem.feed_id == feed_id, FeedItem.guid_hash.in_(chunk)
+                )
+                found.update(by_hash[h] for h in session.scalars(query))
+        return found
+
+    def articles_by_url(self, canonical_urls: Iterable[str]) -> dict[str, int]:
+        """Article ids of the stories already stored under these canonical URLs."""
+        by_hash = {short_hash(u): u for u in canonical_urls}
+        found: dict[str, int] = {}
+        with self._sessions() as session:
+            for chunk in _chunks(list(by_hash), 500):
+                query = select(Article.url_hash, Article.id).where(Article.url_hash.in_(chunk))
+                found.update({by_hash[h]: article_id for h, article_id in session.execute(query)})
+        return found
+
+    def add_feed_item(self, feed_id: int, guid: str, article_id: int, now: datetime) -> None:
+        """Record that the feed carries an already stored story under this GUID."""
+        with self._sessions.begin() as session:
+            _add_feed_item(session, feed_id, guid, article_id, now)
+
+    def store_article(self, article: NewArticle) -> StoredArticle:
+        """Insert the story and the feed's entry for it in one transaction; if the story is already
+        there (same canonical URL or same text), only the entry is added, pointing at it."""
+        values = {
+            "url_hash": short_hash(article.canonical_url),
+            "canonical_url": article.canonical_url,
+            "url": article.url,
+            "feed_id": article.feed_id,
+            "guid": article.guid,
+            "title": article.title,
+            "summary": article.summary,
+            "text": article.text,
+            "author": article.author,
+            "published_at": article.published_at,
+            "fetched_at": article.fetched_at,
+            "language": article.language,
+            "site_name": article.site_name,
+            "extraction_status": article.extraction_status.value,
+            "extraction_error": article.extraction_error,
+            "content_hash": article.content_hash,
+        }
+        with self._sessions.begin() as session:
+            inserted = session.execute(
+                _insert_ignore(session, Article).values(**values).returning(Article.id)
+            ).scalar_one_or_none()
+            if inserted is not None:
+                article_id, created = inserted, True
+            else:
+                match = Article.url_hash == values["url_hash"]
+                if article.content_hash:
+                    match = or_(match, Article.content_hash == article.content_hash)
+                article_id, created = session.scalars(select(Article.id).where(match).limit(1)).one(), False
+            _add_feed_item(session, article.feed_id, article.guid, article_id, article.fetched_at)
+        return StoredArticle(article_id, created)
+
+    def article_count(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(Article)) or 0
+
+    def session(self) -> Session:
+        """A session for read-only inspection (tests, reports)."""
+        return self._sessions()
+
+
+def _state(feed: Feed) -> FeedState:
+    return FeedState(
+        id=feed.id,
+        name=feed.name,
+        url=feed.url,
+        interval=timedelta(seconds=feed.interval_seconds),
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        next_fetch_at=feed.next_fetch_at,
+    )
+
+
+def _add_feed_item(session: Session, feed_id: int, guid: str, article_id: int, now: datetime) -> None:
+    session.execute(
+        _insert_ignore(session, FeedItem).values(
+            feed_id=feed_id,
+            guid_hash=short_hash(guid),
+            guid=guid,
+            article_id=article_id,
+            first_seen_at=now,
+        )
+    )
+
+
+def _insert_ignore(session: Session, model: Any) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the session's database."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing()
+    raise NotImplementedError(f"DealPulse supports SQLite and PostgreSQL, not {dialect}")
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,132 @@
+"""The feedparser adapter: the bytes and headers we fetched in, a ParsedFeed out. Pure: no I/O, no clock.
+
+feedparser never fetches here (it has no timeouts): it gets bytes wrapped in a stream, so a string can never
+make it open a file or a URL. A malformed document whose entries can be read is kept with a warning; one
+that yields nothing readable raises FeedParseError.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+
+from pipeline.errors import FeedParseError
+from pipeline.records import FeedEntry, ParsedFeed
+from pipeline.text import collapse_spaces, html_to_text, normalise_language
+from pipeline.urls import resolve_link
+
+MAX_TITLE_CHARS = 1_000
+MAX_SUMMARY_CHARS = 20_000
+MAX_GUID_CHARS = 2_000
+# Dates this far ahead are a publisher's mistake, not a schedule; dates before the web are noise.
+FUTURE_TOLERANCE = timedelta(days=1)
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFeed:
+    """Parse a feed document fetched from url (its final URL, for relative links)."""
+    response_headers = {"content-location": url}
+    if "content-type" in headers:
+        response_headers["content-type"] = headers["content-type"]
+    if "content-language" in headers:
+        response_headers["content-language"] = headers["content-language"]
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    raw_entries: list[Any] = parsed.get("entries", [])
+    channel = parsed.get("feed", {})
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+
+    if not raw_entries and not parsed.get("version"):
+        raise FeedParseError(_unreadable_reason(body, headers, problem))
+
+    entries: list[FeedEntry] = []
+    skipped = 0
+    for raw in raw_entries:
+        entry = _entry(raw, url)
+        if entry is None:
+            skipped += 1
+        else:
+            entries.append(entry)
+    warning = f"malformed feed, entries read anyway: {_describe(problem)}" if problem else None
+    return ParsedFeed(
+        title=collapse_spaces(channel.get("title", "")) or None,
+        language=normalise_language(channel.get("language")),
+        entries=tuple(entries),
+        skipped=skipped,
+        warning=warning,
+    )
+
+
+def plausible_date(when: datetime | None, now: datetime) -> datetime | None:
+    """The date if it could be a publication date as seen at `now`, else None."""
+    if when is None or when < EARLIEST_DATE or when > now + FUTURE_TOLERANCE:
+        return None
+    return when
+
+
+def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
+    link = _link(raw, feed_url)
+    if link is None:
+        return None
+    guid = collapse_spaces(str(raw.get("id") or ""))[:MAX_GUID_CHARS] or link
+    title = raw.get("title", "")
+    if raw.get("title_detail", {}).get("type") == "text/html":
+        title = html_to_text(title)
+    summary = raw.get("summary") or ""
+    if not summary and raw.get("content"):
+        summary = raw["content"][0].get("value", "")
+    return FeedEntry(
+        guid=guid,
+        link=link,
+        title=collapse_spaces(title)[:MAX_TITLE_CHARS],
+        summary=html_to_text(summary)[:MAX_SUMMARY_CHARS],
+        published=_date(raw),
+        author=collapse_spaces(raw.get("author", ""))[:500] or None,
+    )
+
+
+def _link(raw: Any, feed_url: str) -> str | None:
+    candidates = [raw.get("link")]
+    candidates += [
+        link.get("href") for link in raw.get("links", []) if link.get("rel", "alternate") == "alternate"
+    ]
+    if raw.get("guidislink") or str(raw.get("id", "")).startswith(("http://", "https://")):
+        candidates.append(raw.get("id"))
+    for candidate in candidates:
+        if candidate and isinstance(candidate, str):
+            resolved = resolve_link(feed_url, candidate)
+            if resolved:
+                return resolved
+    return None
+
+
+def _date(raw: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = raw.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _unreadable_reason(body: bytes, headers: Mapping[str, str], problem: object) -> str:
+    head = body[:2048].lstrip().lower()
+    if not body.strip():
+        return "not a feed: the response body is empty"
+    if "html" in headers.get("content-type", "") or head.startswith((b"<!doctype html", b"<html")):
+        return "not a feed: the server sent an HTML page"
+    if problem is not None:
+        return f"not a readable feed: {_describe(problem)}"
+    return "not a feed: no RSS, Atom or RDF document found"
+
+
+def _describe(problem: object) -> str:
+    text = collapse_spaces(str(problem)) or type(problem).__name__
+    return text[:300]

@@ -1,0 +1,262 @@
+"""The one HTTP client, for feeds and pages alike.
+
+Every request has a connect timeout and a total deadline that covers all redirect hops; every body is
+streamed against a size cap (after decompression, so a gzip bomb stops at the cap); redirects are followed
+by hand so each hop is counted, checked for scheme and loops, and recorded (a feed's permanent move);
+every connection goes through the private-address guard. Concurrency is capped overall and per host;
+waiting for a slot does not count against the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from pipeline.errors import (
+    BlockedAddressError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    NetworkError,
+    ResponseTooLargeError,
+    TooManyRedirectsError,
+    UnsupportedURLError,
+)
+from pipeline.netguard import GuardedNetworkBackend
+from pipeline.records import HttpResponse
+from pipeline.urls import is_http_url, redact_url
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, "
+    "text/xml;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+_PERMANENT_REDIRECTS = {301, 308}
+_RETRY_AFTER_STATUSES = {429, 503}
+# A Retry-After this short is waited out once within the request; a longer one is reported to the caller.
+MAX_RETRY_AFTER_WAIT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """The limits every request obeys (from Settings)."""
+
+    user_agent: str
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_redirects: int = 5
+    max_connections: int = 32
+    max_connections_per_host: int = 4
+    allow_private_addresses: bool = False
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class _HostSlots:
+    """A semaphore per host, dropped when no request to that host is in flight (bounded memory)."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = per_host
+        self._slots: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, host: str) -> AsyncIterator[None]:
+        semaphore, users = self._slots.get(host, (asyncio.Semaphore(self._per_host), 0))
+        self._slots[host] = (semaphore, users + 1)
+        try:
+            async with semaphore:
+                yield
+        finally:
+            semaphore, users = self._slots[host]
+            if users == 1:
+                del self._slots[host]
+            else:
+                self._slots[host] = (semaphore, users - 1)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over an httpcore pool whose TCP connects all pass the address guard.
+    httpx has no public hook for the network backend, so the pool is built here the way httpx builds it."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=policy.max_connections,
+            max_keepalive_connections=policy.max_connections,
+            keepalive_expiry=5.0,
+            network_backend=GuardedNetworkBackend(policy.allow_private_addresses),
+        )
+
+
+class Fetcher:
+    """Fetches one URL at a time per call; many calls may run at once. Use as an async context manager."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+        self._global = asyncio.Semaphore(policy.max_connections)
+        self._hosts = _HostSlots(policy.max_connections_per_host)
+        self._client = httpx.AsyncClient(
+            transport=_GuardedTransport(policy),
+            headers={"User-Agent": policy.user_agent},
+            timeout=httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout, pool=None),
+            follow_redirects=False,
+            trust_env=False,  # no proxy from the environment may route around the guard
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        accept: str = PAGE_ACCEPT,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> HttpResponse:
+        """GET url, following redirects. Returns a 2xx or 304 response; raises a FetchError otherwise."""
+        if not is_http_url(url):
+            raise UnsupportedURLError(f"not an http(s) URL: {redact_url(url)}", url)
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        host = urlsplit(url).hostname or ""
+        async with self._global, self._hosts.hold(host):
+            try:
+                async with asyncio.timeout(self.policy.total_timeout):
+                    return await self._follow(url, headers, max_bytes, first_host=host)
+            except TimeoutError:
+                raise FetchTimeoutError(
+                    f"no complete answer within {self.policy.total_timeout:g} s", url
+                ) from None
+
+    async def _follow(
+        self, url: str, headers: Mapping[str, str], max_bytes: int, first_host: str
+    ) -> HttpResponse:
+        current = url
+        visited = {url}
+        all_permanent = True
+        retried = False
+        while True:
+            host = urlsplit(current).hostname or ""
+            if host == first_host:
+                response = await self._get_once(current, headers, max_bytes)
+            else:
+                async with self._hosts.hold(host):
+                    response = await self._get_once(current, headers, max_bytes)
+            status = response.status
+            location = response.headers.get("location")
+            if status in _REDIRECT_STATUSES and location:
+                target = urljoin(current, location.strip())
+                if not is_http_url(target):
+                    raise UnsupportedURLError(f"redirect to a non-http(s) URL: {redact_url(target)}", url)
+                if target in visited:
+                    raise TooManyRedirectsError(f"redirect loop at {redact_url(target)}", url)
+                if len(visited) > self.policy.max_redirects:
+                    raise TooManyRedirectsError(f"more than {self.policy.max_redirects} redirects", url)
+                visited.add(target)
+                all_permanent = all_permanent and status in _PERMANENT_REDIRECTS
+                current = target
+                continue
+            if status in _RETRY_AFTER_STATUSES and not retried:
+                wait = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+                if wait is not None and wait <= MAX_RETRY_AFTER_WAIT:
+                    retried = True
+                    await asyncio.sleep(wait)
+                    continue
+            if status == 304 or 200 <= status < 300:
+                moved = current if current != url and all_permanent else None
+                return HttpResponse(
+                    requested_url=url,
+                    url=current,
+                    status=status,
+                    headers=response.headers,
+                    body=response.body,
+                    permanent_redirect=moved,
+                )
+            retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+            raise HTTPStatusError(f"HTTP {status} {_reason(status)}", url, status, retry_after)
+
+    async def _get_once(self, url: str, headers: Mapping[str, str], max_bytes: int) -> HttpResponse:
+        """One request, no redirects followed; the body read only for a final 2xx."""
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                lower = {k.lower(): v for k, v in response.headers.items()}
+                body = b""
+                if 200 <= response.status_code < 300:
+                    body = await _read_capped(response, max_bytes, url)
+                return HttpResponse(url, url, response.status_code, lower, body)
+        except FetchError as exc:
+            if isinstance(exc, BlockedAddressError):
+                raise BlockedAddressError(str(exc), url) from None
+            raise
+        except httpx.TimeoutException as exc:
+            raise FetchTimeoutError(f"timed out ({type(exc).__name__})", url) from None
+        except httpx.RemoteProtocolError as exc:
+            raise NetworkError(f"connection broken mid-response: {exc}", url) from None
+        except httpx.DecodingError as exc:
+            raise NetworkError(f"body could not be decoded: {exc}", url) from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"{type(exc).__name__}: {exc or 'connection failed'}", url) from None
+        except httpx.InvalidURL as exc:
+            raise UnsupportedURLError(f"invalid URL: {exc}", url) from None
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int, url: str) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ResponseTooLargeError(
+            f"body of {int(declared):,} bytes is over the {max_bytes:,}-byte cap", url
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLargeError(f"body is over the {max_bytes:,}-byte cap", url)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,300 @@
+"""One fetch cycle: fetch feed -> parse -> new entries -> fetch page -> extract -> store.
+
+Each feed is isolated: whatever a feed, a page or a bug does, `fetch_feed` returns a FeedOutcome and the
+outcome is stored on the feed. Each article is stored in its own transaction; the feed's validators
+(ETag, Last-Modified) are stored only after all its entries are, so an interrupted cycle repeats in full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from pipeline.db.store import Store
+from pipeline.errors import BlockedAddressError, FeedParseError, FetchError, HTTPStatusError
+from pipeline.extract import extract_page
+from pipeline.feeds import parse_feed, plausible_date
+from pipeline.http import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from pipeline.records import (
+    CycleReport,
+    ExtractedPage,
+    ExtractionStatus,
+    FeedEntry,
+    FeedOutcome,
+    FeedResult,
+    FeedState,
+    HttpResponse,
+    NewArticle,
+)
+from pipeline.text import content_hash, guess_language
+from pipeline.urls import canonical_url, redact_url
+from pipeline.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "" : no Content-Type, let extraction judge
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What became of one story's page. Made by Ingestor._read_page, read by build_article."""
+
+    status: ExtractionStatus
+    page: ExtractedPage | None = None
+    error: str | None = None
+
+
+def choose_canonical_url(link: str, page_canonical: str | None) -> str:
+    """The page's own canonical URL when it names an article on the same site, else the link's.
+    A canonical that points at another site or at the home page is a publisher's template mistake often
+    enough that trusting it would merge unrelated stories."""
+    own = canonical_url(link)
+    if not page_canonical:
+        return own
+    try:
+        candidate = canonical_url(page_canonical)
+    except ValueError:
+        return own
+    link_host = (urlsplit(own).hostname or "").removeprefix("www.")
+    page_parts = urlsplit(candidate)
+    same_site = (page_parts.hostname or "").removeprefix("www.") == link_host
+    return candidate if same_site and page_parts.path not in ("", "/") else own
+
+
+def build_article(
+    feed_id: int, entry: FeedEntry, result: PageResult, fetched_at: datetime, feed_language: str | None
+) -> NewArticle:
+    """The story to store, from the feed entry and whatever the page gave. Pure."""
+    page = result.page
+    extracted = result.status is ExtractionStatus.EXTRACTED and page is not None and page.text
+    text = page.text if extracted and page and page.text else entry.summary
+    published = (
+        plausible_date(entry.published, fetched_at)
+        or plausible_date(page.published if page else None, fetched_at)
+        or fetched_at
+    )
+    return NewArticle(
+        canonical_url=choose_canonical_url(entry.link, page.canonical_url if page else None),
+        url=entry.link,
+        feed_id=feed_id,
+        guid=entry.guid,
+        title=entry.title or (page.title if page and page.title else "") or entry.link,
+        summary=entry.summary,
+        text=text,
+        author=entry.author or (page.author if page else None),
+        published_at=published,
+        fetched_at=fetched_at,
+        language=(page.language if page else None)
+        or feed_language
+        or guess_language(f"{entry.title} {text}"),
+        site_name=page.site_name if page else None,
+        extraction_status=result.status,
+        extraction_error=result.error,
+        content_hash=content_hash(text) if extracted else None,
+    )
+
+
+def next_fetch_time(now: datetime, interval: timedelta, retry_after: timedelta | None) -> datetime:
+    """A server's Retry-After longer than the feed's interval is honoured."""
+    return now + max(interval, retry_after or timedelta(0))
+
+
+class Ingestor:
+    """Runs fetch cycles. Holds the HTTP client, the worker pool and the store; owns none of them."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        workers: WorkerPool,
+        *,
+        max_feed_bytes: int,
+        max_page_bytes: int,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._workers = workers
+        self._max_feed_bytes = max_feed_bytes
+        self._max_page_bytes = max_page_bytes
+        self._clock = clock
+        # Bounds the pages held in memory between download and storage, whatever the feeds deliver.
+        self._page_slots = asyncio.Semaphore(fetcher.policy.max_connections + 2 * workers.workers)
+
+    async def run_cycle(
+        self, feeds: Sequence[FeedState], on_outcome: Callable[[FeedOutcome], None] | None = None
+    ) -> CycleReport:
+        """Fetch every feed once, concurrently."""
+
+        async def one(feed: FeedState) -> FeedOutcome:
+            outcome = await self.fetch_feed(feed)
+            if on_outcome:
+                on_outcome(outcome)
+            return outcome
+
+        return CycleReport(tuple(await asyncio.gather(*(one(feed) for feed in feeds))))
+
+    async def fetch_feed(self, feed: FeedState) -> FeedOutcome:
+        """Fetch, parse and store one feed. Never raises for anything the network or the data does."""
+        now = self._clock()
+        validators: tuple[str | None, str | None] = (None, None)
+        try:
+            outcome, validators = await self._fetch_feed(feed, now)
+        except Exception as exc:  # the isolation boundary: one feed's failure is that feed's error
+            log.exception("feed=%s url=%s failed with an internal error", feed.name, redact_url(feed.url))
+            outcome = FeedOutcome(
+                feed.name, feed.url, FeedResult.ERROR, error=f"internal error: {type(exc).__name__}: {exc}"
+            )
+        await asyncio.to_thread(
+            self._store.record_outcome,
+            feed.id,
+            outcome,
+            now,
+            etag=validators[0],
+            last_modified=validators[1],
+            next_fetch_at=next_fetch_time(now, feed.interval, outcome.retry_after),
+        )
+        level = logging.WARNING if outcome.result is FeedResult.ERROR else logging.INFO
+        log.log(
+            level,
+            "feed=%s url=%s result=%s status=%s entries=%d new=%d duplicates=%d extraction_failures=%d%s",
+            feed.name,
+            redact_url(feed.url),
+            outcome.result.value,
+            outcome.http_status,
+            outcome.entries_seen,
+            outcome.new_articles,
+            outcome.duplicates,
+            outcome.extraction_failures,
+            f" error={outcome.error!r}" if outcome.error else "",
+        )
+        return outcome
+
+    async def _fetch_feed(
+        self, feed: FeedState, now: datetime
+    ) -> tuple[FeedOutcome, tuple[str | None, str | None]]:
+        no_validators: tuple[str | None, str | None] = (None, None)
+        try:
+            response = await self._fetcher.get(
+                feed.url,
+                max_bytes=self._max_feed_bytes,
+                accept=FEED_ACCEPT,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+            )
+        except HTTPStatusError as exc:
+            wait = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+            return FeedOutcome(
+                feed.name,
+                feed.url,
+                FeedResult.ERROR,
+                http_status=exc.status,
+                error=str(exc),
+                retry_after=wait,
+            ), no_validators
+        except FetchError as exc:
+            return FeedOutcome(feed.name, feed.url, FeedResult.ERROR, error=str(exc)), no_validators
+        if response.status == 304:
+            return FeedOutcome(feed.name, feed.url, FeedResult.NOT_MODIFIED, http_status=304), no_validators
+        try:
+            parsed = await self._workers.run(
+                parse_feed, response.body, url=response.url, headers=response.headers
+            )
+        except FeedParseError as exc:
+            return FeedOutcome(
+                feed.name, feed.url, FeedResult.ERROR, http_status=response.status, error=str(exc)
+            ), no_validators
+
+        groups, duplicates = await self._new_stories(feed, parsed.entries, now)
+        results = await asyncio.gather(
+            *(self._ingest_story(feed, group, parsed.language, now) for group in groups)
+        )
+        created = sum(1 for stored, _ in results if stored)
+        outcome = FeedOutcome(
+            feed.name,
+            feed.url,
+            FeedResult.OK,
+            http_status=response.status,
+            entries_seen=len(parsed.entries),
+            new_articles=created,
+            duplicates=duplicates + sum(len(group) for group in groups) - created,
+            skipped_entries=parsed.skipped,
+            extraction_failures=sum(1 for _, extracted in results if not extracted),
+            warning=parsed.warning,
+        )
+        return outcome, (response.headers.get("etag"), response.headers.get("last-modified"))
+
+    async def _new_stories(
+        self, feed: FeedState, entries: Sequence[FeedEntry], now: datetime
+    ) -> tuple[list[list[FeedEntry]], int]:
+        """The entries to fetch, grouped by canonical URL (one fetch per story), and how many entries
+        turned out to carry a story already stored (recorded against this feed now)."""
+        first_by_guid: dict[str, FeedEntry] = {}
+        for entry in entries:
+            first_by_guid.setdefault(entry.guid, entry)  # a GUID repeated inside one feed counts once
+        known = await asyncio.to_thread(self._store.known_guids, feed.id, first_by_guid)
+        groups: dict[str, list[FeedEntry]] = {}
+        for guid, entry in first_by_guid.items():
+            if guid not in known:
+                groups.setdefault(canonical_url(entry.link), []).append(entry)
+        stored = await asyncio.to_thread(self._store.articles_by_url, groups)
+        duplicates = 0
+        for url, article_id in stored.items():
+            for entry in groups.pop(url):
+                await asyncio.to_thread(self._store.add_feed_item, feed.id, entry.guid, article_id, now)
+                duplicates += 1
+        return list(groups.values()), duplicates
+
+    async def _ingest_story(
+        self, feed: FeedState, group: list[FeedEntry], feed_language: str | None, now: datetime
+    ) -> tuple[bool, bool]:
+        """Fetch, extract and store one story. Returns (newly stored, text extracted)."""
+        entry = group[0]
+        async with self._page_slots:
+            result = await self._read_page(entry.link)
+            article = build_article(feed.id, entry, result, now, feed_language)
+        if result.status is not ExtractionStatus.EXTRACTED:
+            log.info(
+                "feed=%s url=%s page kept with the feed summary: %s: %s",
+                feed.name,
+                redact_url(entry.link),
+                result.status.value,
+                result.error,
+            )
+        stored = await asyncio.to_thread(self._store.store_article, article)
+        for extra in group[1:]:
+            await asyncio.to_thread(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
+        return stored.created, result.status is ExtractionStatus.EXTRACTED
+
+    async def _read_page(self, link: str) -> PageResult:
+        try:
+            response = await self._fetcher.get(link, max_bytes=self._max_page_bytes, accept=PAGE_ACCEPT)
+        except BlockedAddressError as exc:
+            return PageResult(ExtractionStatus.BLOCKED, error=str(exc))
+        except FetchError as exc:
+            return PageResult(ExtractionStatus.FETCH_FAILED, error=str(exc))
+        if response.content_type not in HTML_TYPES:
+            return PageResult(ExtractionStatus.NOT_HTML, error=f"content type {response.content_type}")
+        try:
+            page = await self._workers.run(extract_page, response.body, response.url, _charset(response))
+        except Exception as exc:  # a parser crash costs this page its text, nothing more
+            return PageResult(ExtractionStatus.EMPTY, error=f"extraction failed: {type(exc).__name__}: {exc}")
+        if not page.text:
+            return PageResult(ExtractionStatus.EMPTY, page, "no main text found in the page")
+        return PageResult(ExtractionStatus.EXTRACTED, page)
+
+
+def _charset(response: HttpResponse) -> str | None:
+    for part in response.headers.get("content-type", "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

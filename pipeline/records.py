@@ -1,0 +1,167 @@
+"""The small immutable records handed from one stage to the next.
+
+    FeedSource ─http─> HttpResponse ─feeds─> ParsedFeed(FeedEntry…)
+        FeedEntry.link ─http─> HttpResponse ─extract─> ExtractedPage
+        FeedEntry + ExtractedPage ─ingest─> NewArticle ─> store
+Each stage reads only the record before it, so each can be called and tested alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """One feed as configured in feeds.yaml. Made by config, read by the store (sync) and the daemon."""
+
+    name: str
+    url: str
+    interval: timedelta
+    enabled: bool = True
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the database remembers of a feed between fetches. Made by the store, read by ingest."""
+
+    id: int
+    name: str
+    url: str
+    interval: timedelta
+    etag: str | None = None
+    last_modified: str | None = None
+    next_fetch_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """A complete, size-capped response. Made by http.Fetcher, read by feeds.parse_feed and extract."""
+
+    requested_url: str
+    url: str  # after redirects
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    permanent_redirect: str | None = None  # where a 301/308 chain pointed, if every hop was permanent
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One usable entry of a feed. Made by feeds.parse_feed, read by ingest."""
+
+    guid: str
+    link: str  # absolute http(s) URL as published (not yet canonical)
+    title: str
+    summary: str  # plain text
+    published: datetime | None  # UTC, as the feed gives it (not yet checked for plausibility)
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """The readable part of a feed document. Made by feeds.parse_feed, read by ingest."""
+
+    title: str | None
+    language: str | None
+    entries: tuple[FeedEntry, ...]
+    skipped: int = 0  # entries dropped for having no usable link
+    warning: str | None = None  # set when the document was malformed but its entries could be read
+
+
+class ExtractionStatus(enum.StrEnum):
+    """Why an article's text is what it is. Stored with every article."""
+
+    EXTRACTED = "extracted"  # main text extracted from the page
+    EMPTY = "empty"  # page fetched, extraction found no main text: feed summary kept
+    NOT_HTML = "not_html"  # page is a PDF, image, ...: feed summary kept
+    FETCH_FAILED = "fetch_failed"  # page could not be fetched: feed summary kept
+    BLOCKED = "blocked"  # page host is a private/loopback address: not fetched, feed summary kept
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPage:
+    """What trafilatura found in one page. Made by extract.extract_page, read by ingest."""
+
+    text: str | None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    site_name: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None  # the page's own <link rel=canonical> / og:url
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A story ready to be stored. Made by ingest.build_article, read by the store."""
+
+    canonical_url: str
+    url: str
+    feed_id: int
+    guid: str
+    title: str
+    summary: str
+    text: str
+    author: str | None
+    published_at: datetime
+    fetched_at: datetime
+    language: str | None
+    site_name: str | None
+    extraction_status: ExtractionStatus
+    extraction_error: str | None
+    content_hash: str | None
+
+
+class FeedResult(enum.StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What one feed's fetch cycle did. Made by ingest, stored on the feed and summed by the CLI."""
+
+    feed: str
+    url: str
+    result: FeedResult
+    http_status: int | None = None
+    entries_seen: int = 0
+    new_articles: int = 0
+    duplicates: int = 0  # entries that turned out to be a story already stored
+    skipped_entries: int = 0
+    extraction_failures: int = 0
+    error: str | None = None
+    warning: str | None = None
+    retry_after: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    """One fetch cycle over several feeds."""
+
+    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+
+    def count(self, result: FeedResult) -> int:
+        return sum(1 for o in self.outcomes if o.result is result)
+
+    @property
+    def entries_seen(self) -> int:
+        return sum(o.entries_seen for o in self.outcomes)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new_articles for o in self.outcomes)
+
+    @property
+    def extraction_failures(self) -> int:
+        return sum(o.extraction_failures for o in self.outcomes)

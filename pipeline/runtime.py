@@ -1,0 +1,63 @@
+"""Builds the long-lived parts (database, HTTP client, worker pool) from the settings, and closes them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from pipeline.config import Settings
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import upgrade
+from pipeline.db.store import Store
+from pipeline.http import Fetcher, FetchPolicy
+from pipeline.ingest import Ingestor, utc_now
+from pipeline.records import FeedSource
+from pipeline.workers import WorkerPool
+
+
+def open_store(settings: Settings, feeds: Sequence[FeedSource] | None = None) -> Store:
+    """The store, its schema brought up to date, and its feeds table matched to the config when given."""
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    store = Store(engine)
+    if feeds is not None:
+        store.sync_feeds(feeds, utc_now())
+    return store
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=settings.user_agent,
+        connect_timeout=settings.connect_timeout,
+        total_timeout=settings.request_timeout,
+        max_redirects=settings.max_redirects,
+        max_connections=settings.max_connections,
+        max_connections_per_host=settings.max_connections_per_host,
+        allow_private_addresses=settings.allow_private_addresses,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    store: Store
+    fetcher: Fetcher
+    ingestor: Ingestor
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, store: Store) -> AsyncIterator[Runtime]:
+    workers = WorkerPool(settings.extraction_workers)
+    fetcher = Fetcher(fetch_policy(settings))
+    try:
+        ingestor = Ingestor(
+            store,
+            fetcher,
+            workers,
+            max_feed_bytes=settings.max_feed_bytes,
+            max_page_bytes=settings.max_page_bytes,
+        )
+        yield Runtime(store, fetcher, ingestor)
+    finally:
+        await fetcher.aclose()
+        workers.close()

@@ -1,0 +1,62 @@
+"""Worker processes for the CPU-bound stages (feed parsing, text extraction), so they use every core and
+never block the event loop that does the fetching."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from pipeline.extract import quiet_worker_logging
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# A worker is replaced after this many tasks, so a slow leak in a parser cannot grow without bound.
+TASKS_PER_WORKER = 500
+
+
+class WorkerPool:
+    """A process pool started on first use and rebuilt if a worker dies (a parser crash takes out one
+    task, not the daemon)."""
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _ensure(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: workers fork from a clean process with the parsers already imported, never
+            # from this one with its threads and event loop.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["pipeline.extract", "pipeline.feeds"])
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=quiet_worker_logging,
+                max_tasks_per_child=TASKS_PER_WORKER,
+            )
+        return self._pool
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        pool = self._ensure()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, functools.partial(function, *args, **kwargs)
+            )
+        except BrokenProcessPool:
+            log.error("a worker process died; starting a new pool")
+            if self._pool is pool:
+                self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
