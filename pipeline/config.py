@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,6 +73,12 @@ class Settings(BaseSettings):
     allow_private_addresses: bool = Field(
         False,
         description="Allow fetching from loopback, private and link-local addresses (local use, tests).",
+    )
+    allow_public_addresses: bool = Field(
+        True, description="Off: only allowed_networks are reachable (tests and benchmarks on loopback)."
+    )
+    allowed_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=list, description="Networks reachable even when private addresses are refused."
     )
     connect_timeout: float = Field(10.0, gt=0, description="Seconds to establish a connection.")
     request_timeout: float = Field(30.0, gt=0, description="Seconds for a whole request, redirects included.")

@@ -27,6 +27,8 @@ MAX_GUID_CHARS = 2_000
 # Dates this far ahead are a publisher's mistake, not a schedule; dates before the web are noise.
 FUTURE_TOLERANCE = timedelta(days=1)
 EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+# feedparser sets `bozo` for these, but the document was read as it should be: no warning.
+HARMLESS_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFeed:
@@ -40,6 +42,8 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFe
     raw_entries: list[Any] = parsed.get("entries", [])
     channel = parsed.get("feed", {})
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if isinstance(problem, HARMLESS_PROBLEMS):
+        problem = None
 
     if not raw_entries and not parsed.get("version"):
         raise FeedParseError(_unreadable_reason(body, headers, problem))

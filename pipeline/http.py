@@ -14,7 +14,7 @@ import email.utils
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
@@ -32,7 +32,7 @@ from pipeline.errors import (
     TooManyRedirectsError,
     UnsupportedURLError,
 )
-from pipeline.netguard import GuardedNetworkBackend
+from pipeline.netguard import AddressPolicy, GuardedNetworkBackend
 from pipeline.records import HttpResponse
 from pipeline.urls import is_http_url, redact_url
 
@@ -60,7 +60,7 @@ class FetchPolicy:
     max_redirects: int = 5
     max_connections: int = 32
     max_connections_per_host: int = 4
-    allow_private_addresses: bool = False
+    addresses: AddressPolicy = field(default_factory=AddressPolicy)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -112,7 +112,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
             max_connections=policy.max_connections,
             max_keepalive_connections=policy.max_connections,
             keepalive_expiry=5.0,
-            network_backend=GuardedNetworkBackend(policy.allow_private_addresses),
+            network_backend=GuardedNetworkBackend(policy.addresses),
         )
 
 
@@ -236,7 +236,8 @@ class Fetcher:
         except httpx.TransportError as exc:
             raise NetworkError(f"{type(exc).__name__}: {exc or 'connection failed'}", url) from None
         except httpx.InvalidURL as exc:
-            raise UnsupportedURLError(f"invalid URL: {exc}", url) from None
+            # httpx builds the next request of a redirect eagerly, so a bad Location lands here too.
+            raise UnsupportedURLError(f"invalid URL or redirect target: {exc}", url) from None
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int, url: str) -> bytes:

@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import httpcore
@@ -18,6 +19,7 @@ import httpcore
 from pipeline.errors import BlockedAddressError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -62,26 +64,57 @@ def blocked_reason(address: IPAddress) -> str | None:
     return next((reason for hit, reason in checks if hit), None)
 
 
-def check_addresses(host: str, addresses: Iterable[IPAddress]) -> list[IPAddress]:
-    """The addresses, if every one of them is public; else BlockedAddressError naming the first bad one.
+@dataclass(frozen=True, slots=True)
+class AddressPolicy:
+    """Which addresses may be connected to.
+
+    allow_private: every non-public address too (the allow_private_addresses setting).
+    allow_public: public addresses; off, only allowed_networks are reachable (tests and benchmarks run
+        this way, so nothing they do can reach beyond loopback).
+    allowed_networks: reachable whatever the two flags say (e.g. one intranet feed server).
+    """
+
+    allow_private: bool = False
+    allow_public: bool = True
+    allowed_networks: tuple[IPNetwork, ...] = ()
+
+    def refusal(self, address: IPAddress) -> str | None:
+        """Why this address may not be connected to under this policy, or None."""
+        candidates = [address]
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            candidates.append(address.ipv4_mapped)
+        if any(candidate in network for candidate in candidates for network in self.allowed_networks):
+            return None
+        reason = blocked_reason(address)
+        if reason is None:
+            return None if self.allow_public else "a public address, and public addresses are disabled"
+        return None if self.allow_private else f"{reason} (set allow_private_addresses to allow it)"
+
+
+LOOPBACK_ONLY = AddressPolicy(
+    allow_private=False,
+    allow_public=False,
+    allowed_networks=(ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")),
+)
+
+
+def check_addresses(host: str, addresses: Iterable[IPAddress], policy: AddressPolicy) -> list[IPAddress]:
+    """The addresses, if the policy allows every one; else BlockedAddressError naming the first refused.
     One bad answer refuses the host: an attacker's DNS may mix a public address with a private one."""
     checked = list(addresses)
     for address in checked:
-        reason = blocked_reason(address)
+        reason = policy.refusal(address)
         if reason:
-            raise BlockedAddressError(
-                f"refused: {host} resolves to {address}, {reason} (set allow_private_addresses to allow it)",
-                host,
-            )
+            raise BlockedAddressError(f"refused: {host} resolves to {address}, {reason}", host)
     return checked
 
 
 class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves each host once, checks every address, and connects to
-    the checked address. With allow_private it still resolves once but checks nothing."""
+    """An httpcore network backend that resolves each host once, checks every address against the
+    policy, and connects to the checked address."""
 
-    def __init__(self, allow_private: bool, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._allow_private = allow_private
+    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self.policy = policy
         self._inner = inner or httpcore.AnyIOBackend()
 
     async def resolve(self, host: str, port: int) -> list[IPAddress]:
@@ -108,8 +141,7 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
             addresses = await self.resolve(host, port)
         except socket.gaierror as exc:
             raise httpcore.ConnectError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
-        if not self._allow_private:
-            addresses = check_addresses(host, addresses)
+        addresses = check_addresses(host, addresses, self.policy)
         last_error: Exception | None = None
         for address in addresses:
             try:

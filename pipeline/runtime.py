@@ -12,6 +12,7 @@ from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
 from pipeline.http import Fetcher, FetchPolicy
 from pipeline.ingest import Ingestor, utc_now
+from pipeline.netguard import AddressPolicy
 from pipeline.records import FeedSource
 from pipeline.workers import WorkerPool
 
@@ -34,7 +35,11 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         max_redirects=settings.max_redirects,
         max_connections=settings.max_connections,
         max_connections_per_host=settings.max_connections_per_host,
-        allow_private_addresses=settings.allow_private_addresses,
+        addresses=AddressPolicy(
+            allow_private=settings.allow_private_addresses,
+            allow_public=settings.allow_public_addresses,
+            allowed_networks=tuple(settings.allowed_networks),
+        ),
     )
 
 

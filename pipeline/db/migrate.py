@@ -32,16 +32,16 @@ def migrations_dir() -> Path:
     raise DatabaseError("the database migrations are missing from this installation")
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config() -> Config:
+    """Alembic's configuration; the connection itself is handed over in config.attributes."""
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration. Safe to call from several processes at once."""
-    config = alembic_config(engine)
+    config = alembic_config()
     try:
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
@@ -56,6 +56,6 @@ def upgrade(engine: Engine) -> None:
 
 
 def is_current(engine: Engine) -> bool:
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head

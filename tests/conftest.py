@@ -1,0 +1,88 @@
+"""Shared fixtures: a real threaded HTTP server on 127.0.0.1, a real database (a SQLite file, or a fresh
+PostgreSQL schema when DEALPULSE_TEST_DATABASE_URL is set), and settings that point at them."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from pipeline.config import ENV_PREFIX, Settings
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import upgrade
+from pipeline.db.store import Store
+from pipeline.workers import WorkerPool
+
+POSTGRES_URL = os.environ.get("DEALPULSE_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """Replaces pytest-httpserver's own: loopback only, and threaded, so a slow handler blocks no other."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No DEALPULSE_* variable of the developer's shell leaks into a test (the test database URL aside)."""
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX) and name != "DEALPULSE_TEST_DATABASE_URL":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'dealpulse.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield Store(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        # Loopback only: whatever a test's feed links to, nothing can reach beyond this machine.
+        allow_private_addresses=False,
+        allow_public_addresses=False,
+        allowed_networks=["127.0.0.0/8", "::1/128"],
+        connect_timeout=2,
+        request_timeout=4,
+        extraction_workers=2,
+    )
+
+
+@pytest.fixture(scope="session")
+def workers() -> Iterator[WorkerPool]:
+    pool = WorkerPool(2)
+    yield pool
+    pool.close()

@@ -1,0 +1,159 @@
+"""feeds.yaml and DEALPULSE_* variables: good files load; each broken kind names file, line and field."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config, parse_duration
+from pipeline.errors import ConfigError
+
+GOOD = """\
+settings:
+  log_level: DEBUG
+  max_connections_per_host: 2
+feeds:
+  - name: alpha          # a comment
+    url: https://alpha.example.com/feed.xml
+  - name: beta
+    url: https://beta.example.com/rss
+    interval: 1h30m
+    enabled: false
+    tags: [press, de]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_file(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    alpha, beta = config.feeds
+    assert alpha.interval == timedelta(minutes=30)  # the default
+    assert alpha.enabled
+    assert beta.interval == timedelta(minutes=90)
+    assert not beta.enabled
+    assert beta.tags == ("press", "de")
+    assert config.settings.log_level == "DEBUG"
+    assert config.settings.max_connections_per_host == 2
+    assert config.settings.effective_database_url.endswith("data/dealpulse.db")
+
+
+def test_environment_overrides_the_settings_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEALPULSE_LOG_LEVEL", "ERROR")
+    monkeypatch.setenv("DEALPULSE_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
+    monkeypatch.setenv("DEALPULSE_ALLOW_PRIVATE_ADDRESSES", "1")
+    config = load_config(write(tmp_path, GOOD))
+    assert config.settings.log_level == "ERROR"
+    assert config.settings.effective_database_url == "sqlite:////tmp/elsewhere.db"
+    assert config.settings.allow_private_addresses is True
+    assert config.settings.max_connections_per_host == 2  # from the file, not overridden
+
+
+def test_command_line_overrides_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEALPULSE_DATABASE_URL", "sqlite:////tmp/env.db")
+    config = load_config(write(tmp_path, GOOD), overrides={"database_url": "sqlite:////tmp/flag.db"})
+    assert config.settings.effective_database_url == "sqlite:////tmp/flag.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("feeds:\n  - name: a\n    url: [unclosed\n", r"feeds\.yaml, line \d: not valid YAML"),
+        (
+            "feeds:\n  - name: a\n    url: https://a.example.com/\n    colour: red\n",
+            r"feeds\.yaml, line 4: feed 'a': colour: unknown key",
+        ),
+        (
+            "feeds:\n  - name: a\n    interval: 5m\n",
+            r"feeds\.yaml, line 2: feed 'a': url: required field is missing",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://a.example.com/\n  - name: a\n    url: https://b.example.com/\n",
+            r"feeds\.yaml, line 4: feed 'a': name: duplicate name, first used on line 2",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://a.example.com/\n    interval: soon\n",
+            r"line 4: feed 'a': interval: 'soon' is not a duration",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://a.example.com/\n    interval: 10s\n",
+            r"line 4: feed 'a': interval: '10s' is outside the allowed range",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://a.example.com/\n    interval: -5\n",
+            r"line 4: feed 'a': interval: -5 is outside the allowed range",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: ftp://a.example.com/\n",
+            r"line 3: feed 'a': url: 'ftp://a.example.com/' is not",
+        ),
+        ("feeds:\n  - url: https://a.example.com/\n", r"line 2: feed #1: name: required field is missing"),
+        ("settings:\n  log_level: LOUD\nfeeds: []\n", r"line 2: settings\.log_level: Input should be"),
+        ("settings:\n  colour: red\nfeeds: []\n", r"line 2: settings\.colour: unknown key"),
+        ("feeds: []\nfeeds: []\n", r"line 2: key 'feeds' repeats the one on line 1"),
+        ("- just\n- a list\n", r"line 1: expected a mapping"),
+        (
+            "feeds:\n  - name: a\n    url: https://a.example.com/\n    enabled: perhaps\n",
+            r"line 4: feed 'a': enabled: Input should be a valid boolean",
+        ),
+    ],
+)
+def test_broken_files_name_file_line_feed_and_field(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write(tmp_path, text))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nowhere\.yaml: file not found"):
+        load_config(tmp_path / "nowhere.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DEALPULSE_MAX_REDIRECTS", "many", r"environment variable DEALPULSE_MAX_REDIRECTS='many'"),
+        ("DEALPULSE_LOG_LEVEL", "LOUD", r"environment variable DEALPULSE_LOG_LEVEL='LOUD'"),
+        ("DEALPULSE_DATABSE_URL", "sqlite://", r"unknown environment variable DEALPULSE_DATABSE_URL"),
+        ("DEALPULSE_ALLOWED_NETWORKS", '["not a network"]', r"DEALPULSE_ALLOWED_NETWORKS"),
+    ],
+)
+def test_bad_environment_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write(tmp_path, GOOD))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (30, timedelta(minutes=30)),
+        (1.5, timedelta(seconds=90)),
+        ("45s", timedelta(seconds=45)),
+        ("2h", timedelta(hours=2)),
+        ("1h30m", timedelta(minutes=90)),
+        ("1d", timedelta(days=1)),
+        ("15 m", timedelta(minutes=15)),
+    ],
+)
+def test_parse_duration(value: object, expected: timedelta) -> None:
+    assert parse_duration(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "h", "1x", "1h30", True, None, "m30"])
+def test_parse_duration_rejects(value: object) -> None:
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration(value)
+
+
+def test_shipped_feeds_file_is_valid() -> None:
+    config = load_config(Path(__file__).parents[1] / "feeds.yaml")
+    assert len(config.feeds) >= 12
+    assert all(feed.url.startswith("https://") for feed in config.feeds)

@@ -1,0 +1,110 @@
+"""The feedparser adapter on feeds we wrote: formats, broken documents, links, GUIDs and dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import FeedParseError
+from pipeline.feeds import parse_feed, plausible_date
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def parse(
+    name: str, url: str = "https://news.example.com/feed.xml", content_type: str = "application/rss+xml"
+):
+    return parse_feed((FEEDS / name).read_bytes(), url=url, headers={"content-type": content_type})
+
+
+def test_rss2_entries_links_guids_dates_and_skips() -> None:
+    feed = parse("rss2.xml")
+    assert feed.title == "Example Tech Desk"
+    assert feed.language == "en"
+    assert feed.warning is None
+    # the entry with no link and the javascript: one are skipped and counted, not stored
+    assert feed.skipped == 2
+    assert [e.title for e in feed.entries] == [
+        "Quillmark raises $42M Series B for insurance claims agents",
+        "Northwind and Lumen Labs form AI alliance",
+        "An entry without a date",
+    ]
+    first, second, undated = feed.entries
+    assert first.guid == "example-1001"
+    assert first.link.startswith("https://news.example.com/2026/11/quillmark-series-b?utm_source=rss")
+    assert first.published == datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # +0100 made UTC
+    assert first.author == "Jo Writer"
+    assert first.summary == "Quillmark, a London startup, raised $42 million & more."
+    assert second.guid == second.link  # no <guid>: falls back to the link
+    assert undated.published is None
+
+
+def test_atom_resolves_xml_base_and_relative_links() -> None:
+    feed = parse("atom.xml", url="https://blog.example.org/feed.atom", content_type="application/atom+xml")
+    tern, cloud = feed.entries
+    assert tern.link == "https://blog.example.org/posts/tern-2.html"
+    assert tern.title == "Introducing Tern 2, our new model"  # HTML title made text
+    assert tern.published == datetime(2026, 11, 24, 13, 15, tzinfo=UTC)
+    assert cloud.link == "https://other.example.org/cloud-partnership"
+    assert cloud.summary == "We are partnering."
+
+
+def test_rdf_feed_with_language() -> None:
+    feed = parse("rdf.xml", url="https://wire.example.net/rss.rdf", content_type="application/rdf+xml")
+    assert feed.language == "de"
+    (entry,) = feed.entries
+    assert entry.title == "Kestrel AI sammelt 15 Millionen Euro ein"
+    assert entry.published == datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+
+
+def test_malformed_feed_with_readable_entries_is_kept_with_a_warning() -> None:
+    feed = parse("malformed.xml")
+    assert [e.link for e in feed.entries] == ["https://broken.example.com/a", "https://broken.example.com/b"]
+    assert feed.warning is not None
+    assert feed.warning.startswith("malformed feed, entries read anyway")
+
+
+def test_relative_link_resolves_against_the_feed_url() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title><item><title>x</title><link>/stories/7</link>
+    </item></channel></rss>"""
+    feed = parse_feed(body, url="https://site.example.com/feeds/all.xml", headers={})
+    assert feed.entries[0].link == "https://site.example.com/stories/7"
+
+
+def test_duplicate_guids_are_all_returned_for_ingest_to_collapse() -> None:
+    feed = parse("duplicate-guids.xml")
+    assert [e.guid for e in feed.entries] == ["same", "same", "other"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        ((FEEDS / "not-a-feed.html").read_bytes(), "text/html", "not a feed: the server sent an HTML page"),
+        (b"", "application/rss+xml", "not a feed: the response body is empty"),
+        (b"\x00\x01binary garbage\xff", "application/octet-stream", "not a readable feed"),
+        (b'{"items": []}', "application/json", "not a readable feed"),
+    ],
+)
+def test_unreadable_documents_raise_a_clear_error(body: bytes, content_type: str, message: str) -> None:
+    with pytest.raises(FeedParseError, match=message):
+        parse_feed(body, url="https://x.example.com/feed", headers={"content-type": content_type})
+
+
+def test_empty_but_valid_feed_has_no_entries_and_no_error() -> None:
+    feed = parse_feed(
+        b'<rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+        url="https://q.example.com/",
+        headers={},
+    )
+    assert feed.entries == ()
+    assert feed.warning is None
+
+
+def test_plausible_date_rejects_the_future_and_the_prehistoric() -> None:
+    assert plausible_date(datetime(2026, 11, 25, 20, 0, tzinfo=UTC), NOW) is not None  # hours ahead: zones
+    assert plausible_date(datetime(2027, 1, 1, tzinfo=UTC), NOW) is None
+    assert plausible_date(datetime(1970, 1, 1, tzinfo=UTC), NOW) is None
+    assert plausible_date(None, NOW) is None

@@ -1,0 +1,161 @@
+"""The private-address guard: a pure decision on each address, applied at connect time."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from pipeline.errors import BlockedAddressError
+from pipeline.http import Fetcher, FetchPolicy
+from pipeline.netguard import (
+    LOOPBACK_ONLY,
+    AddressPolicy,
+    GuardedNetworkBackend,
+    blocked_reason,
+    check_addresses,
+    parse_ip_literal,
+)
+
+BLOCKED = [
+    ("10.0.0.1", "private"),
+    ("10.255.255.255", "private"),
+    ("172.16.0.1", "private"),
+    ("172.31.255.254", "private"),
+    ("192.168.0.1", "private"),
+    ("192.168.255.255", "private"),
+    ("169.254.169.254", "metadata"),
+    ("169.254.1.1", "link-local"),
+    ("fd00:ec2::254", "metadata"),
+    ("127.0.0.1", "loopback"),
+    ("127.8.9.10", "loopback"),
+    ("::1", "loopback"),
+    ("0.0.0.0", "unspecified"),
+    ("::", "unspecified"),
+    ("100.64.0.1", "not a public"),
+    ("198.18.0.1", "private"),
+    ("224.0.0.1", "multicast"),
+    ("fe80::1", "link-local"),
+    ("fc00::1", "private"),
+    ("fd12:3456::1", "private"),
+    ("::ffff:127.0.0.1", "loopback"),
+    ("::ffff:10.1.2.3", "private"),
+    ("::ffff:169.254.169.254", "metadata"),
+    ("2002:a00:1::", "private"),  # 6to4 wrapping 10.0.0.1
+    ("64:ff9b::c0a8:1", "private"),  # NAT64 wrapping 192.168.0.1
+]
+PUBLIC = [
+    "8.8.8.8",
+    "1.1.1.1",
+    "172.32.0.1",
+    "172.15.255.255",
+    "192.169.0.1",
+    "2606:4700:4700::1111",
+    "11.0.0.1",
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), BLOCKED)
+def test_non_public_addresses_are_refused(text: str, reason: str) -> None:
+    found = blocked_reason(ipaddress.ip_address(text))
+    assert found is not None
+    assert reason in found
+
+
+@pytest.mark.parametrize("text", PUBLIC)
+def test_public_addresses_are_allowed(text: str) -> None:
+    assert blocked_reason(ipaddress.ip_address(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [
+        ("2130706433", "127.0.0.1"),  # decimal
+        ("0x7f000001", "127.0.0.1"),  # hex
+        ("0177.0.0.1", "127.0.0.1"),  # octal
+        ("127.1", "127.0.0.1"),  # short form
+        ("0xa.0.0.1", "10.0.0.1"),
+        ("[::1]", "::1"),
+        ("::ffff:7f00:1", "::ffff:127.0.0.1"),
+    ],
+)
+def test_ip_literals_in_every_form_are_recognised(host: str, address: str) -> None:
+    parsed = parse_ip_literal(host)
+    assert parsed == ipaddress.ip_address(address)
+    assert blocked_reason(parsed) is not None
+
+
+def test_names_are_not_literals() -> None:
+    assert parse_ip_literal("news.example.com") is None
+
+
+def test_one_bad_answer_refuses_the_whole_host() -> None:
+    addresses = [ipaddress.ip_address("93.184.215.14"), ipaddress.ip_address("10.0.0.7")]
+    with pytest.raises(BlockedAddressError, match=r"evil\.example resolves to 10\.0\.0\.7"):
+        check_addresses("evil.example", addresses, AddressPolicy())
+
+
+@pytest.mark.parametrize("host", ["10.0.0.1", "169.254.169.254", "192.168.1.1", "0x0a000001", "172.16.5.4"])
+def test_backend_refuses_before_connecting(host: str) -> None:
+    """The refusal happens in the pure check: no socket is ever opened to these addresses."""
+    backend = GuardedNetworkBackend(AddressPolicy())
+    with pytest.raises(BlockedAddressError, match="allow_private_addresses"):
+        asyncio.run(backend.connect_tcp(host, 80, timeout=0.5))
+
+
+@pytest.mark.parametrize("form", ["127.0.0.1", "2130706433", "0x7f000001", "127.1", "localhost"])
+def test_fetcher_refuses_loopback_in_any_spelling_and_sends_nothing(
+    httpserver: HTTPServer, form: str
+) -> None:
+    httpserver.expect_request("/page").respond_with_data("secret")
+    url = f"http://{form}:{httpserver.port}/page"
+
+    async def fetch() -> None:
+        async with Fetcher(FetchPolicy(user_agent="test")) as fetcher:
+            await fetcher.get(url, max_bytes=1000)
+
+    with pytest.raises(BlockedAddressError) as caught:
+        asyncio.run(fetch())
+    assert caught.value.url == url
+    assert "loopback" in str(caught.value)
+    assert httpserver.log == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://10.1.2.3/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:192.168.0.1]/",
+        "http://0xc0a80001/",
+    ],
+)
+def test_redirect_to_a_private_address_is_refused(httpserver: HTTPServer, target: str) -> None:
+    """The loopback test server is allowed by the policy; the redirect target is checked again and refused
+    before any connection is made."""
+    httpserver.expect_request("/start").respond_with_data("", status=302, headers={"Location": target})
+
+    async def fetch() -> None:
+        async with Fetcher(FetchPolicy(user_agent="test", addresses=LOOPBACK_ONLY)) as fetcher:
+            await fetcher.get(httpserver.url_for("/start"), max_bytes=1000)
+
+    with pytest.raises(BlockedAddressError, match=r"private|metadata"):
+        asyncio.run(fetch())
+    assert len(httpserver.log) == 1  # only the loopback hop was ever requested
+
+
+def test_policy_flags() -> None:
+    private, public = ipaddress.ip_address("10.0.0.1"), ipaddress.ip_address("8.8.8.8")
+    loopback = ipaddress.ip_address("127.0.0.1")
+    assert AddressPolicy().refusal(private) is not None
+    assert AddressPolicy().refusal(public) is None
+    assert AddressPolicy(allow_private=True).refusal(private) is None
+    assert LOOPBACK_ONLY.refusal(public) is not None
+    assert LOOPBACK_ONLY.refusal(private) is not None
+    assert LOOPBACK_ONLY.refusal(loopback) is None
+    assert LOOPBACK_ONLY.refusal(ipaddress.ip_address("::ffff:127.0.0.1")) is None
+    intranet = AddressPolicy(allowed_networks=(ipaddress.ip_network("10.9.0.0/16"),))
+    assert intranet.refusal(ipaddress.ip_address("10.9.1.1")) is None
+    assert intranet.refusal(ipaddress.ip_address("10.8.1.1")) is not None

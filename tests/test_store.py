@@ -1,0 +1,144 @@
+"""The store's guarantees: one row per story however many writers race, one winner per feed claim."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect
+
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import is_current, upgrade
+from pipeline.db.store import Store
+from pipeline.records import ExtractionStatus, FeedOutcome, FeedResult, NewArticle
+from tests.helpers import articles, feed_item_count, feed_row, source
+
+NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+def article(feed_id: int, n: int, guid: str | None = None, text_hash: str | None = None) -> NewArticle:
+    return NewArticle(
+        canonical_url=f"https://news.example.com/story/{n}",
+        url=f"https://news.example.com/story/{n}?ref=x",
+        feed_id=feed_id,
+        guid=guid or f"g{n}",
+        title=f"Story {n}",
+        summary="s",
+        text=f"text {n}",
+        author=None,
+        published_at=NOW,
+        fetched_at=NOW,
+        language="en",
+        site_name=None,
+        extraction_status=ExtractionStatus.EXTRACTED,
+        extraction_error=None,
+        content_hash=text_hash,
+    )
+
+
+def test_racing_writers_store_each_story_once(store: Store, database_url: str) -> None:
+    """Four writers with their own connections store the same 25 stories at once."""
+    store.sync_feeds([source("a", "https://a.example.com/"), source("b", "https://b.example.com/")], NOW)
+    feed_ids = [state.id for state in store.feed_states()]
+    created: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def writer(index: int) -> None:
+        own = Store(make_engine(database_url))
+        barrier.wait()
+        for n in range(25):
+            created.append(
+                own.store_article(article(feed_ids[index % 2], n, guid=f"g{n}-{index % 2}")).created
+            )
+        own.engine.dispose()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert created.count(True) == 25
+    assert len(articles(store)) == 25
+    assert feed_item_count(store) == 50  # each feed's GUID recorded once per story
+
+
+def test_same_text_hash_is_one_story(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feed_states()
+    first = store.store_article(article(feed.id, 1, text_hash="h" * 64))
+    second = store.store_article(article(feed.id, 2, text_hash="h" * 64))
+    assert (first.created, second.created) == (True, False)
+    assert second.article_id == first.article_id
+
+
+def test_only_one_of_several_claims_wins(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    interval, early = timedelta(minutes=30), timedelta(seconds=10)
+    assert store.claim_due_feed("a", NOW, interval, early) is not None
+    assert store.claim_due_feed("a", NOW, interval, early) is None  # a second daemon, same moment
+    assert store.claim_due_feed("a", NOW + timedelta(minutes=29, seconds=55), interval, early) is not None
+
+
+def test_feed_sync_keeps_removed_feeds_and_resets_a_changed_url(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/"), source("b", "https://b.example.com/")], NOW)
+    a = store.feed_states(["a"])[0]
+    store.record_outcome(a.id, FeedOutcome("a", a.url, FeedResult.OK, http_status=200), NOW, etag='"1"')
+    assert feed_row(store, "a").etag == '"1"'
+    store.sync_feeds([source("a", "https://a.example.com/moved")], NOW)
+    row = feed_row(store, "a")
+    assert (row.url, row.etag) == ("https://a.example.com/moved", None)
+    assert feed_row(store, "b").in_config is False
+    assert [s.name for s in store.feed_states()] == ["a"]
+
+
+def test_errors_count_up_and_success_resets(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feed_states()
+    failure = FeedOutcome("a", feed.url, FeedResult.ERROR, error="HTTP 500 Internal Server Error")
+    store.record_outcome(feed.id, failure, NOW)
+    store.record_outcome(feed.id, failure, NOW)
+    assert (feed_row(store, "a").error_count, feed_row(store, "a").last_error) == (2, failure.error)
+    store.record_outcome(feed.id, FeedOutcome("a", feed.url, FeedResult.NOT_MODIFIED, http_status=304), NOW)
+    row = feed_row(store, "a")
+    assert (row.error_count, row.last_error, row.last_success_at) == (0, None, NOW)
+
+
+def test_datetimes_come_back_aware_and_utc(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feed_states()
+    in_paris = dataclasses.replace(
+        article(feed.id, 1), published_at=datetime(2026, 11, 26, 7, 0, tzinfo=timezone(timedelta(hours=1)))
+    )
+    store.store_article(in_paris)
+    (stored,) = articles(store)
+    assert stored.published_at == NOW
+    assert stored.published_at.utcoffset() == timedelta(0)
+
+
+def test_naive_datetimes_are_refused(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feed_states()
+    naive = dataclasses.replace(article(feed.id, 1), published_at=datetime(2026, 11, 26, 6, 0))
+    with pytest.raises(Exception, match="naive datetime"):
+        store.store_article(naive)
+
+
+def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from pipeline.db.models import Base
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)  # a second run changes nothing and does not fail
+    assert is_current(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
+    assert diff == []
+    assert {"feeds", "articles", "feed_items", "alembic_version"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
