@@ -88,6 +88,9 @@ def cli(ctx: click.Context, config_path: Path | None, database_url: str | None) 
     """DealPulse follows AI deals in the news: it fetches feeds, stores each story's full text, and
     (in later steps) finds the deals in them and mails a daily digest."""
     ctx.obj = Options(config_path, database_url)
+    for console in (out, err):
+        if not console.is_terminal:  # piped or captured: tables as wide as their content, not 80 columns
+            console.width = max(console.width, 200)
 
 
 @cli.command()

@@ -77,10 +77,13 @@ class Daemon:
         try:
             await self.stopping.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            # Pause, drain, then shut down: APScheduler's asyncio executor cancels running jobs on
+            # shutdown, which would cut in-flight fetches short.
+            scheduler.pause()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
             await self._drain(settings.shutdown_grace)
+            scheduler.shutdown(wait=False)
         log.info("daemon stopped")
 
     def _request_stop(self, sig: signal.Signals) -> None:

@@ -121,6 +121,10 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         literal = parse_ip_literal(host)
         if literal is not None:
             return [literal]
+        if not self.policy.allow_public and not _is_localhost(host):
+            # Without public addresses the answer could only be refused, and asking a DNS server
+            # (which may sit anywhere) is itself traffic this mode exists to prevent.
+            raise BlockedAddressError(f"refused: {host} is not resolved, public addresses are disabled", host)
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         found: list[IPAddress] = []
         for info in infos:
@@ -163,3 +167,8 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+def _is_localhost(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    return name in ("localhost", "localhost.localdomain") or name.endswith(".localhost")

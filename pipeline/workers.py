@@ -8,6 +8,8 @@ import functools
 import logging
 import multiprocessing
 import os
+import select
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,7 +40,8 @@ class WorkerPool:
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,
-                initializer=quiet_worker_logging,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
                 max_tasks_per_child=TASKS_PER_WORKER,
             )
         return self._pool
@@ -60,3 +63,21 @@ class WorkerPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _start_worker(parent_pid: int) -> None:
+    """Runs first in every worker: quiet logs, and exit when the parent dies.
+
+    A worker holds both ends of its task queue, so after a SIGKILL of the parent it would wait for work
+    forever. A pidfd becomes readable the moment the parent ends (zombie or not)."""
+    quiet_worker_logging()
+    try:
+        parent = os.pidfd_open(parent_pid)
+    except (AttributeError, OSError):  # not Linux 5.3+: the pool's own shutdown is all there is
+        return
+
+    def watch() -> None:
+        select.select([parent], [], [])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()

@@ -146,6 +146,13 @@ def test_redirect_to_a_private_address_is_refused(httpserver: HTTPServer, target
     assert len(httpserver.log) == 1  # only the loopback hop was ever requested
 
 
+def test_names_are_not_even_resolved_when_public_addresses_are_off() -> None:
+    backend = GuardedNetworkBackend(LOOPBACK_ONLY)
+    with pytest.raises(BlockedAddressError, match="not resolved, public addresses are disabled"):
+        asyncio.run(backend.resolve("news.example.com", 80))
+    assert asyncio.run(backend.resolve("localhost", 80))  # the local names are still looked up
+
+
 def test_policy_flags() -> None:
     private, public = ipaddress.ip_address("10.0.0.1"), ipaddress.ip_address("8.8.8.8")
     loopback = ipaddress.ip_address("127.0.0.1")

@@ -1,0 +1,149 @@
+"""The command line, through click's runner, against a real server and database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from pipeline import __version__
+from pipeline.cli import cli
+from tests.builders import Item, article_html, rss, unique_paragraphs
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def write_config(tmp_path: Path, database_url: str, feeds: dict[str, str]) -> Path:
+    lines = [
+        "settings:",
+        f"  data_dir: {tmp_path / 'data'}",
+        f"  database_url: '{database_url}'",
+        "  allow_public_addresses: false",
+        "  allowed_networks: ['127.0.0.0/8']",
+        "  request_timeout: 4",
+        "feeds:",
+    ]
+    for name, url in feeds.items():
+        lines += [f"  - name: {name}", f"    url: {url}"]
+    path = tmp_path / "feeds.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def served(httpserver: HTTPServer) -> dict[str, str]:
+    httpserver.expect_request("/a").respond_with_data(
+        article_html("A", unique_paragraphs("a")), content_type="text/html"
+    )
+    httpserver.expect_request("/good.xml").respond_with_data(
+        rss([Item("Story A", httpserver.url_for("/a"), guid="a")])
+    )
+    httpserver.expect_request("/bad.xml").respond_with_data("down", status=503)
+    return {"good": httpserver.url_for("/good.xml"), "bad": httpserver.url_for("/bad.xml")}
+
+
+def test_version() -> None:
+    assert invoke("--version") == (0, f"dealpulse, version {__version__}\n")
+
+
+def test_fetch_prints_a_summary_and_status_shows_health(
+    tmp_path: Path, database_url: str, served: dict[str, str]
+) -> None:
+    config = str(write_config(tmp_path, database_url, served))
+    code, output = invoke("--config", config, "fetch")
+    assert code == 0
+    assert re.search(r"feeds ok\s*│\s*1", output)
+    assert re.search(r"feeds failed\s*│\s*1", output)
+    assert re.search(r"new articles\s*│\s*1", output)
+    assert "HTTP 503 Service Unavailable" in output
+
+    code, output = invoke("--config", config, "status")
+    assert code == 0
+    good = next(line for line in output.splitlines() if "│ good" in line)
+    bad = next(line for line in output.splitlines() if "│ bad" in line)
+    assert re.search(r"│ ok\s*│\s*200\s*│\s*1\s*│", good)
+    assert re.search(r"│ error\s*│\s*503\s*│\s*0\s*│", bad)
+    assert "HTTP 503 Service Unavailable" in bad
+
+
+def test_fetch_one_feed(tmp_path: Path, database_url: str, served: dict[str, str]) -> None:
+    config = str(write_config(tmp_path, database_url, served))
+    code, output = invoke("--config", config, "fetch", "--feed", "good")
+    assert code == 0
+    assert "1 feeds" in output
+
+
+def test_unknown_feed_name_is_a_configuration_error(
+    tmp_path: Path, database_url: str, served: dict[str, str]
+) -> None:
+    config = str(write_config(tmp_path, database_url, served))
+    code, output = invoke("--config", config, "fetch", "--feed", "nope")
+    assert code == 2
+    assert "configuration error" in output
+    assert "no feed named 'nope' (known: good, bad)" in output
+
+
+def test_feeds_check_reports_failures_and_stores_nothing(tmp_path: Path, served: dict[str, str]) -> None:
+    database = tmp_path / "never.db"
+    config = str(write_config(tmp_path, f"sqlite:///{database}", served))
+    code, output = invoke("--config", config, "feeds", "check")
+    assert code == 1
+    assert "1 of 2 feeds failed the check" in output
+    assert re.search(r"good\s*│ ok\s*│ 200\s*│ 1", output)
+    assert not database.exists()
+
+
+def test_feeds_list(tmp_path: Path, database_url: str, served: dict[str, str]) -> None:
+    code, output = invoke("--config", str(write_config(tmp_path, database_url, served)), "feeds", "list")
+    assert code == 0
+    assert "good" in output
+    assert served["bad"] in output
+
+
+def test_db_upgrade_with_the_url_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no feeds.yaml here: the database URL alone is enough
+    database = tmp_path / "fresh.db"
+    code, output = invoke("--database-url", f"sqlite:///{database}", "db", "upgrade")
+    assert code == 0
+    assert "up to date" in output
+    assert database.exists()
+
+
+def test_broken_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  - name: a\n    url: https://a.example.com/\n    intervall: 5m\n")
+    code, output = invoke("--config", str(path), "fetch")
+    assert code == 2
+    assert output == f"Error: configuration error: {path}, line 4: feed 'a': intervall: unknown key\n"
+
+
+def test_unreachable_database_is_one_line_and_exit_1(tmp_path: Path, served: dict[str, str]) -> None:
+    config = str(write_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:9/none", served))
+    code, output = invoke("--config", config, "status")
+    assert code == 1
+    assert output.startswith("Error: cannot bring the schema up to date")
+    assert output.count("\n") == 1
+
+
+def test_readme_documents_every_command() -> None:
+    readme = README.read_text()
+    missing = []
+    for name, command in cli.commands.items():
+        names = [f"{name} {sub}" for sub in getattr(command, "commands", {})] or [name]
+        missing += [n for n in names if f"dealpulse {n}" not in readme]
+    assert missing == []
+
+
+def test_readme_documents_every_setting() -> None:
+    from pipeline.config import Settings
+
+    readme = README.read_text()
+    assert [name for name in Settings.model_fields if f"| `{name}` |" not in readme] == []

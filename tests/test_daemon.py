@@ -1,0 +1,114 @@
+"""The daemon and fetch as real processes: signals, and a kill in the middle of a cycle."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import func, select
+from werkzeug import Request, Response
+
+from pipeline.db.engine import make_engine
+from pipeline.db.models import Article, FeedItem
+from tests.builders import Item, article_html, rss, unique_paragraphs
+from tests.test_cli import write_config
+
+pytestmark = pytest.mark.slow
+STORIES = 24
+
+
+def serve_slow_stories(server: HTTPServer, delay: float) -> str:
+    def page(request: Request) -> Response:
+        time.sleep(delay)
+        return Response(article_html(request.path, unique_paragraphs(request.path)), content_type="text/html")
+
+    for n in range(STORIES):
+        server.expect_request(f"/story/{n}").respond_with_handler(page)
+    items = [Item(f"Story {n}", server.url_for(f"/story/{n}"), guid=f"s{n}") for n in range(STORIES)]
+    server.expect_request("/feed.xml").respond_with_data(rss(items), content_type="application/rss+xml")
+    return server.url_for("/feed.xml")
+
+
+def start(config: Path, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEALPULSE_")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(config), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def counts(database_url: str) -> tuple[int, int, int]:
+    """Articles, feed items, and articles without text (a half-written story would show here)."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return (
+                connection.scalar(select(func.count()).select_from(Article)) or 0,
+                connection.scalar(select(func.count()).select_from(FeedItem)) or 0,
+                connection.scalar(select(func.count()).select_from(Article).where(Article.text == "")) or 0,
+            )
+    except Exception:  # the schema may not exist yet while the process starts
+        return (0, 0, 0)
+    finally:
+        engine.dispose()
+
+
+def wait_for(predicate: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")
+
+
+def test_sigterm_lets_in_flight_fetches_finish(
+    tmp_path: Path, database_url: str, httpserver: HTTPServer
+) -> None:
+    config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(httpserver, delay=0.5)})
+    text = config.read_text().replace("settings:\n", "settings:\n  max_connections_per_host: 4\n")
+    config.write_text(text)
+    daemon = start(config, "run")
+    try:
+        wait_for(lambda: counts(database_url)[0] >= 2, timeout=40)  # mid-cycle: some stories stored
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=40)
+    finally:
+        daemon.kill()
+    assert daemon.returncode == 0, stderr
+    assert "received SIGTERM" in stderr
+    assert "daemon stopped" in stderr
+    assert f"feed=desk url={httpserver.url_for('/feed.xml')} result=ok" in stderr
+    assert counts(database_url) == (STORIES, STORIES, 0)  # the cycle in flight was finished, not dropped
+
+
+def test_kill_in_the_middle_of_fetch_then_rerun(
+    tmp_path: Path, database_url: str, httpserver: HTTPServer
+) -> None:
+    config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(httpserver, delay=0.3)})
+    first = start(config, "fetch")
+    try:
+        wait_for(lambda: counts(database_url)[0] >= 3, timeout=40)
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=10)
+    finally:
+        first.kill()
+    stored, items, empty = counts(database_url)
+    assert 3 <= stored < STORIES  # killed halfway
+    assert (items, empty) == (stored, 0)  # every stored story is whole, with its entry
+
+    second = start(config, "fetch")
+    stdout, stderr = second.communicate(timeout=60)
+    assert second.returncode == 0, stderr
+    assert counts(database_url) == (STORIES, STORIES, 0)
+    assert re.search(rf"new articles\s*│\s*{STORIES - stored}\b", stdout)
