@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -99,13 +100,13 @@ def run(options: Options) -> None:
     """Run the daemon: fetch every enabled feed on its interval until SIGTERM or Ctrl-C."""
     config = options.config()
     configure_logging(config.settings.log_level)
-    store = open_store(config.settings, config.feeds)
+    with closing(open_store(config.settings, config.feeds)) as store:
 
-    async def main() -> None:
-        async with open_runtime(config.settings, store) as runtime:
-            await Daemon(config, store, runtime.ingestor).run()
+        async def main() -> None:
+            async with open_runtime(config.settings, store) as runtime:
+                await Daemon(config, store, runtime.ingestor).run()
 
-    asyncio.run(main())
+        asyncio.run(main())
 
 
 @cli.command()
@@ -121,10 +122,10 @@ def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
         config.feed(name)  # an unknown name is a configuration error
     interactive = err.is_terminal
     configure_logging(config.settings.log_level if not interactive else "WARNING")
-    store = open_store(config.settings, config.feeds)
-    states = store.feed_states(feed_names or None)
-    started = time.perf_counter()
-    report = asyncio.run(_fetch_with_progress(config.settings, store, states, interactive))
+    with closing(open_store(config.settings, config.feeds)) as store:
+        states = store.feed_states(feed_names or None)
+        started = time.perf_counter()
+        report = asyncio.run(_fetch_with_progress(config.settings, store, states, interactive))
     _print_cycle(report, time.perf_counter() - started)
 
 
@@ -179,12 +180,13 @@ def _print_cycle(report: CycleReport, seconds: float) -> None:
 def status(options: Options) -> None:
     """Show each feed's health: last fetch, result, error, articles stored, next fetch."""
     config = options.config()
-    store = open_store(config.settings, config.feeds)
+    with closing(open_store(config.settings, config.feeds)) as store:
+        rows = store.feed_statuses()
     now = utc_now()
     table = Table(title="Feeds")
     for column in ("feed", "last fetch", "result", "HTTP", "articles", "next fetch", "error / warning"):
         table.add_column(column, justify="right" if column in ("HTTP", "articles") else "left")
-    for row in store.feed_statuses():
+    for row in rows:
         result = row.last_result or "never fetched"
         if not row.in_config:
             result = f"{result} (removed from config)"
@@ -291,8 +293,9 @@ def db() -> None:
 def db_upgrade(options: Options) -> None:
     """Bring the database schema up to date (the daemon and `fetch` also do this on start)."""
     settings = options.settings()
-    store = open_store(settings)
-    out.print(f"database schema is up to date: {store.engine.url.render_as_string(hide_password=True)}")
+    with closing(open_store(settings)) as store:
+        url = store.engine.url.render_as_string(hide_password=True)
+    out.print(f"database schema is up to date: {url}")
 
 
 def configure_logging(level: str) -> None:

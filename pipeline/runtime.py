@@ -20,10 +20,14 @@ from pipeline.workers import WorkerPool
 def open_store(settings: Settings, feeds: Sequence[FeedSource] | None = None) -> Store:
     """The store, its schema brought up to date, and its feeds table matched to the config when given."""
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    store = Store(engine)
-    if feeds is not None:
-        store.sync_feeds(feeds, utc_now())
+    try:
+        upgrade(engine)
+        store = Store(engine)
+        if feeds is not None:
+            store.sync_feeds(feeds, utc_now())
+    except BaseException:
+        engine.dispose()
+        raise
     return store
 
 

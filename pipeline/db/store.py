@@ -247,6 +247,10 @@ class Store:
         """A session for read-only inspection (tests, reports)."""
         return self._sessions()
 
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
 
 def _state(feed: Feed) -> FeedState:
     return FeedState(
