@@ -140,15 +140,24 @@ async def _fetch_with_progress(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.fields[stories]} new stories  {task.description}"),
         )
         with Progress(*columns, console=err, transient=True) as progress:
-            task = progress.add_task("", total=len(states))
+            task = progress.add_task("", total=len(states), stories=0)
 
             def advance(outcome: FeedOutcome) -> None:
                 progress.update(task, advance=1, description=outcome.feed)
 
-            return await runtime.ingestor.run_cycle(states, on_outcome=advance)
+            async def count_stories() -> None:
+                while True:
+                    progress.update(task, stories=runtime.ingestor.stories_done)
+                    await asyncio.sleep(0.25)
+
+            counter = asyncio.create_task(count_stories())
+            try:
+                return await runtime.ingestor.run_cycle(states, on_outcome=advance)
+            finally:
+                counter.cancel()
 
 
 def _print_cycle(report: CycleReport, seconds: float) -> None:

@@ -128,6 +128,7 @@ class Ingestor:
         self._clock = clock
         # Bounds the pages held in memory between download and storage, whatever the feeds deliver.
         self._page_slots = asyncio.Semaphore(fetcher.policy.max_connections + 2 * workers.workers)
+        self.stories_done = 0  # new stories fetched and stored so far, for progress displays
 
     async def run_cycle(
         self, feeds: Sequence[FeedState], on_outcome: Callable[[FeedOutcome], None] | None = None
@@ -272,6 +273,7 @@ class Ingestor:
         stored = await asyncio.to_thread(self._store.store_article, article)
         for extra in group[1:]:
             await asyncio.to_thread(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
+        self.stories_done += 1
         return stored.created, result.status is ExtractionStatus.EXTRACTED
 
     async def _read_page(self, link: str) -> PageResult:

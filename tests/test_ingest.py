@@ -135,6 +135,7 @@ def test_one_story_in_two_feeds_is_stored_once(
     assert sum(o.duplicates for o in report.outcomes) == 1
     assert len(articles(store)) == 1
     assert feed_item_count(store) == 2  # each feed remembers its own GUID for the story
+    assert {row.name: row.articles for row in store.feed_statuses()} == {"one": 1, "two": 1}
 
 
 def test_same_text_under_two_urls_is_stored_once(

@@ -149,7 +149,8 @@ class Store:
                 feed.etag, feed.last_modified = etag, last_modified
 
     def feed_statuses(self) -> list[FeedStatus]:
-        counts = select(Article.feed_id, func.count().label("n")).group_by(Article.feed_id).subquery()
+        # Stories each feed carries, including those another feed delivered first.
+        counts = select(FeedItem.feed_id, func.count().label("n")).group_by(FeedItem.feed_id).subquery()
         query = (
             select(Feed, func.coalesce(counts.c.n, 0))
             .outerjoin(counts, counts.c.feed_id == Feed.id)
