@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 import time
@@ -19,10 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline import __version__
+from pipeline.classify import default_classifier
 from pipeline.config import DEFAULT_CONFIG_PATH, Config, Settings, load_config, load_settings_only
 from pipeline.daemon import Daemon
 from pipeline.db.store import Store
 from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
+from pipeline.evaluation import classification_json, read_jsonl, score, story_from_json
 from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher
 from pipeline.ingest import utc_now
@@ -290,6 +293,74 @@ async def _check_feeds(
             return True, response.status, len(parsed.entries), detail
 
         return list(await asyncio.gather(*(check(feed) for feed in feeds)))
+
+
+@cli.command("classify")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+def classify_command(source: Any) -> None:
+    """Classify stories read as JSON lines (id, title, summary, text; optionally url, published,
+    language) from SOURCE or standard input; write one JSON line per input, in order.
+
+    A malformed line gets {"line": N, "error": "..."} and the rest go on."""
+    classifier = default_classifier()
+    for number, item in read_jsonl(source):
+        try:
+            if isinstance(item, str):
+                raise ValueError(item)
+            story = story_from_json(item)
+        except ValueError as exc:
+            message = str(exc) if str(exc).startswith("line ") else f"line {number}: {exc}"
+            click.echo(json.dumps({"line": number, "error": message}))
+            continue
+        click.echo(json.dumps(classification_json(classifier.classify(story)), ensure_ascii=False))
+
+
+@cli.command("eval")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_command(source: Any, as_json: bool) -> None:
+    """Score the classifier on labelled stories (the format of shared/eval/dev.jsonl): per class
+    precision, recall and F1; ai_related accuracy; amount+currency exact matches; parties recall;
+    and the stories it gets wrong."""
+    labelled = []
+    for _, item in read_jsonl(source):
+        if isinstance(item, str):
+            raise _Failure(item)
+        labelled.append(item)
+    classifier = default_classifier()
+    try:
+        predicted = [classifier.classify(story_from_json(item)) for item in labelled]
+    except ValueError as exc:
+        raise _Failure(f"{source.name}: {exc}") from None
+    report = score(labelled, predicted)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    table = Table(title=f"{source.name}: {report.items} stories, classifier {classifier.version}")
+    for column in ("class", "precision", "recall", "F1", "TP", "FP", "FN"):
+        table.add_column(column, justify="left" if column == "class" else "right")
+    for name, s in report.classes.items():
+        table.add_row(
+            name,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            str(s.true_positives),
+            str(s.false_positives),
+            str(s.false_negatives),
+        )
+    out.print(table)
+    out.print(f"ai_related accuracy      {report.ai_accuracy:.3f}")
+    out.print(
+        f"amount+currency exact    {report.amounts_exact:.3f} of {report.amounts_total} labelled amounts"
+    )
+    out.print(
+        f"parties recall           {report.parties_recall:.3f} of {report.parties_total} labelled parties"
+    )
+    if report.mistakes:
+        out.print(f"\n{len(report.mistakes)} stories with a mistake:")
+        for mistake in report.mistakes:
+            out.print(f"  {mistake['id']}: {'; '.join(mistake['wrong'])}: {mistake['title']}", markup=False)
 
 
 @cli.group()

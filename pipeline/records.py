@@ -165,3 +165,50 @@ class CycleReport:
     @property
     def extraction_failures(self) -> int:
         return sum(o.extraction_failures for o in self.outcomes)
+
+
+# --- classification (step 2) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """What the classifier reads: a stored article, or a line of `dealpulse classify` input."""
+
+    id: str
+    title: str
+    summary: str = ""
+    text: str = ""
+    language: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealEvent:
+    """One deal event found in a story. Made by a classifier, read by deals.merge and the store."""
+
+    type: str  # investment | partnership | launch
+    subtype: str | None  # funding | acquisition | strategic_investment (investments only)
+    parties: tuple[str, ...]  # in the order of `roles`
+    roles: tuple[str, ...]  # investee/investor, acquirer/target, investor/investee, partner, launcher
+    amount: float | None = None  # in units of `currency`
+    currency: str | None = None
+    amount_usd: float | None = None
+    round: str | None = None
+    valuation: float | None = None
+    valuation_currency: str | None = None
+    product: str | None = None
+    rumor: bool = False
+    evidence: str = ""
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """Everything a classifier says about one story."""
+
+    story_id: str
+    ai_related: bool
+    rumor: bool
+    events: tuple[DealEvent, ...]
+    classifier_version: str

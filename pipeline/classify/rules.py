@@ -1,0 +1,587 @@
+"""The rules engine: reads a story sentence by sentence and says which deal events it reports. Pure.
+
+How a story is read:
+  1. its sentences: the title, then the summary and the text (repeats dropped); the title and the first
+     sentences are the "lead", where a story states its own news;
+  2. AI relevance: AI terms in the title and lead, an attribute like "AI-controlled" alone not counting;
+  3. per sentence, the cues of each event type (lexicon.py), unless a guard says the sentence is about
+     something else (capex, grants, funds, debt, denials, cancelled deals) or is background (a past date,
+     "previously", "which has raised");
+  4. for each cue: the parties around it, the amount closest to it that is not a valuation, range or upper
+     bound, the round, the product; events of one type and the same parties are merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from pipeline.classify import lexicon as lx
+from pipeline.classify.amounts import Money, find_money
+from pipeline.classify.entities import KNOWN_ORGANISATIONS, company_key, find_names, fold, unique_names
+from pipeline.classify.rates import to_usd
+from pipeline.records import Classification, DealEvent, Story
+from pipeline.text import guess_language
+
+CLASSIFIER_VERSION = "rules-1"
+LEAD_SENTENCES = 4  # the title and the first three sentences of the body
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“«(]?[A-ZÀ-Ý0-9])|\n+")
+_ABBREVIATION = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|vs|No)\.$"
+)
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?:[A-Z][\w.&' ]{1,30}|TechCrunch|Reuters|Explainer)$")
+_TRUNCATION = re.compile(r"(?:…|\.\.\.)?\s*\[\+\d+ chars\]$|…$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    index: int  # 0 is the title
+
+    @property
+    def lead(self) -> bool:
+        return self.index < LEAD_SENTENCES
+
+
+class RulesClassifier:
+    """The default classifier: explainable rules, no model, nothing downloaded."""
+
+    version = CLASSIFIER_VERSION
+
+    def classify(self, story: Story) -> Classification:
+        return classify_story(story)
+
+
+def classify_story(story: Story) -> Classification:
+    sentences = split_story(story)
+    language = story.language or guess_language(" ".join(s.text for s in sentences[:6])) or "en"
+    lead_text = " ".join(s.text for s in sentences if s.lead)
+    denied = bool(lx.DENIAL.search(lead_text))
+    rumor = denied or bool(lx.RUMOR.search(lead_text))
+    owner = _site_owner(story.url)
+    ai = is_ai_related(sentences) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
+    if not ai or denied or lx.STALE_TITLE.search(sentences[0].text):
+        return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION)
+    main = _main_organisations(sentences)
+    lead_sentences = [s.text for s in sentences if s.lead]
+    events: list[DealEvent] = []
+    for sentence in sentences:
+        if _is_background(sentence):
+            continue
+        events += _investments(sentence, sentences, language, main)
+        events += _partnerships(sentence, owner)
+        events += _launches(sentence, owner, lead_sentences)
+    events = [
+        replace(e, rumor=rumor, confidence=round(max(0.05, e.confidence - (0.15 if rumor else 0)), 2))
+        for e in _merge(events)
+        if e.type != "investment" or e.parties
+    ]
+    return Classification(story.id, ai, rumor, tuple(events), CLASSIFIER_VERSION)
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def split_story(story: Story) -> list[Sentence]:
+    """The title, then each sentence of summary and text once (a text often repeats the summary)."""
+    title = _TITLE_SUFFIX.sub("", story.title.strip())
+    parts: list[str] = []
+    seen: set[str] = set()
+    for block in (story.summary, story.text):
+        for piece in _split(_TRUNCATION.sub("", block or "")):
+            key = fold(piece)[:80]
+            if key and key not in seen and len(piece) > 3:
+                seen.add(key)
+                parts.append(piece)
+    return [Sentence(title, 0)] + [Sentence(text, i + 1) for i, text in enumerate(parts)]
+
+
+def _split(text: str) -> list[str]:
+    pieces: list[str] = []
+    for raw in _SENTENCE_END.split(text):
+        piece = raw.strip()
+        if not piece:
+            continue
+        if pieces and _ABBREVIATION.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def is_ai_related(sentences: list[Sentence]) -> bool:
+    """AI is the subject: a strong AI term in the title, or AI terms twice in the lead."""
+    title = sentences[0].text
+    lead = " ".join(s.text for s in sentences[1 : LEAD_SENTENCES + 2])
+
+    def hits(text: str) -> int:
+        attributes = len(lx.AI_ATTRIBUTE.findall(text))
+        return len(lx.AI_TERMS.findall(text)) + len(lx.AI_CASE_TERMS_CS.findall(text)) - attributes
+
+    return hits(title) >= 1 or hits(lead) >= 2
+
+
+def _is_background(sentence: Sentence) -> bool:
+    return sentence.index > 0 and bool(lx.BACKGROUND.search(sentence.text))
+
+
+# --- investments --------------------------------------------------------------------------------------
+
+
+def _main_organisations(sentences: list[Sentence]) -> list[str]:
+    """The organisations the lead is about, most mentioned first (for "invests in the startup")."""
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for sentence in sentences[: LEAD_SENTENCES + 2]:
+        for name in _names(sentence.text):
+            if _is_source(name):
+                continue
+            key = company_key(name)
+            counts[key] = counts.get(key, 0) + (2 if sentence.index == 0 else 1)
+            first.setdefault(key, name)
+    return [first[k] for k in sorted(counts, key=lambda k: -counts[k])]
+
+
+_CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|alors que|tandis que|während)\s+|;\s+", re.IGNORECASE)
+
+
+def _investments(
+    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str]
+) -> list[DealEvent]:
+    """Investment events of a sentence, clause by clause ("X invested ..., while Y raised ...")."""
+    events: list[DealEvent] = []
+    for clause in _CLAUSE_BREAK.split(sentence.text):
+        events += _clause_investments(replace(sentence, text=clause), sentences, language, main)
+    return [replace(e, evidence=sentence.text) for e in events]
+
+
+def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, read top to bottom
+    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str]
+) -> list[DealEvent]:
+    text = sentence.text
+    if lx.NOT_INVESTMENT.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text):
+        return []
+    events: list[DealEvent] = []
+    money = find_money(text, language)
+    acquisition = lx.ACQUISITION.search(text)
+    if acquisition and not re.search(r"acqui\w*[- ]hire|stake", text, re.IGNORECASE):
+        acquirer, target = _around(text, acquisition)
+        by = re.search(r"\bby ([A-Z][\w.&:-]*(?: [A-Z][\w.&:-]*)*)", text[acquisition.end() :])
+        if (
+            by
+            and re.search(
+                r"acquisition of|acquired by|übernahme|rachat",
+                acquisition.group(0) + text[acquisition.end() : acquisition.end() + 40],
+                re.IGNORECASE,
+            )
+            and not acquirer
+        ):
+            acquirer = by.group(1)
+        events.append(
+            _investment(
+                "acquisition", [acquirer, target], ("acquirer", "target"), sentence, money, acquisition
+            )
+        )
+        return events
+    funding = lx.FUNDING_VERB.search(text)
+    round_word = lx.ROUND.search(text)
+    strategic = lx.STRATEGIC.search(text)
+    if funding and (money or round_word) and not _is_fund_raise(text):
+        investee, _ = _around(text, funding)
+        investors = _investors(text, sentences, sentence)
+        events.append(
+            _investment(
+                "funding",
+                [investee, *investors],
+                ("investee", *["investor"] * len(investors)),
+                sentence,
+                money,
+                funding,
+            )
+        )
+        return events
+    if strategic:
+        investor, investee = _around(text, strategic)
+        after = text[strategic.end() : strategic.end() + 100]
+        generic = lx.GENERIC_COMPANY.search(
+            re.sub(r"^[^a-zA-Z]*(?:[\w$€£.,()-]+ ){0,10}?(?=(?:in|into|dans|bei) )", "", after)
+        )
+        if generic:
+            investee = next((n for n in main if company_key(n) != company_key(investor or "")), investee)
+            object_phrase = after[: generic.end() + 10]
+        else:
+            object_phrase = (
+                after.split(investee)[0] + investee + after.split(investee, 1)[1][:25] if investee else after
+            )
+        capex_before = re.search(
+            r"\b(?:in|into|dans)\b[^.]{0,40}$", text[max(0, strategic.start() - 60) : strategic.start()]
+        )
+        blocked = (bool(lx.CAPEX_OBJECT.search(object_phrase)) and not generic) or bool(
+            capex_before and lx.CAPEX_OBJECT.search(capex_before.group(0))
+        )
+        if investee and not blocked:
+            if re.search(r"backed by|soutenu par", strategic.group(0), re.IGNORECASE):
+                investor, investee = investee, investor
+            # "X invests in Y" is a corporation buying in; "Y, backed by X, in a round" is Y's funding
+            backed = bool(re.search(r"backed by|backing|soutenu par", strategic.group(0), re.IGNORECASE))
+            subtype = "funding" if backed and round_word else "strategic_investment"
+            if subtype == "funding":
+                others = [
+                    n
+                    for n in _investors(text, sentences, sentence)
+                    if company_key(n) != company_key(investee)
+                ]
+                parties: list[str | None] = [investee, *unique_names([investor or "", *others])]
+                roles = ("investee", *["investor"] * (len(parties) - 1))
+            else:
+                parties, roles = [investor, investee], ("investor", "investee")
+            events.append(_investment(subtype, parties, roles, sentence, money, strategic))
+    elif (
+        round_word
+        and re.search(
+            r"funding round|financing round|round of funding|series [a-h]\b|seed round|"
+            r"levée de fonds|tour de table|finanzierungsrunde",
+            text,
+            re.IGNORECASE,
+        )
+        and money
+    ):
+        names = _names(text)
+        if names:
+            investors = [
+                n for n in _investors(text, sentences, sentence) if company_key(n) != company_key(names[0])
+            ]
+            events.append(
+                _investment(
+                    "funding",
+                    [names[0], *investors],
+                    ("investee", *["investor"] * len(investors)),
+                    sentence,
+                    money,
+                    round_word,
+                )
+            )
+    return events
+
+
+def _is_fund_raise(text: str) -> bool:
+    """A VC firm raising its own fund."""
+    return bool(
+        re.search(r"\b(?:fund|funds)\b(?! round)|fresh capital|limited partners", text, re.IGNORECASE)
+    ) and not re.search(r"funding", text, re.IGNORECASE)
+
+
+def _investment(  # noqa: PLR0917 - each argument is distinct and needed
+    subtype: str,
+    parties: Sequence[str | None],
+    roles: tuple[str, ...],
+    sentence: Sentence,
+    money: list[Money],
+    cue: re.Match[str],
+) -> DealEvent:
+    named = [(p, r) for p, r in zip(parties, roles, strict=False) if p]
+    amount = _deal_amount(sentence.text, money, cue)
+    valuation = _valuation(sentence.text, money)
+    round_match = lx.ROUND_NAME.search(sentence.text)
+    return DealEvent(
+        type="investment",
+        subtype=subtype,
+        parties=tuple(p for p, _ in named),
+        roles=tuple(r for _, r in named),
+        amount=amount.amount if amount else None,
+        currency=amount.currency if amount else None,
+        amount_usd=to_usd(amount.amount, amount.currency) if amount else None,
+        round=_round_name(round_match) if subtype == "funding" else None,
+        valuation=valuation.amount if valuation else None,
+        valuation_currency=valuation.currency if valuation else None,
+        evidence=sentence.text,
+        confidence=_confidence(sentence, amount is not None),
+    )
+
+
+def _deal_amount(text: str, money: list[Money], cue: re.Match[str]) -> Money | None:
+    candidates = [m for m in money if not _is_valuation(text, m) and not _is_range_or_bound(text, m)]
+    if not candidates:
+        return None
+    after = [m for m in candidates if m.start >= cue.start()]
+    # the first figure after the cue: in "two billion euros, or about $2.1 billion" the second is a conversion
+    return after[0] if after else candidates[-1]
+
+
+def _valuation(text: str, money: list[Money]) -> Money | None:
+    return next((m for m in money if _is_valuation(text, m)), None)
+
+
+def _is_valuation(text: str, money: Money) -> bool:
+    before = text[max(0, money.start - 40) : money.start]
+    after = text[money.end : money.end + 25]
+    return bool(
+        (
+            lx.VALUATION.search(before)
+            and not re.search(r"\b(?:in|raise|raised|round)\b[^,]*$", before, re.IGNORECASE)
+        )
+        or re.match(r"\s*(?:valuation|pre-money|post-money)", after, re.IGNORECASE)
+        or (
+            re.search(r"\bat (?:a |an )?$", before, re.IGNORECASE)
+            and re.match(r"\s*valuation", after, re.IGNORECASE)
+        )
+    )
+
+
+def _is_range_or_bound(text: str, money: Money) -> bool:
+    before = text[max(0, money.start - 14) : money.start]
+    after = text[money.end : money.end + 12]
+    if re.search(r"\bbetween\s*$|\bfrom\s*$", before, re.IGNORECASE) and re.match(
+        r"\s*(?:and|to|-)\s", after
+    ):
+        return True
+    if re.match(r"\s*(?:-|–|to)\s*[$€£]?\d", after):
+        return True
+    return bool(lx.UPPER_BOUND.search(before)) and not lx.APPROXIMATE_OK.search(
+        text[max(0, money.start - 20) : money.start]
+    )
+
+
+def _round_name(match: re.Match[str] | None) -> str | None:
+    if not match:
+        return None
+    word = match.group(1).lower()
+    letter = match.group(2) or match.group(3)
+    if letter:
+        return f"Series {letter.upper()}"
+    return {"pre-seed": "Pre-seed", "seed": "Seed"}.get(word, word.capitalize())
+
+
+_INVESTOR_SENTENCE = re.compile(
+    r"\b(?:investors?|participat\w*|led by|co-led|backers?|investisseurs|bailleurs|investoren|geldgeber|"
+    r"kapitalgeber|mené par|dirige le tour|angeführt)\b",
+    re.IGNORECASE,
+)
+
+
+def _investors(text: str, sentences: list[Sentence], sentence: Sentence) -> list[str]:
+    """Investors: names after "led by", "from", "including" in this sentence, and every name in the
+    story's other (non-background) sentences about investors or participation."""
+    found: list[str] = []
+    for hint in lx.INVESTOR_HINTS.finditer(text):
+        found += [n for n in _names(text[hint.end() : hint.end() + 200]) if not _is_source(n)]
+    for other in sentences:
+        if (
+            other.index != sentence.index
+            and not _is_background(other)
+            and _INVESTOR_SENTENCE.search(other.text)
+        ):
+            found += [n for n in _names(other.text) if not _is_source(n)]
+    return unique_names(found)[:12]
+
+
+# --- partnerships and launches ------------------------------------------------------------------------
+
+
+def _partnerships(sentence: Sentence, owner: str | None) -> list[DealEvent]:
+    text = sentence.text
+    if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
+        return []
+    joint = lx.JOINT_LAUNCH.search(text)
+    cue = next((c for c in lx.PARTNERSHIP.finditer(text) if _specific_partnership(text, c)), None)
+    if not cue and not joint:
+        return []
+    names = [n for n in _names(text) if not _is_source(n)]
+    if owner and company_key(owner) not in {company_key(n) for n in names}:
+        names = [owner, *names]  # a newsroom's "Partnering with X" has the newsroom's company as a party
+    if len(names) < 2 and not sentence.lead:
+        return []
+    names = unique_names(names)[:8]
+    if not names:
+        return []
+    return [
+        DealEvent(
+            type="partnership",
+            subtype=None,
+            parties=tuple(names),
+            roles=("partner",) * len(names),
+            evidence=text,
+            confidence=_confidence(sentence, len(names) >= 2),
+        )
+    ]
+
+
+def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
+    if not lx.PLURAL_PARTNERSHIP.search(cue.group(0)):
+        return True
+    return bool(re.match(r"[^.]{0,30}?\b(?:with|avec|mit)\b[^.]{0,25}?[A-Z]", text[cue.end() :]))
+
+
+def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[DealEvent]:
+    """A launch for every launch cue of the sentence ("launched Le Chat and unveiled Mistral Large")."""
+    text = sentence.text
+    if lx.JOINT_LAUNCH.search(text):
+        return []  # two organisations debuting something together: a partnership (see _partnerships)
+    events: list[DealEvent] = []
+    for cue in lx.LAUNCH.finditer(text):
+        if not _is_launch(text, cue, sentence):
+            continue
+        after = text[cue.end() : cue.end() + 120]
+        launcher, named_after = _around(text, cue)
+        launcher = launcher or owner
+        called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
+        product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
+        if not launcher and not product:
+            continue
+        if product and any(
+            re.search(re.escape(product) + r"\W", s) and lx.RESEARCH_ARTIFACT.search(s) for s in lead
+        ):
+            continue
+        events.append(
+            DealEvent(
+                type="launch",
+                subtype=None,
+                parties=(launcher,) if launcher else (),
+                roles=("launcher",) if launcher else (),
+                product=product,
+                evidence=text,
+                confidence=_confidence(sentence, product is not None),
+            )
+        )
+    return events
+
+
+def _is_launch(text: str, cue: re.Match[str], sentence: Sentence) -> bool:
+    after = text[cue.end() : cue.end() + 120]
+    if lx.NOT_PRODUCT.search(after[:60]) or (lx.WEAK_LAUNCH.match(cue.group(0)) and not sentence.lead):
+        return False
+    if cue.group(0).lower().startswith("announc") and (
+        lx.PARTNERSHIP.search(after[:50]) or lx.STRATEGIC.search(after[:50])
+    ):
+        return False
+    evidence = lx.AI_TERMS.search(text) or lx.AI_CASE_TERMS_CS.search(text) or lx.PRODUCT_WORD.search(text)
+    return bool(evidence or (sentence.index == 0 and _names(after)))
+
+
+_PRODUCT_RUN = re.compile(
+    r"\s*(?:(?:its|a|an|the|new|first|latest|own|next-generation|son|sa|ses|le nouveau|la nouvelle|"
+    r"seinen|seine|ihr|ihre|neues?|neuen)\s+)*"
+    r"((?:[A-Z][\w.:+-]*|\d[\w.]*)(?:[ -](?:[A-Z][\w.:+-]*|\d[\w.]*))*)"
+)
+
+
+def _product(after: str) -> str | None:
+    """The product a launch cue is followed by: a quoted name, or the capitalised run right after it
+    ("unveiled Mistral Large, ...", "releases Llama 4 models", "Introducing GPT-4o")."""
+    quoted = re.match(
+        r"\s*(?:its |a |an |the |new |first |latest )*[\"“«‘']\s*([^\"”»’']{2,40})[\"”»’']", after
+    )
+    if quoted:
+        return quoted.group(1).strip()
+    run = _PRODUCT_RUN.match(after)
+    if not run:
+        return None
+    words = run.group(1).split()
+    while words and fold(words[-1]) in {"ai", "for", "in", "on"}:
+        words.pop()
+    product = " ".join(words[:5]).rstrip(".,:")
+    return product if len(product) >= 2 and fold(product) not in {"ai", "ki", "ia"} else None
+
+
+# --- shared helpers -----------------------------------------------------------------------------------
+
+
+def _names(text: str) -> list[str]:
+    return [name for _, _, name in find_names(text) if _plausible_name(name)]
+
+
+_CUE_WORDS = (lx.PARTNERSHIP, lx.LAUNCH, lx.FUNDING_VERB, lx.ACQUISITION, lx.STRATEGIC, lx.ROUND, lx.RUMOR)
+_GERMAN_NOUN = re.compile(
+    r"(?:ung|heit|keit|schaft|tion|tät|ismus|nis|tum|enz|anz|ität|ungen|runde|ierung)$", re.IGNORECASE
+)
+_MONEY_WORD = re.compile(
+    r"\b(?:millions?|milliards?|millionen|milliarden|billions?|euros?|dollars?|mrd|mio)\b", re.IGNORECASE
+)
+
+
+def _plausible_name(name: str) -> bool:
+    """Drop capitalised words that are cues, money, or German common nouns rather than organisations."""
+    if name in KNOWN_ORGANISATIONS:
+        return True
+    first = name.split(maxsplit=1)[0]
+    if any(p.fullmatch(first) or p.fullmatch(name) for p in _CUE_WORDS):
+        return False
+    if _MONEY_WORD.search(name) or re.match(r"(?:KI|IA|AI)-", name):
+        return False
+    return not (" " not in name and _GERMAN_NOUN.search(name) and not name.isupper())
+
+
+def _around(text: str, cue: re.Match[str]) -> tuple[str | None, str | None]:
+    """The organisation just before the cue (its subject) and the first one after it (its object)."""
+    names = [(s, e, n) for s, e, n in find_names(text) if _plausible_name(n)]
+    before = [(s, e, n) for s, e, n in names if e <= cue.start() and not _is_source(n)]
+    after = [(s, e, n) for s, e, n in names if s >= cue.end() and not _is_source(n)]
+    subject = before[-1][2] if before else None
+    obj = after[0][2] if after and after[0][0] - cue.end() < 60 else None
+    return subject, obj
+
+
+def _is_source(name: str) -> bool:
+    return fold(name) in lx.NEWS_SOURCES or fold(name).endswith(" news")
+
+
+def _site_owner(url: str | None) -> str | None:
+    """The organisation whose own site published the story (anthropic.com -> Anthropic), if known."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    label = host.split(".")[-2] if host.count(".") >= 1 else host
+    for name in KNOWN_ORGANISATIONS:
+        if company_key(name).replace(" ", "") == label.replace("-", ""):
+            return name
+    return None
+
+
+def _confidence(sentence: Sentence, detailed: bool) -> float:
+    base = 0.85 if sentence.index == 0 else 0.7 if sentence.lead else 0.55
+    return min(1.0, base + (0.1 if detailed else 0.0))
+
+
+def _merge(events: list[DealEvent]) -> list[DealEvent]:
+    """One event per type and parties (launches: per product); details filled from later mentions."""
+    merged: list[DealEvent] = []
+    for event in events:
+        match = next((m for m in merged if _same(m, event)), None)
+        if match is None:
+            merged.append(event)
+            continue
+        index = merged.index(match)
+        parties = list(match.parties)
+        roles = list(match.roles)
+        for party, role in zip(event.parties, event.roles, strict=False):
+            if company_key(party) not in {company_key(p) for p in parties}:
+                parties.append(party)
+                roles.append(role)
+        merged[index] = replace(
+            match,
+            parties=tuple(parties),
+            roles=tuple(roles),
+            amount=match.amount if match.amount is not None else event.amount,
+            currency=match.currency if match.amount is not None else event.currency,
+            amount_usd=match.amount_usd if match.amount is not None else event.amount_usd,
+            round=match.round or event.round,
+            valuation=match.valuation or event.valuation,
+            valuation_currency=match.valuation_currency or event.valuation_currency,
+            product=match.product or event.product,
+            confidence=max(match.confidence, event.confidence),
+        )
+    return merged
+
+
+def _same(a: DealEvent, b: DealEvent) -> bool:
+    if a.type != b.type:
+        return False
+    if a.type == "launch":
+        return not a.product or not b.product or company_key(a.product) == company_key(b.product)
+    if a.type == "partnership":
+        return True  # a story's partnership sentences describe one deal far more often than several
+    keys_a = {company_key(p) for p in a.parties[:2]}
+    keys_b = {company_key(p) for p in b.parties[:2]}
+    return a.subtype == b.subtype and (not keys_a or not keys_b or bool(keys_a & keys_b))
