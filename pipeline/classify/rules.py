@@ -241,7 +241,8 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     elif (
         round_word
         and re.search(
-            r"funding round|financing round|round of funding|series [a-h]\b|seed round|"
+            r"(?:funding|financing|investment|equity|venture) round|round of (?:funding|financing)|"
+            r"series [a-h]\b|seed round|\bround led by|"
             r"levée de fonds|tour de table|finanzierungsrunde",
             text,
             re.IGNORECASE,
