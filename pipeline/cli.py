@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import logging
 import sys
@@ -10,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,13 @@ from pipeline.classify import default_classifier
 from pipeline.config import DEFAULT_CONFIG_PATH, Config, Settings, load_config, load_settings_only
 from pipeline.daemon import Daemon
 from pipeline.db.store import Store
+from pipeline.deals import compare_events
 from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.evaluation import classification_json, read_jsonl, score, story_from_json
 from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher
 from pipeline.ingest import utc_now
-from pipeline.records import CycleReport, FeedOutcome, FeedResult, FeedSource
+from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource
 from pipeline.runtime import fetch_policy, open_runtime, open_store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -361,6 +363,122 @@ def eval_command(source: Any, as_json: bool) -> None:
         out.print(f"\n{len(report.mistakes)} stories with a mistake:")
         for mistake in report.mistakes:
             out.print(f"  {mistake['id']}: {'; '.join(mistake['wrong'])}: {mistake['title']}", markup=False)
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after DATE.")
+@click.pass_obj
+def reclassify(options: Options, since: datetime | None) -> None:
+    """Read stored articles again with the current classifier and print what changed
+    (events added, removed and changed); deals are updated to match."""
+    config = options.config()
+    classifier = default_classifier()
+    added = removed = changed = 0
+    with closing(open_store(config.settings, config.feeds)) as store:
+        stories = store.stories_since(since.replace(tzinfo=UTC) if since else None)
+        for article_id, published, story in stories:
+            result = classifier.classify(story)
+            diff = compare_events(store.events_of(article_id), result.events)
+            store.save_classification(article_id, published, result, utc_now())
+            for event in diff.added:
+                out.print(f"+ article {article_id}: {_describe(event)}", markup=False)
+            for event in diff.removed:
+                out.print(f"- article {article_id}: {_describe(event)}", markup=False)
+            for before, after in diff.changed:
+                out.print(f"~ article {article_id}: {_describe(before)} -> {_describe(after)}", markup=False)
+            added, removed, changed = (
+                added + len(diff.added),
+                removed + len(diff.removed),
+                changed + len(diff.changed),
+            )
+    out.print(
+        f"{len(stories)} articles read with classifier {classifier.version}: "
+        f"{added} events added, {removed} removed, {changed} changed"
+    )
+
+
+def _describe(event: DealEvent) -> str:
+    amount = f" {event.amount:,.0f} {event.currency or ''}".rstrip() if event.amount is not None else ""
+    what = event.subtype or event.type
+    product = f" [{event.product}]" if event.product else ""
+    rumor = " (rumour)" if event.rumor else ""
+    return f"{what}: {', '.join(event.parties)}{product}{amount}{rumor}"
+
+
+@cli.command()
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only deals first reported on or after DATE."
+)
+@click.option("--type", "event_type", type=click.Choice(["investment", "partnership", "launch"]))
+@click.option("--min-usd", type=float, help="Only deals worth at least this many US dollars.")
+@click.option("--company", help="Only deals with this company among the parties (any spelling).")
+@click.option(
+    "--format", "output", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@click.pass_obj
+def deals(
+    options: Options,
+    *,
+    since: datetime | None,
+    event_type: str | None,
+    min_usd: float | None,
+    company: str | None,
+    output: str,
+) -> None:
+    """List stored deals, newest first, with the number of articles reporting each."""
+    config = options.config()
+    with closing(open_store(config.settings, config.feeds)) as store:
+        rows = store.deals(
+            since=since.replace(tzinfo=UTC) if since else None,
+            event_type=event_type,
+            min_usd=min_usd,
+            company=company,
+        )
+    records = [
+        {
+            "id": d.id,
+            "first_reported": d.first_reported_at.isoformat(),
+            "type": d.type,
+            "subtype": d.subtype,
+            "headline": d.headline,
+            "parties": d.parties,
+            "roles": d.roles,
+            "amount": d.amount,
+            "currency": d.currency,
+            "amount_usd": d.amount_usd,
+            "round": d.round,
+            "valuation": d.valuation,
+            "product": d.product,
+            "rumor": d.rumor,
+            "sources": d.sources,
+        }
+        for d in rows
+    ]
+    if output == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    if output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["id"])
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()})
+        return
+    table = Table(title=f"{len(records)} deals")
+    for column in ("first reported", "type", "headline", "parties", "USD", "round", "rumour", "sources"):
+        table.add_column(column, justify="right" if column in ("USD", "sources") else "left")
+    for deal in rows:
+        usd = f"{deal.amount_usd:,.0f}" if deal.amount_usd is not None else ""
+        table.add_row(
+            deal.first_reported_at.strftime("%Y-%m-%d %H:%M"),
+            deal.subtype or deal.type,
+            deal.headline,
+            ", ".join(deal.parties),
+            usd,
+            deal.round or "",
+            "yes" if deal.rumor else "",
+            str(deal.sources),
+        )
+    out.print(table)
 
 
 @cli.group()

@@ -132,3 +132,39 @@ def _short_money(amount: float | None, currency: str | None) -> str:
             figure = f"{amount / factor:.1f}".rstrip("0").rstrip(".")
             return f"{currency or ''} {figure}{suffix}".strip()
     return f"{currency or ''} {amount:.0f}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class EventChanges:
+    """What a new reading of one article changed."""
+
+    added: tuple[DealEvent, ...]
+    removed: tuple[DealEvent, ...]
+    changed: tuple[tuple[DealEvent, DealEvent], ...]
+
+
+def compare_events(old: Sequence[DealEvent], new: Sequence[DealEvent]) -> EventChanges:
+    """Events matched by deal identity; a matched pair that differs in amount, currency, parties, product
+    or rumour is a change."""
+    old_by_key = {deal_key(e): e for e in old}
+    new_by_key = {deal_key(e): e for e in new}
+    added = tuple(e for k, e in new_by_key.items() if k not in old_by_key)
+    removed = tuple(e for k, e in old_by_key.items() if k not in new_by_key)
+    changed = tuple(
+        (old_by_key[k], e)
+        for k, e in new_by_key.items()
+        if k in old_by_key and _fingerprint(old_by_key[k]) != _fingerprint(e)
+    )
+    return EventChanges(added, removed, changed)
+
+
+def _fingerprint(event: DealEvent) -> tuple[object, ...]:
+    return (
+        event.subtype,
+        tuple(company_key(p) for p in event.parties),
+        event.amount,
+        event.currency,
+        event.product,
+        event.rumor,
+        event.round,
+    )

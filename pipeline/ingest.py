@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from pipeline.db.store import Store
+from pipeline.classify import Classifier
+from pipeline.db.store import Store, StoredArticle
 from pipeline.errors import BlockedAddressError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.extract import extract_page
 from pipeline.feeds import parse_feed, plausible_date
@@ -29,6 +30,7 @@ from pipeline.records import (
     FeedState,
     HttpResponse,
     NewArticle,
+    Story,
 )
 from pipeline.text import content_hash, guess_language
 from pipeline.urls import canonical_url, redact_url
@@ -116,11 +118,13 @@ class Ingestor:
         fetcher: Fetcher,
         workers: WorkerPool,
         *,
+        classifier: Classifier | None = None,
         max_feed_bytes: int,
         max_page_bytes: int,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
+        self._classifier = classifier
         self._fetcher = fetcher
         self._workers = workers
         self._max_feed_bytes = max_feed_bytes
@@ -270,11 +274,32 @@ class Ingestor:
                 result.status.value,
                 result.error,
             )
-        stored = await asyncio.to_thread(self._store.store_article, article)
+        stored = await asyncio.to_thread(self._store_and_classify, article)
         for extra in group[1:]:
             await asyncio.to_thread(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
         self.stories_done += 1
         return stored.created, result.status is ExtractionStatus.EXTRACTED
+
+    def _store_and_classify(self, article: NewArticle) -> StoredArticle:
+        """Store a story and, when it is new, the deal events a classifier finds in it (in a thread)."""
+        stored = self._store.store_article(article)
+        if stored.created and self._classifier is not None:
+            story = Story(
+                id=str(stored.article_id),
+                title=article.title,
+                summary=article.summary,
+                text=article.text,
+                language=article.language,
+                url=article.url,
+                published=article.published_at,
+            )
+            try:
+                result = self._classifier.classify(story)
+            except Exception:  # the story is stored; `dealpulse reclassify` can read it again later
+                log.exception("url=%s classifier failed; story stored unclassified", redact_url(article.url))
+                return stored
+            self._store.save_classification(stored.article_id, article.published_at, result, self._clock())
+        return stored
 
     async def _read_page(self, link: str) -> PageResult:
         try:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from pipeline.classify import default_classifier
 from pipeline.config import Settings
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import upgrade
@@ -65,6 +66,7 @@ async def open_runtime(settings: Settings, store: Store) -> AsyncIterator[Runtim
             workers,
             max_feed_bytes=settings.max_feed_bytes,
             max_page_bytes=settings.max_page_bytes,
+            classifier=default_classifier(),
         )
         yield Runtime(store, fetcher, ingestor)
     finally:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from pipeline.classify import Classifier
 from pipeline.config import Settings
 from pipeline.db.models import Article, Feed, FeedItem
 from pipeline.db.store import Store
@@ -23,7 +24,11 @@ def source(name: str, url: str) -> FeedSource:
 
 
 def run_cycle(
-    settings: Settings, store: Store, workers: WorkerPool, feeds: Sequence[FeedSource]
+    settings: Settings,
+    store: Store,
+    workers: WorkerPool,
+    feeds: Sequence[FeedSource],
+    classifier: Classifier | None = None,
 ) -> CycleReport:
     store.sync_feeds(feeds, utc_now())
 
@@ -35,6 +40,7 @@ def run_cycle(
                 workers,
                 max_feed_bytes=settings.max_feed_bytes,
                 max_page_bytes=settings.max_page_bytes,
+                classifier=classifier,
             )
             return await ingestor.run_cycle(store.feed_states())
 

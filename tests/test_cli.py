@@ -147,3 +147,113 @@ def test_readme_documents_every_setting() -> None:
 
     readme = README.read_text()
     assert [name for name in Settings.model_fields if f"| `{name}` |" not in readme] == []
+
+
+@pytest.fixture
+def deal_feeds(httpserver: HTTPServer) -> dict[str, str]:
+    lead = "Quillmark, a London AI startup, raised $42 million in a Series B round led by Northgate Ventures."
+    for n, path in enumerate(("/wire/q", "/press/q")):
+        httpserver.expect_request(path).respond_with_data(
+            article_html(f"Quillmark raises $42M Series B ({n})", [lead, *unique_paragraphs(path)]),
+            content_type="text/html",
+        )
+    httpserver.expect_request("/wire.xml").respond_with_data(
+        rss(
+            [
+                Item(
+                    "Quillmark raises $42M Series B for AI agents",
+                    httpserver.url_for("/wire/q"),
+                    guid="w",
+                    description=lead,
+                )
+            ]
+        )
+    )
+    httpserver.expect_request("/press.xml").respond_with_data(
+        rss(
+            [
+                Item(
+                    "AI startup Quillmark lands $42 million Series B",
+                    httpserver.url_for("/press/q"),
+                    guid="p",
+                    description=lead,
+                )
+            ]
+        )
+    )
+    return {"wire": httpserver.url_for("/wire.xml"), "press": httpserver.url_for("/press.xml")}
+
+
+def test_deals_lists_merged_deals_with_filters(
+    tmp_path: Path, database_url: str, deal_feeds: dict[str, str]
+) -> None:
+    import csv
+    import io
+    import json
+
+    config = str(write_config(tmp_path, database_url, deal_feeds))
+    assert invoke("--config", config, "fetch")[0] == 0
+    code, output = invoke("--config", config, "deals", "--format", "json")
+    assert code == 0
+    (deal,) = json.loads(output)
+    assert (deal["type"], deal["subtype"], deal["amount"], deal["currency"], deal["sources"]) == (
+        "investment",
+        "funding",
+        42e6,
+        "USD",
+        2,
+    )
+    assert deal["headline"] == "Quillmark raises USD 42M"
+    assert json.loads(
+        invoke("--config", config, "deals", "--format", "json", "--company", "Quillmark Ltd")[1]
+    )
+    assert json.loads(invoke("--config", config, "deals", "--format", "json", "--type", "launch")[1]) == []
+    assert json.loads(invoke("--config", config, "deals", "--format", "json", "--min-usd", "1e9")[1]) == []
+    assert (
+        json.loads(invoke("--config", config, "deals", "--format", "json", "--since", "2099-01-01")[1]) == []
+    )
+    rows = list(csv.DictReader(io.StringIO(invoke("--config", config, "deals", "--format", "csv")[1])))
+    assert rows[0]["parties"].startswith("Quillmark")
+    code, output = invoke("--config", config, "deals")
+    assert code == 0
+    assert "Quillmark raises USD 42M" in output
+
+
+def test_reclassify_reports_what_changed(
+    tmp_path: Path, database_url: str, deal_feeds: dict[str, str]
+) -> None:
+    from sqlalchemy import update
+
+    from pipeline.db.engine import make_engine
+    from pipeline.db.models import Article
+
+    config = str(write_config(tmp_path, database_url, deal_feeds))
+    assert invoke("--config", config, "fetch")[0] == 0
+    code, output = invoke("--config", config, "reclassify")
+    assert code == 0
+    assert output.strip().endswith(
+        "2 articles read with classifier rules-1: 0 events added, 0 removed, 0 changed"
+    )
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # one article now tells a different story
+        connection.execute(
+            update(Article)
+            .where(Article.guid == "p")
+            .values(
+                title="OpenAI unveils Sora, a text-to-video model",
+                summary="",
+                text="OpenAI unveiled Sora on Monday.",
+            )
+        )
+    engine.dispose()
+    code, output = invoke("--config", config, "reclassify", "--since", "2000-01-01")
+    assert code == 0
+    assert re.search(r"^\+ article \d+: launch: OpenAI \[Sora", output, re.MULTILINE)
+    assert re.search(r"^- article \d+: funding: Quillmark", output, re.MULTILINE)
+    assert "1 events added, 1 removed, 0 changed" in output
+    code, output = invoke("--config", config, "deals", "--format", "json")
+    import json
+
+    deals = {d["type"]: d for d in json.loads(output)}
+    assert deals["investment"]["sources"] == 1  # recounted
+    assert deals["launch"]["product"].startswith("Sora")

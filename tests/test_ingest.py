@@ -309,3 +309,67 @@ def test_a_long_retry_after_postpones_the_next_fetch(
     assert row.last_http_status == 429
     assert row.next_fetch_at is not None
     assert row.next_fetch_at >= before + timedelta(hours=2)
+
+
+def test_new_stories_are_classified_and_one_deal_has_all_its_sources(
+    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+) -> None:
+    from pipeline.classify import default_classifier
+    from pipeline.db.models import Deal, Event
+
+    lead = (
+        "Quillmark, a London startup building AI agents for insurance claims, raised $42 million in a "
+        "Series B round led by Northgate Ventures."
+    )
+    for path, title in (
+        ("/wire/quillmark", "Quillmark raises $42M Series B for AI claims agents"),
+        ("/press/quillmark", "AI startup Quillmark lands $42 million Series B"),
+    ):
+        httpserver.expect_request(path).respond_with_data(
+            article_html(title, [lead, *unique_paragraphs(path)]), content_type="text/html"
+        )
+    httpserver.expect_request("/wire.xml").respond_with_data(
+        rss(
+            [
+                Item(
+                    "Quillmark raises $42M Series B for AI claims agents",
+                    httpserver.url_for("/wire/quillmark"),
+                    guid="w1",
+                    description=lead,
+                )
+            ]
+        )
+    )
+    httpserver.expect_request("/press.xml").respond_with_data(
+        rss(
+            [
+                Item(
+                    "AI startup Quillmark lands $42 million Series B",
+                    httpserver.url_for("/press/quillmark"),
+                    guid="p1",
+                    description=lead,
+                )
+            ]
+        )
+    )
+    feeds = [
+        source("wire", httpserver.url_for("/wire.xml")),
+        source("press", httpserver.url_for("/press.xml")),
+    ]
+    run_cycle(settings, store, workers, feeds, classifier=default_classifier())
+    with store.session() as session:
+        deals = session.query(Deal).all()
+        events = session.query(Event).all()
+    assert len(articles(store)) == 2
+    assert len(events) == 2
+    (deal,) = deals
+    assert (deal.type, deal.subtype, deal.amount, deal.currency, deal.sources) == (
+        "investment",
+        "funding",
+        42e6,
+        "USD",
+        2,
+    )
+    assert deal.parties[0] == "Quillmark"
+    assert deal.headline == "Quillmark raises USD 42M"
+    assert {e.deal_id for e in events} == {deal.id}

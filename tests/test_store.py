@@ -142,3 +142,73 @@ def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> No
     assert diff == []
     assert {"feeds", "articles", "feed_items", "alembic_version"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_racing_reports_of_one_deal_make_one_deal(store: Store, database_url: str) -> None:
+    """Six writers classify six reports of one new deal at once. On PostgreSQL each has its own engine and
+    lock (like separate daemons: the advisory lock serialises them); on SQLite they share one store."""
+    from pipeline.classify import CLASSIFIER_VERSION
+    from pipeline.db.models import Deal
+    from pipeline.records import Classification, DealEvent
+
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feed_states()
+    ids = [store.store_article(article(feed.id, n)).article_id for n in range(6)]
+    event = DealEvent(
+        type="investment",
+        subtype="funding",
+        parties=("Quillmark", "Northgate"),
+        roles=("investee", "investor"),
+        amount=42e6,
+        currency="USD",
+    )
+    result = Classification("x", True, False, (event,), CLASSIFIER_VERSION)
+    separate = database_url.startswith("postgresql")
+    barrier = threading.Barrier(len(ids))
+
+    def writer(article_id: int) -> None:
+        own = Store(make_engine(database_url)) if separate else store
+        barrier.wait()
+        own.save_classification(article_id, NOW, result, NOW)
+        if separate:
+            own.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with store.session() as session:
+        (deal,) = session.query(Deal).all()
+    assert deal.sources == 6
+
+
+def test_a_new_deal_gets_its_headline_from_its_first_report(store: Store) -> None:
+    from pipeline.classify import CLASSIFIER_VERSION
+    from pipeline.db.models import Deal
+    from pipeline.records import Classification, DealEvent
+
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feed_states()
+    article_id = store.store_article(article(feed.id, 1)).article_id
+    event = DealEvent(
+        type="investment",
+        subtype="acquisition",
+        parties=("Nvidia", "Run:ai"),
+        roles=("acquirer", "target"),
+        amount=7e8,
+        currency="USD",
+        evidence="Nvidia acquires Run:ai",
+    )
+    store.save_classification(
+        article_id, NOW, Classification("1", True, False, (event,), CLASSIFIER_VERSION), NOW
+    )
+    with store.session() as session:
+        (deal,) = session.query(Deal).all()
+    assert deal.headline == "Nvidia acquires Run:ai for USD 700M"
+    assert (deal.amount, deal.currency, deal.sources, deal.evidence) == (
+        7e8,
+        "USD",
+        1,
+        "Nvidia acquires Run:ai",
+    )

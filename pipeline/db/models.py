@@ -131,3 +131,83 @@ class FeedItem(Base):
     guid: Mapped[str] = mapped_column(Text)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     first_seen_at: Mapped[datetime]
+
+
+class ArticleClassification(Base):
+    """Which classifier version read an article, and what it said of the story as a whole."""
+
+    __tablename__ = "classifications"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    classifier_version: Mapped[str] = mapped_column(String(40))
+    ai_related: Mapped[bool]
+    rumor: Mapped[bool]
+    classified_at: Mapped[datetime]
+
+
+class EventFields:
+    """The columns an event and its deal share: what happened, between whom, for how much."""
+
+    type: Mapped[str] = mapped_column(String(20))
+    subtype: Mapped[str | None] = mapped_column(String(30))
+    parties: Mapped[list[str]] = mapped_column(JSON)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    amount: Mapped[float | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    amount_usd: Mapped[float | None]
+    round: Mapped[str | None] = mapped_column(String(30))
+    valuation: Mapped[float | None]
+    valuation_currency: Mapped[str | None] = mapped_column(String(3))
+    product: Mapped[str | None] = mapped_column(Text)
+    rumor: Mapped[bool]
+    evidence: Mapped[str] = mapped_column(Text)
+
+
+class Deal(EventFields, Base):
+    """One deal, however many articles report it. Its fields are the best known so far."""
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_type_key", "type", "key"),
+        Index("ix_deals_first_reported_at", "first_reported_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    headline: Mapped[str] = mapped_column(Text)
+    sources: Mapped[int] = mapped_column(Integer, default=0)  # articles reporting it
+    first_reported_at: Mapped[datetime]
+    last_reported_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Event(EventFields, Base):
+    """One event a classifier found in one article, tied to its deal."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_article_id", "article_id"),
+        Index("ix_events_deal_id", "deal_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    classifier_version: Mapped[str] = mapped_column(String(40))
+    confidence: Mapped[float]
+    created_at: Mapped[datetime]
+
+
+class DealRevision(Base):
+    """A later report that changed a deal: its amount, or a rumour confirmed."""
+
+    __tablename__ = "deal_revisions"
+    __table_args__ = (Index("ix_deal_revisions_deal_id", "deal_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    field: Mapped[str] = mapped_column(String(30))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -6,18 +6,33 @@ NOTHING`, so two processes racing to store the same story end with one row and n
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Insert, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, Insert, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.db.models import Article, Feed, FeedItem
-from pipeline.records import FeedOutcome, FeedResult, FeedSource, FeedState, NewArticle
+from pipeline.classify.entities import company_key
+from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event, Feed, FeedItem
+from pipeline.deals import WINDOW, DealSummary, deal_key, find_deal, headline, revisions
+from pipeline.records import (
+    Classification,
+    DealEvent,
+    FeedOutcome,
+    FeedResult,
+    FeedSource,
+    FeedState,
+    NewArticle,
+    Story,
+)
 from pipeline.text import short_hash
+
+# Any fixed number, distinct from the migration lock's.
+_DEAL_MERGE_LOCK_ID = 0x4445414D
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +66,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._merge_lock = threading.Lock()
 
     # feeds -------------------------------------------------------------------------------------------
 
@@ -240,6 +256,171 @@ class Store:
             _add_feed_item(session, article.feed_id, article.guid, article_id, article.fetched_at)
         return StoredArticle(article_id, created)
 
+    # classifications and deals --------------------------------------------------------------------
+
+    def save_classification(
+        self, article_id: int, reported_at: datetime, result: Classification, now: datetime
+    ) -> None:
+        """Store what the classifier found in one article, in one transaction: its events replace any
+        earlier ones (a reclassification), each event joins the deal it reports or starts one, and the
+        deals it touches are revised and recounted."""
+        # Merging reads the deals and may start one: merges run one at a time, in this process (the lock)
+        # and across daemons sharing PostgreSQL (an advisory lock held until the transaction ends).
+        with self._merge_lock, self._sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _DEAL_MERGE_LOCK_ID})
+            existing = session.get(ArticleClassification, article_id)
+            if existing is None:
+                session.add(
+                    ArticleClassification(
+                        article_id=article_id,
+                        classifier_version=result.classifier_version,
+                        ai_related=result.ai_related,
+                        rumor=result.rumor,
+                        classified_at=now,
+                    )
+                )
+            else:
+                existing.classifier_version = result.classifier_version
+                existing.ai_related, existing.rumor, existing.classified_at = (
+                    result.ai_related,
+                    result.rumor,
+                    now,
+                )
+            touched = {
+                e.deal_id for e in session.scalars(select(Event).where(Event.article_id == article_id))
+            }
+            session.execute(delete(Event).where(Event.article_id == article_id))
+            session.execute(delete(DealRevision).where(DealRevision.article_id == article_id))
+            for event in result.events:
+                deal = self._deal_for(session, event, reported_at, article_id, now)
+                touched.add(deal.id)
+                session.add(_event_row(event, article_id, deal.id, result.classifier_version, now))
+            session.flush()
+            for deal_id in touched:
+                _recount(session, deal_id)
+
+    def _deal_for(
+        self, session: Session, event: DealEvent, reported_at: datetime, article_id: int, now: datetime
+    ) -> Deal:
+        nearby = session.scalars(
+            select(Deal).where(
+                Deal.type == event.type,
+                Deal.first_reported_at >= reported_at - 2 * WINDOW,
+                Deal.first_reported_at <= reported_at + 2 * WINDOW,
+            )
+        ).all()
+        match = find_deal(event, reported_at, [_summary(d) for d in nearby])
+        if match is None:
+            deal = Deal(
+                **_event_columns(event),
+                key=deal_key(event)[:400],
+                headline=headline(
+                    event.type,
+                    event.subtype,
+                    event.parties,
+                    amount=event.amount,
+                    currency=event.currency,
+                    product=event.product,
+                ),
+                sources=0,
+                first_reported_at=reported_at,
+                last_reported_at=reported_at,
+                updated_at=now,
+            )
+            session.add(deal)
+            session.flush()
+            return deal
+        deal = next(d for d in nearby if d.id == match.id)
+        for change in revisions(match, event):
+            session.add(
+                DealRevision(
+                    deal_id=deal.id,
+                    article_id=article_id,
+                    field=change.field,
+                    old=change.old,
+                    new=change.new,
+                    at=now,
+                )
+            )
+        if event.amount is not None:
+            deal.amount, deal.currency, deal.amount_usd = event.amount, event.currency, event.amount_usd
+        if deal.rumor and not event.rumor:
+            deal.rumor = False
+        known = {company_key(p) for p in deal.parties}
+        extra = [
+            (p, r) for p, r in zip(event.parties, event.roles, strict=False) if company_key(p) not in known
+        ]
+        deal.parties = [*deal.parties, *(p for p, _ in extra)]
+        deal.roles = [*deal.roles, *(r for _, r in extra)]
+        deal.round = deal.round or event.round
+        deal.valuation = deal.valuation or event.valuation
+        deal.product = deal.product or event.product
+        deal.first_reported_at = min(deal.first_reported_at, reported_at)
+        deal.last_reported_at = max(deal.last_reported_at, reported_at)
+        deal.headline = headline(
+            deal.type,
+            deal.subtype,
+            deal.parties,
+            amount=deal.amount,
+            currency=deal.currency,
+            product=deal.product,
+        )
+        deal.updated_at = now
+        return deal
+
+    def stories_since(self, since: datetime | None) -> list[tuple[int, datetime, Story]]:
+        """(article id, publication time, story) of every article published since `since`, oldest first."""
+        query = select(Article).order_by(Article.published_at, Article.id)
+        if since is not None:
+            query = query.where(Article.published_at >= since)
+        with self._sessions() as session:
+            return [
+                (
+                    a.id,
+                    a.published_at,
+                    Story(
+                        id=str(a.id),
+                        title=a.title,
+                        summary=a.summary,
+                        text=a.text,
+                        language=a.language,
+                        url=a.url,
+                        published=a.published_at,
+                    ),
+                )
+                for a in session.scalars(query)
+            ]
+
+    def events_of(self, article_id: int) -> list[DealEvent]:
+        with self._sessions() as session:
+            return [
+                _event_record(e) for e in session.scalars(select(Event).where(Event.article_id == article_id))
+            ]
+
+    def deals(
+        self,
+        *,
+        since: datetime | None = None,
+        event_type: str | None = None,
+        min_usd: float | None = None,
+        company: str | None = None,
+    ) -> list[Deal]:
+        """Stored deals, newest first, filtered."""
+        query = select(Deal).order_by(Deal.first_reported_at.desc(), Deal.id.desc())
+        if since is not None:
+            query = query.where(Deal.first_reported_at >= since)
+        if event_type is not None:
+            query = query.where(Deal.type == event_type)
+        if min_usd is not None:
+            query = query.where(Deal.amount_usd >= min_usd)
+        with self._sessions() as session:
+            found = list(session.scalars(query))
+        if company:
+            wanted = company_key(company)
+            found = [d for d in found if any(company_key(p) == wanted for p in d.parties)]
+        return found
+
     def article_count(self) -> int:
         with self._sessions() as session:
             return session.scalar(select(func.count()).select_from(Article)) or 0
@@ -290,3 +471,80 @@ def _insert_ignore(session: Session, model: Any) -> Insert:
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _summary(deal: Deal) -> DealSummary:
+    return DealSummary(
+        id=deal.id,
+        type=deal.type,
+        subtype=deal.subtype,
+        key=deal.key,
+        party_keys=frozenset(company_key(p) for p in deal.parties),
+        first_reported_at=deal.first_reported_at,
+        last_reported_at=deal.last_reported_at,
+        amount=deal.amount,
+        currency=deal.currency,
+        rumor=deal.rumor,
+    )
+
+
+def _event_columns(event: DealEvent) -> dict[str, Any]:
+    """The EventFields columns of an event, for its row and for a deal it starts."""
+    return {
+        "type": event.type,
+        "subtype": event.subtype,
+        "parties": list(event.parties),
+        "roles": list(event.roles),
+        "amount": event.amount,
+        "currency": event.currency,
+        "amount_usd": event.amount_usd,
+        "round": event.round,
+        "valuation": event.valuation,
+        "valuation_currency": event.valuation_currency,
+        "product": event.product,
+        "rumor": event.rumor,
+        "evidence": event.evidence,
+    }
+
+
+def _event_row(event: DealEvent, article_id: int, deal_id: int, version: str, now: datetime) -> Event:
+    return Event(
+        **_event_columns(event),
+        article_id=article_id,
+        deal_id=deal_id,
+        classifier_version=version,
+        confidence=event.confidence,
+        created_at=now,
+    )
+
+
+def _recount(session: Session, deal_id: int) -> None:
+    """A deal's number of reporting articles; a deal no article reports any more is removed."""
+    sources = (
+        session.scalar(select(func.count(func.distinct(Event.article_id))).where(Event.deal_id == deal_id))
+        or 0
+    )
+    if sources == 0:
+        session.execute(delete(DealRevision).where(DealRevision.deal_id == deal_id))
+        session.execute(delete(Deal).where(Deal.id == deal_id))
+    else:
+        session.execute(update(Deal).where(Deal.id == deal_id).values(sources=sources))
+
+
+def _event_record(row: Event) -> DealEvent:
+    return DealEvent(
+        type=row.type,
+        subtype=row.subtype,
+        parties=tuple(row.parties),
+        roles=tuple(row.roles),
+        amount=row.amount,
+        currency=row.currency,
+        amount_usd=row.amount_usd,
+        round=row.round,
+        valuation=row.valuation,
+        valuation_currency=row.valuation_currency,
+        product=row.product,
+        rumor=row.rumor,
+        evidence=row.evidence,
+        confidence=row.confidence,
+    )
