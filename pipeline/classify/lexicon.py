@@ -540,6 +540,7 @@ BACKGROUND = re.compile(
         (
             r"(?:in|since|back in|as of) (?:19|20)\d\d",
             r"last year",
+            r"last month",
             r"earlier this (?:year|month)",
             r"previously",
             r"had previously (?:invested|raised|acquired|announced|launched)",

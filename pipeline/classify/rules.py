@@ -429,8 +429,8 @@ def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[De
         launcher = launcher or owner
         called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
         product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
-        if not launcher and not product:
-            continue
+        if not product and not (launcher and _is_subject_of_story(launcher, lead)):
+            continue  # "introducing AI into the workflow": no product, and no company the story is about
         if product and any(
             re.search(re.escape(product) + r"\W", s) and lx.RESEARCH_ARTIFACT.search(s) for s in lead
         ):
@@ -447,6 +447,14 @@ def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[De
             )
         )
     return events
+
+
+def _is_subject_of_story(name: str, lead: list[str]) -> bool:
+    """A well-known organisation, or one the headline names."""
+    key = company_key(name)
+    return any(company_key(k) == key for k in KNOWN_ORGANISATIONS) or any(
+        company_key(n) == key for n in _names(lead[0] if lead else "")
+    )
 
 
 def _is_launch(text: str, cue: re.Match[str], sentence: Sentence) -> bool:
