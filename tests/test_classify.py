@@ -247,6 +247,14 @@ def test_launches(title: str, summary: str, launcher: str, product: str) -> None
             "Retrospective: how Microsoft launched its AI-powered Bing",
             "Two years ago Microsoft unveiled its AI search.",
         ),
+        (
+            "Five findings from our developer survey",
+            "Over half of the engineers we asked said introducing AI into code review is risky; a third fear AI will replace them.",
+        ),
+        (
+            "Can AI grow without burning the planet?",
+            "Last month, researchers at DeepMind in London revealed an algorithm that stacks blocks with a robot arm.",
+        ),
     ],
 )
 def test_not_launches(title: str, summary: str) -> None:
