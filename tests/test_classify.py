@@ -249,11 +249,13 @@ def test_launches(title: str, summary: str, launcher: str, product: str) -> None
         ),
         (
             "Five findings from our developer survey",
-            "Over half of the engineers we asked said introducing AI into code review is risky; a third fear AI will replace them.",
+            "Over half of the engineers we asked said introducing AI into code review is risky; "
+            "a third fear AI will replace them.",
         ),
         (
             "Can AI grow without burning the planet?",
-            "Last month, researchers at DeepMind in London revealed an algorithm that stacks blocks with a robot arm.",
+            "Last month, researchers at DeepMind in London revealed an algorithm that stacks blocks "
+            "with a robot arm.",
         ),
     ],
 )
