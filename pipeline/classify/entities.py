@@ -353,6 +353,8 @@ _KNOWN = re.compile(
 
 def fold(text: str) -> str:
     """Lower case without accents, for comparing words across spellings."""
+    if text.isascii():  # most text: nothing to strip, and decomposing every character is the slow part
+        return text.casefold()
     normalised = unicodedata.normalize("NFKD", text)
     return "".join(c for c in normalised if not unicodedata.combining(c)).casefold()
 

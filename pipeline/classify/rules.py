@@ -27,6 +27,10 @@ from pipeline.text import guess_language
 
 CLASSIFIER_VERSION = "rules-1"
 LEAD_SENTENCES = 4  # the title and the first three sentences of the body
+# A story states its own news near the top; past this many sentences come quotes and background, which
+# cost time to read and add false events.
+MAX_SENTENCES = 30
+_MAX_CHARS = 20_000  # of summary or text split into sentences: far more than MAX_SENTENCES need
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“«(]?[A-ZÀ-Ý0-9])|\n+")
 _ABBREVIATION = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|vs|No)\.$"
@@ -90,12 +94,14 @@ def split_story(story: Story) -> list[Sentence]:
     parts: list[str] = []
     seen: set[str] = set()
     for block in (story.summary, story.text):
-        for piece in _split(_TRUNCATION.sub("", block or "")):
-            key = fold(piece)[:80]
+        for piece in _split(_TRUNCATION.sub("", (block or "")[:_MAX_CHARS])):
+            key = fold(piece[:80])
             if key and key not in seen and len(piece) > 3:
                 seen.add(key)
                 parts.append(piece)
-    return [Sentence(title, 0)] + [Sentence(text, i + 1) for i, text in enumerate(parts)]
+            if len(parts) >= MAX_SENTENCES - 1:
+                break
+    return [Sentence(title, 0)] + [Sentence(text, i + 1) for i, text in enumerate(parts[: MAX_SENTENCES - 1])]
 
 
 def _split(text: str) -> list[str]:
@@ -161,11 +167,16 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     sentence: Sentence, sentences: list[Sentence], language: str, main: list[str]
 ) -> list[DealEvent]:
     text = sentence.text
+    acquisition = lx.ACQUISITION.search(text)
+    funding = lx.FUNDING_VERB.search(text)
+    round_word = lx.ROUND.search(text)
+    strategic = lx.STRATEGIC.search(text)
+    if not (acquisition or funding or round_word or strategic):
+        return []  # most sentences: no investment cue at all, so no guard or money parsing either
     if lx.NOT_INVESTMENT.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text):
         return []
     events: list[DealEvent] = []
     money = find_money(text, language)
-    acquisition = lx.ACQUISITION.search(text)
     if acquisition and not re.search(r"acqui\w*[- ]hire|stake", text, re.IGNORECASE):
         acquirer, target = _around(text, acquisition)
         by = re.search(r"\bby ([A-Z][\w.&:-]*(?: [A-Z][\w.&:-]*)*)", text[acquisition.end() :])
@@ -185,9 +196,6 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             )
         )
         return events
-    funding = lx.FUNDING_VERB.search(text)
-    round_word = lx.ROUND.search(text)
-    strategic = lx.STRATEGIC.search(text)
     if funding and (money or round_word) and not _is_fund_raise(text):
         investee, _ = _around(text, funding)
         investors = _investors(text, sentences, sentence)
