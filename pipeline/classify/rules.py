@@ -72,11 +72,14 @@ def classify_story(story: Story) -> Classification:
     lead_sentences = [s.text for s in sentences if s.lead]
     events: list[DealEvent] = []
     for sentence in sentences:
-        if _is_background(sentence):
-            continue
-        events += _investments(sentence, sentences, language, main)
-        events += _partnerships(sentence, owner)
-        events += _launches(sentence, owner, lead_sentences)
+        found = [
+            *_investments(sentence, sentences, language, main),
+            *_partnerships(sentence, owner),
+            *_launches(sentence, owner, lead_sentences),
+        ]
+        # background is checked only where a cue fired: most sentences have none
+        if found and not _is_background(sentence):
+            events += found
     events = [
         replace(e, rumor=rumor, confidence=round(max(0.05, e.confidence - (0.15 if rumor else 0)), 2))
         for e in _merge(events)
@@ -391,11 +394,11 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence) -> list
 
 def _partnerships(sentence: Sentence, owner: str | None) -> list[DealEvent]:
     text = sentence.text
-    if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
-        return []
     joint = lx.JOINT_LAUNCH.search(text)
     cue = next((c for c in lx.PARTNERSHIP.finditer(text) if _specific_partnership(text, c)), None)
     if not cue and not joint:
+        return []
+    if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
         return []
     names = [n for n in _names(text) if not _is_source(n)]
     if owner and company_key(owner) not in {company_key(n) for n in names}:
@@ -426,10 +429,11 @@ def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
 def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[DealEvent]:
     """A launch for every launch cue of the sentence ("launched Le Chat and unveiled Mistral Large")."""
     text = sentence.text
-    if lx.JOINT_LAUNCH.search(text):
-        return []  # two organisations debuting something together: a partnership (see _partnerships)
+    cues = list(lx.LAUNCH.finditer(text))
+    if not cues or lx.JOINT_LAUNCH.search(text):
+        return []  # no cue; or two organisations debuting something together: a partnership
     events: list[DealEvent] = []
-    for cue in lx.LAUNCH.finditer(text):
+    for cue in cues:
         if not _is_launch(text, cue, sentence):
             continue
         after = text[cue.end() : cue.end() + 120]
