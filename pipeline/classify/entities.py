@@ -342,6 +342,15 @@ _NOT_NAMES = {
     "who's",
 }
 _NAME_ARTICLES = {"Le", "La", "Les", "The"}
+# Spellings of one company that no suffix rule joins.
+_ALIASES = {
+    "aws": "amazon",
+    "amazon web services": "amazon",
+    "amazon com": "amazon",
+    "meta platforms": "meta",
+    "alphabet": "google",
+    "google deepmind": "deepmind",
+}
 _TOKEN = r"(?:(?![A-Za-z]+-(?:powered|driven|based|backed|led|focused|native|first|generated|enabled)\b)(?:[A-Z][\w&.'’:+-]*[\w&+]|[A-Z]|[a-z]+[A-Z][\w.-]*))"  # noqa: E501, S105 - a regex, not a secret
 _NAME = re.compile(rf"(?<![\w$€£¥.:]){_TOKEN}(?:\s(?:{_TOKEN}|&|of)(?=\s|$|[,;:.!?)\"”’]))*(?:\s{_TOKEN})?")
 _KNOWN = re.compile(
@@ -368,7 +377,9 @@ def company_key(name: str) -> str:
         previous = key
         key = _LEGAL_SUFFIXES.sub("", key).strip()
         key = re.sub(r"\s+(ai|a\.i\.|\.ai)$", "", key)
-    return re.sub(r"[^\w]+", " ", key).strip()
+    key = re.sub(r"[^\w]+", " ", key).strip()
+    key = re.sub(r"^(?:u s|us|uk|eu|the) ", "", key)  # "U.S. Department of Defense": same department
+    return _ALIASES.get(key, key)
 
 
 def clean_name(name: str) -> str:
@@ -406,6 +417,14 @@ def find_names(sentence: str) -> list[tuple[int, int, str]]:
             continue
         name = clean_name(" ".join(words))
         end = start + len(" ".join(words))
+        known_inside = [(s, e) for s, e, _ in found if start <= s < end or start < e <= end]
+        if known_inside and all(s == start for s, _ in known_inside):
+            # "Google Eric Schmidt": a known name followed by another one; keep the rest
+            rest_start = max(e for _, e in known_inside)
+            rest = sentence[rest_start:end].strip()
+            if rest and rest[0].isupper() and fold(rest) not in _NOT_NAMES:
+                found.append((end - len(rest), end, clean_name(rest)))
+            continue
         if len(name) < 2 or overlaps(start, end) or fold(name) in _NOT_NAMES:
             continue
         found.append((start, end, name))

@@ -362,7 +362,9 @@ PARTNERSHIP = _words(
     r"arbeiten zusammen",
     r"vereinbar\w+",
     r"allianz",
-    r"gemeinsam",
+    r"gemeinsam\w*",
+    r"as an? (?:\w+ )?partner",
+    r"also involved",
 )
 
 # --- launches ----------------------------------------------------------------------------------------

@@ -368,7 +368,7 @@ def _round_name(match: re.Match[str] | None) -> str | None:
 
 _INVESTOR_SENTENCE = re.compile(
     r"\b(?:investors?|participat\w*|led by|co-led|backers?|investisseurs|bailleurs|investoren|geldgeber|"
-    r"kapitalgeber|mené par|dirige le tour|angeführt)\b",
+    r"kapitalgeber|mené par|dirige le tour|angeführt|partie prenante|participe|beteiligt sich)\b",
     re.IGNORECASE,
 )
 
