@@ -616,3 +616,8 @@ INVESTOR_HINTS = _words(
     r"von",
     r"mit",
 )
+
+# Matches exactly when one of the investment cues does: one scan to skip the sentences with none.
+ANY_INVESTMENT_CUE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)), re.IGNORECASE
+)

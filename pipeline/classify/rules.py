@@ -160,6 +160,8 @@ def _investments(
     sentence: Sentence, sentences: list[Sentence], language: str, main: list[str]
 ) -> list[DealEvent]:
     """Investment events of a sentence, clause by clause ("X invested ..., while Y raised ...")."""
+    if not lx.ANY_INVESTMENT_CUE.search(sentence.text):
+        return []
     events: list[DealEvent] = []
     for clause in _CLAUSE_BREAK.split(sentence.text):
         events += _clause_investments(replace(sentence, text=clause), sentences, language, main)
