@@ -376,3 +376,16 @@ def test_eval_command(tmp_path: Path) -> None:
     assert report["amounts_exact"] == 1.0
     assert report["ai_accuracy"] == 1.0
     assert [m["id"] for m in report["mistakes"]] == ["b"]
+
+
+def test_the_investee_is_never_among_its_investors() -> None:
+    event = only(
+        classify(
+            "Quillmark raises $42M Series B for AI claims agents",
+            "Investors in Quillmark's round include Northgate Ventures and Harbor Capital.",
+        ),
+        "investment",
+    )
+    assert event.parties[0] == "Quillmark"
+    assert [company_key(p) for p in event.parties].count("quillmark") == 1
+    assert {"northgate ventures", "harbor capital"} <= keys(event)

@@ -61,7 +61,8 @@ class RulesClassifier:
 def classify_story(story: Story) -> Classification:
     sentences = split_story(story)
     language = story.language or guess_language(" ".join(s.text for s in sentences[:6])) or "en"
-    lead_text = " ".join(s.text for s in sentences if s.lead)
+    lead_sentences = [s.text for s in sentences if s.lead]
+    lead_text = " ".join(lead_sentences)
     denied = bool(lx.DENIAL.search(lead_text))
     rumor = denied or bool(lx.RUMOR.search(lead_text))
     owner = _site_owner(story.url)
@@ -69,7 +70,6 @@ def classify_story(story: Story) -> Classification:
     if not ai or denied or lx.STALE_TITLE.search(sentences[0].text):
         return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION)
     main = _main_organisations(sentences)
-    lead_sentences = [s.text for s in sentences if s.lead]
     events: list[DealEvent] = []
     for sentence in sentences:
         found = [
@@ -203,7 +203,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
         return events
     if funding and (money or round_word) and not _is_fund_raise(text):
         investee, _ = _around(text, funding)
-        investors = _investors(text, sentences, sentence)
+        investors = _investors(text, sentences, sentence, investee)
         events.append(
             _investment(
                 "funding",
@@ -241,11 +241,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             backed = bool(re.search(r"backed by|backing|soutenu par", strategic.group(0), re.IGNORECASE))
             subtype = "funding" if backed and round_word else "strategic_investment"
             if subtype == "funding":
-                others = [
-                    n
-                    for n in _investors(text, sentences, sentence)
-                    if company_key(n) != company_key(investee)
-                ]
+                others = _investors(text, sentences, sentence, investee)
                 parties: list[str | None] = [investee, *unique_names([investor or "", *others])]
                 roles = ("investee", *["investor"] * (len(parties) - 1))
             else:
@@ -264,9 +260,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     ):
         names = _names(text)
         if names:
-            investors = [
-                n for n in _investors(text, sentences, sentence) if company_key(n) != company_key(names[0])
-            ]
+            investors = _investors(text, sentences, sentence, names[0])
             events.append(
                 _investment(
                     "funding",
@@ -375,9 +369,9 @@ _INVESTOR_SENTENCE = re.compile(
 )
 
 
-def _investors(text: str, sentences: list[Sentence], sentence: Sentence) -> list[str]:
+def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investee: str | None) -> list[str]:
     """Investors: names after "led by", "from", "including" in this sentence, and every name in the
-    story's other (non-background) sentences about investors or participation."""
+    story's other (non-background) sentences about investors or participation; never the investee."""
     found: list[str] = []
     for hint in lx.INVESTOR_HINTS.finditer(text):
         found += [n for n in _names(text[hint.end() : hint.end() + 200]) if not _is_source(n)]
@@ -388,7 +382,8 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence) -> list
             and _INVESTOR_SENTENCE.search(other.text)
         ):
             found += [n for n in _names(other.text) if not _is_source(n)]
-    return unique_names(found)[:12]
+    excluded = company_key(investee or "")
+    return unique_names([n for n in found if company_key(n) != excluded])[:12]
 
 
 # --- partnerships and launches ------------------------------------------------------------------------
