@@ -124,10 +124,6 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'dealpulse.db').resolve()}"
 
-    @property
-    def outbox_dir(self) -> Path:
-        return self.data_dir / "outbox"
-
 
 class _FeedModel(BaseModel):
     model_config = ConfigDict(extra="forbid")

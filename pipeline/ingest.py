@@ -284,15 +284,7 @@ class Ingestor:
         """Store a story and, when it is new, the deal events a classifier finds in it (in a thread)."""
         stored = self._store.store_article(article)
         if stored.created and self._classifier is not None:
-            story = Story(
-                id=str(stored.article_id),
-                title=article.title,
-                summary=article.summary,
-                text=article.text,
-                language=article.language,
-                url=article.url,
-                published=article.published_at,
-            )
+            story = Story.of_article(stored.article_id, article)
             try:
                 result = self._classifier.classify(story)
             except Exception:  # the story is stored; `dealpulse reclassify` can read it again later

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,28 @@ class CycleReport:
 # --- classification (step 2) ----------------------------------------------------------------------
 
 
+class ArticleText(Protocol):
+    """What a story is read from: a NewArticle before storage, or a stored article row."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def published_at(self) -> datetime: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
     """What the classifier reads: a stored article, or a line of `dealpulse classify` input."""
@@ -181,6 +204,18 @@ class Story:
     language: str | None = None
     url: str | None = None
     published: datetime | None = None
+
+    @classmethod
+    def of_article(cls, article_id: int, article: ArticleText) -> Story:
+        return cls(
+            id=str(article_id),
+            title=article.title,
+            summary=article.summary,
+            text=article.text,
+            language=article.language,
+            url=article.url,
+            published=article.published_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -315,19 +315,13 @@ class Store:
             deal = Deal(
                 **_event_columns(event),
                 key=deal_key(event)[:400],
-                headline=headline(
-                    event.type,
-                    event.subtype,
-                    event.parties,
-                    amount=event.amount,
-                    currency=event.currency,
-                    product=event.product,
-                ),
+                headline="",
                 sources=0,
                 first_reported_at=reported_at,
                 last_reported_at=reported_at,
                 updated_at=now,
             )
+            deal.headline = _deal_headline(deal)
             session.add(deal)
             session.flush()
             return deal
@@ -358,14 +352,7 @@ class Store:
         deal.product = deal.product or event.product
         deal.first_reported_at = min(deal.first_reported_at, reported_at)
         deal.last_reported_at = max(deal.last_reported_at, reported_at)
-        deal.headline = headline(
-            deal.type,
-            deal.subtype,
-            deal.parties,
-            amount=deal.amount,
-            currency=deal.currency,
-            product=deal.product,
-        )
+        deal.headline = _deal_headline(deal)
         deal.updated_at = now
         return deal
 
@@ -375,22 +362,7 @@ class Store:
         if since is not None:
             query = query.where(Article.published_at >= since)
         with self._sessions() as session:
-            return [
-                (
-                    a.id,
-                    a.published_at,
-                    Story(
-                        id=str(a.id),
-                        title=a.title,
-                        summary=a.summary,
-                        text=a.text,
-                        language=a.language,
-                        url=a.url,
-                        published=a.published_at,
-                    ),
-                )
-                for a in session.scalars(query)
-            ]
+            return [(a.id, a.published_at, Story.of_article(a.id, a)) for a in session.scalars(query)]
 
     def events_of(self, article_id: int) -> list[DealEvent]:
         with self._sessions() as session:
@@ -420,10 +392,6 @@ class Store:
             wanted = company_key(company)
             found = [d for d in found if any(company_key(p) == wanted for p in d.parties)]
         return found
-
-    def article_count(self) -> int:
-        with self._sessions() as session:
-            return session.scalar(select(func.count()).select_from(Article)) or 0
 
     def session(self) -> Session:
         """A session for read-only inspection (tests, reports)."""
@@ -471,6 +439,17 @@ def _insert_ignore(session: Session, model: Any) -> Insert:
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _deal_headline(deal: Deal) -> str:
+    return headline(
+        deal.type,
+        deal.subtype,
+        deal.parties,
+        amount=deal.amount,
+        currency=deal.currency,
+        product=deal.product,
+    )
 
 
 def _summary(deal: Deal) -> DealSummary:
