@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
 
 # Fictional news in the style of real leads, long enough to be a story's main text.
 PARAGRAPHS = (
@@ -77,3 +81,27 @@ def article_html(
 def unique_paragraphs(tag: str) -> list[str]:
     """The stock paragraphs made distinct, so two pages do not share a content hash."""
     return [f"{p} ({tag}, paragraph {i}.)" for i, p in enumerate(PARAGRAPHS)]
+
+
+DEAL_LEAD = (
+    "Quillmark, a London AI startup, raised $42 million in a Series B round led by Northgate Ventures."
+)
+
+
+def serve_one_deal_from_two_outlets(server: HTTPServer) -> dict[str, str]:
+    """Two feeds, "wire" and "press", each with one story (GUIDs "w" and "p") about the same funding
+    round, told in different words under different URLs. Returns the feed URLs by name."""
+    outlets = {
+        "wire": ("w", "/wire/q", "Quillmark raises $42M Series B for AI agents"),
+        "press": ("p", "/press/q", "AI startup Quillmark lands $42 million Series B"),
+    }
+    feeds = {}
+    for name, (guid, path, title) in outlets.items():
+        server.expect_request(path).respond_with_data(
+            article_html(title, [DEAL_LEAD, *unique_paragraphs(path)]), content_type="text/html"
+        )
+        server.expect_request(f"/{name}.xml").respond_with_data(
+            rss([Item(title, server.url_for(path), guid=guid, description=DEAL_LEAD)])
+        )
+        feeds[name] = server.url_for(f"/{name}.xml")
+    return feeds

@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from pipeline import __version__
 from pipeline.cli import cli
-from tests.builders import Item, article_html, rss, unique_paragraphs
+from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -151,37 +151,7 @@ def test_readme_documents_every_setting() -> None:
 
 @pytest.fixture
 def deal_feeds(httpserver: HTTPServer) -> dict[str, str]:
-    lead = "Quillmark, a London AI startup, raised $42 million in a Series B round led by Northgate Ventures."
-    for n, path in enumerate(("/wire/q", "/press/q")):
-        httpserver.expect_request(path).respond_with_data(
-            article_html(f"Quillmark raises $42M Series B ({n})", [lead, *unique_paragraphs(path)]),
-            content_type="text/html",
-        )
-    httpserver.expect_request("/wire.xml").respond_with_data(
-        rss(
-            [
-                Item(
-                    "Quillmark raises $42M Series B for AI agents",
-                    httpserver.url_for("/wire/q"),
-                    guid="w",
-                    description=lead,
-                )
-            ]
-        )
-    )
-    httpserver.expect_request("/press.xml").respond_with_data(
-        rss(
-            [
-                Item(
-                    "AI startup Quillmark lands $42 million Series B",
-                    httpserver.url_for("/press/q"),
-                    guid="p",
-                    description=lead,
-                )
-            ]
-        )
-    )
-    return {"wire": httpserver.url_for("/wire.xml"), "press": httpserver.url_for("/press.xml")}
+    return serve_one_deal_from_two_outlets(httpserver)
 
 
 def test_deals_lists_merged_deals_with_filters(

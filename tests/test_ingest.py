@@ -12,7 +12,7 @@ from pipeline.config import Settings
 from pipeline.db.store import Store
 from pipeline.records import ExtractionStatus, FeedResult
 from pipeline.workers import WorkerPool
-from tests.builders import Item, article_html, rss, unique_paragraphs
+from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 from tests.helpers import articles, feed_item_count, feed_row, run_cycle, source
 
 
@@ -322,45 +322,7 @@ def test_new_stories_are_classified_and_one_deal_has_all_its_sources(
     from pipeline.classify import default_classifier
     from pipeline.db.models import Deal, Event
 
-    lead = (
-        "Quillmark, a London startup building AI agents for insurance claims, raised $42 million in a "
-        "Series B round led by Northgate Ventures."
-    )
-    for path, title in (
-        ("/wire/quillmark", "Quillmark raises $42M Series B for AI claims agents"),
-        ("/press/quillmark", "AI startup Quillmark lands $42 million Series B"),
-    ):
-        httpserver.expect_request(path).respond_with_data(
-            article_html(title, [lead, *unique_paragraphs(path)]), content_type="text/html"
-        )
-    httpserver.expect_request("/wire.xml").respond_with_data(
-        rss(
-            [
-                Item(
-                    "Quillmark raises $42M Series B for AI claims agents",
-                    httpserver.url_for("/wire/quillmark"),
-                    guid="w1",
-                    description=lead,
-                )
-            ]
-        )
-    )
-    httpserver.expect_request("/press.xml").respond_with_data(
-        rss(
-            [
-                Item(
-                    "AI startup Quillmark lands $42 million Series B",
-                    httpserver.url_for("/press/quillmark"),
-                    guid="p1",
-                    description=lead,
-                )
-            ]
-        )
-    )
-    feeds = [
-        source("wire", httpserver.url_for("/wire.xml")),
-        source("press", httpserver.url_for("/press.xml")),
-    ]
+    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
     run_cycle(settings, store, workers, feeds, classifier=default_classifier())
     with store.session() as session:
         deals = session.query(Deal).all()
