@@ -108,7 +108,7 @@ def run(options: Options) -> None:
     with closing(open_store(config.settings, config.feeds)) as store:
 
         async def main() -> None:
-            async with open_runtime(config.settings, store) as runtime:
+            async with open_runtime(config.settings, store, classifier=default_classifier()) as runtime:
                 await Daemon(config, store, runtime.ingestor).run()
 
         asyncio.run(main())
@@ -137,7 +137,7 @@ def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
 async def _fetch_with_progress(
     settings: Settings, store: Store, states: Sequence[Any], interactive: bool
 ) -> CycleReport:
-    async with open_runtime(settings, store) as runtime:
+    async with open_runtime(settings, store, classifier=default_classifier()) as runtime:
         if not interactive:
             return await runtime.ingestor.run_cycle(states)
         columns = (

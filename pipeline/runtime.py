@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from pipeline.classify import default_classifier
+from pipeline.classify import Classifier
 from pipeline.config import Settings
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import upgrade
@@ -56,19 +56,25 @@ class Runtime:
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings, store: Store) -> AsyncIterator[Runtime]:
-    workers = WorkerPool(settings.extraction_workers)
+async def open_runtime(
+    settings: Settings, store: Store, *, classifier: Classifier | None, workers: WorkerPool | None = None
+) -> AsyncIterator[Runtime]:
+    """The ingest parts, closed on exit. A worker pool given by the caller stays the caller's to close
+    (tests share one across many cycles); classifier None stores stories without classifying them."""
+    own_workers = workers is None
+    pool = WorkerPool(settings.extraction_workers) if workers is None else workers
     fetcher = Fetcher(fetch_policy(settings))
     try:
         ingestor = Ingestor(
             store,
             fetcher,
-            workers,
+            pool,
             max_feed_bytes=settings.max_feed_bytes,
             max_page_bytes=settings.max_page_bytes,
-            classifier=default_classifier(),
+            classifier=classifier,
         )
         yield Runtime(store, fetcher, ingestor)
     finally:
         await fetcher.aclose()
-        workers.close()
+        if own_workers:
+            pool.close()

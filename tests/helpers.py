@@ -12,10 +12,9 @@ from pipeline.classify import Classifier
 from pipeline.config import Settings
 from pipeline.db.models import Article, Feed, FeedItem
 from pipeline.db.store import Store
-from pipeline.http import Fetcher
-from pipeline.ingest import Ingestor, utc_now
+from pipeline.ingest import utc_now
 from pipeline.records import CycleReport, FeedSource
-from pipeline.runtime import fetch_policy
+from pipeline.runtime import open_runtime
 from pipeline.workers import WorkerPool
 
 
@@ -33,16 +32,8 @@ def run_cycle(
     store.sync_feeds(feeds, utc_now())
 
     async def go() -> CycleReport:
-        async with Fetcher(fetch_policy(settings)) as fetcher:
-            ingestor = Ingestor(
-                store,
-                fetcher,
-                workers,
-                max_feed_bytes=settings.max_feed_bytes,
-                max_page_bytes=settings.max_page_bytes,
-                classifier=classifier,
-            )
-            return await ingestor.run_cycle(store.feed_states())
+        async with open_runtime(settings, store, classifier=classifier, workers=workers) as runtime:
+            return await runtime.ingestor.run_cycle(store.feed_states())
 
     return asyncio.run(go())
 
