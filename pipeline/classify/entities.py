@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -368,6 +369,7 @@ def fold(text: str) -> str:
     return "".join(c for c in normalised if not unicodedata.combining(c)).casefold()
 
 
+@functools.lru_cache(maxsize=4096)  # a story asks for the same few names many times
 def company_key(name: str) -> str:
     """One key for every spelling of a company: "Mistral AI SAS", "Mistral AI", "Mistral" -> "mistral"."""
     key = fold(name).strip(" .,'’\"")

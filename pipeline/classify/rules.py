@@ -13,8 +13,10 @@ How a story is read:
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -97,27 +99,40 @@ def split_story(story: Story) -> list[Sentence]:
     parts: list[str] = []
     seen: set[str] = set()
     for block in (story.summary, story.text):
-        for piece in _split(_TRUNCATION.sub("", (block or "")[:_MAX_CHARS])):
+        for piece in _sentences(_without_truncation_mark((block or "")[:_MAX_CHARS])):
+            if len(parts) >= MAX_SENTENCES - 1:
+                break  # a lazy split: the rest of a long text is never cut up
             key = fold(piece[:80])
             if key and key not in seen and len(piece) > 3:
                 seen.add(key)
                 parts.append(piece)
-            if len(parts) >= MAX_SENTENCES - 1:
-                break
-    return [Sentence(title, 0)] + [Sentence(text, i + 1) for i, text in enumerate(parts[: MAX_SENTENCES - 1])]
+    return [Sentence(title, 0)] + [Sentence(text, i + 1) for i, text in enumerate(parts)]
 
 
-def _split(text: str) -> list[str]:
-    pieces: list[str] = []
-    for raw in _SENTENCE_END.split(text):
-        piece = raw.strip()
+def _without_truncation_mark(text: str) -> str:
+    # the mark ends the text, so only its tail is searched (a regex over 20,000 characters is slow)
+    cut = max(0, len(text) - 40)
+    return text[:cut] + _TRUNCATION.sub("", text[cut:])
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """Sentences in order, made one at a time; an abbreviation ("Inc.") does not end one."""
+    pending = ""
+    start = 0
+    cuts = ((m.start(), m.end()) for m in _SENTENCE_END.finditer(text))
+    for cut, resume in itertools.chain(cuts, [(len(text), len(text))]):
+        piece = text[start:cut].strip()
+        start = resume
         if not piece:
             continue
-        if pieces and _ABBREVIATION.search(pieces[-1]):
-            pieces[-1] = f"{pieces[-1]} {piece}"
-        else:
-            pieces.append(piece)
-    return pieces
+        if pending and _ABBREVIATION.search(pending):
+            pending = f"{pending} {piece}"
+            continue
+        if pending:
+            yield pending
+        pending = piece
+    if pending:
+        yield pending
 
 
 def is_ai_related(sentences: list[Sentence]) -> bool:
@@ -507,7 +522,13 @@ def _product(after: str) -> str | None:
 
 
 def _names(text: str) -> list[str]:
-    return [name for _, _, name in find_names(text) if _plausible_name(name)]
+    return [name for _, _, name in _spanned_names(text)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _spanned_names(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, name) of the organisations in a sentence. Cached: every rule of a sentence asks."""
+    return tuple((s, e, n) for s, e, n in find_names(text) if _plausible_name(n))
 
 
 _CUE_WORDS = (lx.PARTNERSHIP, lx.LAUNCH, lx.FUNDING_VERB, lx.ACQUISITION, lx.STRATEGIC, lx.ROUND, lx.RUMOR)
@@ -519,6 +540,7 @@ _MONEY_WORD = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _plausible_name(name: str) -> bool:
     """Drop capitalised words that are cues, money, or German common nouns rather than organisations."""
     if name in KNOWN_ORGANISATIONS:
@@ -533,7 +555,7 @@ def _plausible_name(name: str) -> bool:
 
 def _around(text: str, cue: re.Match[str]) -> tuple[str | None, str | None]:
     """The organisation just before the cue (its subject) and the first one after it (its object)."""
-    names = [(s, e, n) for s, e, n in find_names(text) if _plausible_name(n)]
+    names = _spanned_names(text)
     before = [(s, e, n) for s, e, n in names if e <= cue.start() and not _is_source(n)]
     after = [(s, e, n) for s, e, n in names if s >= cue.end() and not _is_source(n)]
     subject = before[-1][2] if before else None
