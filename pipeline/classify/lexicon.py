@@ -7,9 +7,20 @@ from __future__ import annotations
 
 import re
 
+from pipeline.classify.wordlist import word_pattern
+
+# the alternatives of every word pattern, so that patterns can be joined into one scan (ANY_INVESTMENT_CUE)
+_ALTERNATIVES: dict[re.Pattern[str], tuple[str, ...]] = {}
+
 
 def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+    pattern = word_pattern(*alternatives)
+    _ALTERNATIVES[pattern] = alternatives
+    return pattern
+
+
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    return word_pattern(*(a for p in patterns for a in _ALTERNATIVES[p]))
 
 
 # --- is the story about AI? --------------------------------------------------------------------------
@@ -618,6 +629,4 @@ INVESTOR_HINTS = _words(
 )
 
 # Matches exactly when one of the investment cues does: one scan to skip the sentences with none.
-ANY_INVESTMENT_CUE = re.compile(
-    "|".join(f"(?:{p.pattern})" for p in (ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)), re.IGNORECASE
-)
+ANY_INVESTMENT_CUE = _any_of(ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)
