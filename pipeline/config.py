@@ -6,22 +6,24 @@ feeds.yaml, the defaults below. Every error names the file and line, or the vari
 
 from __future__ import annotations
 
+import email.utils
 import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pipeline import __version__
 from pipeline.errors import ConfigError
-from pipeline.records import FeedSource
+from pipeline.records import EVENT_TYPES, EventType, FeedSource, Recipient
 from pipeline.urls import is_http_url
 
 ENV_PREFIX = "DEALPULSE_"
@@ -32,6 +34,7 @@ MAX_INTERVAL = timedelta(days=7)
 _NON_SETTING_VARIABLES = {"DEALPULSE_CONFIG", "DEALPULSE_TEST_DATABASE_URL"}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([dhms])", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def parse_duration(value: object) -> timedelta:
@@ -95,16 +98,59 @@ class Settings(BaseSettings):
         timedelta(minutes=10), description="How late a scheduled fetch may still run."
     )
     shutdown_grace: float = Field(30.0, ge=0, description="Seconds in-flight work gets to finish on SIGTERM.")
+    # the digest e-mail
+    mail_from: str = Field("DealPulse <dealpulse@localhost>", description="The digest's From address.")
+    outbox_dir: Path | None = Field(
+        None,
+        description="Folder for digests as .eml files when no smtp_host is set; default data_dir/outbox.",
+    )
+    smtp_host: str | None = Field(None, description="Mail server; unset: digests go to the outbox folder.")
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (port 587), tls (implicit, port 465) or none (local relays only)."
+    )
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = Field(None, description="Environment only: DEALPULSE_SMTP_PASSWORD.")
+    smtp_timeout: float = Field(30.0, gt=0, description="Seconds for each step of an SMTP conversation.")
+    digest_grace: timedelta = Field(
+        timedelta(hours=12),
+        description="How late a digest may still go out (the daemon was down at send time).",
+    )
+    digest_send_empty: bool = Field(False, description="Send a 'no new deals' digest rather than none.")
+    digest_settings_hint: str = Field(
+        "To change what you receive, edit your entry under recipients: in DealPulse's feeds.yaml.",
+        description="The footer's line on how to change settings.",
+    )
+    unsubscribe_url: str | None = Field(
+        None, description="https URL for List-Unsubscribe (one-click, RFC 8058); {address} is replaced."
+    )
+    unsubscribe_mailto: str | None = Field(None, description="Address for List-Unsubscribe by mail.")
 
     @field_validator("default_interval", mode="before")
     @classmethod
     def _check_interval(cls, value: object) -> timedelta:
         return value if isinstance(value, timedelta) else _interval(value)
 
-    @field_validator("misfire_grace", mode="before")
+    @field_validator("misfire_grace", "digest_grace", mode="before")
     @classmethod
     def _check_duration(cls, value: object) -> timedelta:
         return value if isinstance(value, timedelta) else parse_duration(value)
+
+    @field_validator("mail_from", "unsubscribe_mailto")
+    @classmethod
+    def _check_address(cls, value: str | None) -> str | None:
+        return None if value is None else mail_address(value)
+
+    @field_validator("unsubscribe_url")
+    @classmethod
+    def _check_unsubscribe_url(cls, value: str | None) -> str | None:
+        if value is not None and not is_http_url(value):
+            raise ValueError(f"{value!r} is not an absolute http(s) URL")
+        return value
+
+    @property
+    def outbox(self) -> Path:
+        return self.outbox_dir or self.data_dir / "outbox"
 
     @classmethod
     def settings_customise_sources(
@@ -154,11 +200,47 @@ class _FeedModel(BaseModel):
         return None if value is None else _interval(value)
 
 
+class _RecipientModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    address: str
+    timezone: str = "UTC"
+    send_at: time = time(7, 0)
+    types: list[EventType] = Field(default_factory=lambda: list(EVENT_TYPES), min_length=1)
+    min_usd: float | None = Field(None, ge=0)
+    companies: list[str] = Field(default_factory=list)
+
+    @field_validator("address")
+    @classmethod
+    def _check_address(cls, value: str) -> str:
+        return mail_address(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone (like Europe/Berlin or UTC)") from None
+        return value
+
+    @field_validator("send_at", mode="before")
+    @classmethod
+    def _check_send_at(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads an unquoted 07:30 as the number 450 (minutes, in base 60)
+            value = f"{value // 60:02d}:{value % 60:02d}" if 0 <= value < 24 * 60 else value
+        if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+            raise ValueError(f"{value!r} is not a time of day like 07:30")
+        return value
+
+
 class _FileModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     settings: dict[str, Any] = Field(default_factory=dict)
     feeds: list[_FeedModel] = Field(default_factory=list)
+    recipients: list[_RecipientModel] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +250,7 @@ class Config:
     path: Path
     settings: Settings
     feeds: tuple[FeedSource, ...]
+    recipients: tuple[Recipient, ...] = ()
 
     def feed(self, name: str) -> FeedSource:
         for feed in self.feeds:
@@ -196,12 +279,53 @@ def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = 
     if overrides:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     feeds = _feed_sources(path, model, lines, settings.default_interval)
-    return Config(path=path, settings=settings, feeds=feeds)
+    return Config(path=path, settings=settings, feeds=feeds, recipients=_recipients(path, model, lines))
+
+
+def _recipients(path: Path, model: _FileModel, lines: dict[tuple[Any, ...], int]) -> tuple[Recipient, ...]:
+    seen: dict[str, int] = {}
+    recipients = []
+    for index, entry in enumerate(model.recipients):
+        key = entry.address.lower()
+        if key in seen:
+            line = lines.get(("recipients", index, "address"), "?")
+            first = lines.get(("recipients", seen[key]), "?")
+            raise ConfigError(
+                f"{path}, line {line}: recipient {entry.address!r}: address: listed twice, "
+                f"first on line {first}"
+            )
+        seen[key] = index
+        recipients.append(
+            Recipient(
+                address=entry.address,
+                timezone=entry.timezone,
+                send_at=entry.send_at,
+                types=tuple(t for t in EVENT_TYPES if t in entry.types),
+                min_usd=entry.min_usd,
+                companies=tuple(entry.companies),
+            )
+        )
+    return tuple(recipients)
+
+
+def mail_address(value: str) -> str:
+    """A single e-mail address, optionally with a display name ("DealPulse <d@example.com>")."""
+    text = value.strip()
+    _, address = email.utils.parseaddr(text)
+    if _CONTROL.search(value) or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return text
 
 
 def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Settings:
     env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
     _check_unknown_environment(env)
+    if "smtp_password" in block:
+        line = lines.get(("settings", "smtp_password"))
+        raise ConfigError(
+            f"{path}, line {line}: settings.smtp_password: a password is not read from files; "
+            "set the environment variable DEALPULSE_SMTP_PASSWORD"
+        )
     try:
         return Settings(**block)
     except ValidationError as exc:
@@ -290,6 +414,10 @@ def _walk(path: Path, node: yaml.Node, prefix: tuple[Any, ...]) -> Iterator[tupl
             yield from _walk(path, item, (*prefix, index))
 
 
+# the lists of feeds.yaml, with what an item is called in errors and the key that names it
+_LISTS = {"feeds": ("feed", "name"), "recipients": ("recipient", "address")}
+
+
 def _describe(path: Path, exc: ValidationError, raw: Any, lines: dict[tuple[Any, ...], int]) -> str:
     messages = []
     for error in exc.errors():
@@ -297,10 +425,11 @@ def _describe(path: Path, exc: ValidationError, raw: Any, lines: dict[tuple[Any,
         line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
         where = f"{path}, line {line}" if line else str(path)
         subject = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "feeds" and isinstance(loc[1], int):
-            feed = raw["feeds"][loc[1]]
-            name = feed.get("name") if isinstance(feed, dict) else None
-            label = f"feed {name!r}" if name else f"feed #{loc[1] + 1}"
+        if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
+            noun, naming_key = _LISTS[loc[0]]
+            item = raw[loc[0]][loc[1]]
+            name = item.get(naming_key) if isinstance(item, dict) else None
+            label = f"{noun} {name!r}" if name else f"{noun} #{loc[1] + 1}"
             subject = f"{label}: {'.'.join(str(p) for p in loc[2:]) or 'entry'}"
         messages.append(f"{where}: {subject}: {_message(error)}")
     return "; ".join(messages)

@@ -101,7 +101,7 @@ def headline(
     product: str | None = None,
 ) -> str:
     """A one-line title for a deal: "Microsoft invests EUR 15M in Mistral AI"."""
-    money = f" {_short_money(amount, currency)}" if amount is not None else ""
+    money = f" {short_money(amount, currency)}" if amount is not None else ""
     first = parties[0] if parties else "Unknown"
     second = parties[1] if len(parties) > 1 else None
     if event_type == "launch":
@@ -124,7 +124,7 @@ def _money(amount: float | None, currency: str | None) -> str | None:
     return None if amount is None else f"{amount:.0f} {currency or ''}".strip()
 
 
-def _short_money(amount: float | None, currency: str | None) -> str:
+def short_money(amount: float | None, currency: str | None) -> str:
     if amount is None:
         return ""
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):

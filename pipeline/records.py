@@ -3,6 +3,8 @@
     FeedSource ─http─> HttpResponse ─feeds─> ParsedFeed(FeedEntry…)
         FeedEntry.link ─http─> HttpResponse ─extract─> ExtractedPage
         FeedEntry + ExtractedPage ─ingest─> NewArticle ─> store
+    Story ─classify─> Classification(DealEvent…) ─> store (deals)
+    Recipient + DigestDeal… ─digest.select─> Digest ─digest.render─> RenderedDigest ─digest.message─> e-mail
 Each stage reads only the record before it, so each can be called and tested alone.
 """
 
@@ -11,8 +13,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import date, datetime, time, timedelta
+from typing import Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,3 +249,83 @@ class Classification:
     rumor: bool
     events: tuple[DealEvent, ...]
     classifier_version: str
+
+
+EventType = Literal["investment", "partnership", "launch"]
+EVENT_TYPES: tuple[EventType, ...] = ("investment", "partnership", "launch")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One digest reader, as configured in feeds.yaml. Made by config, read by the digest stages."""
+
+    address: str
+    timezone: str = "UTC"  # an IANA zone name, checked by config
+    send_at: time = time(7, 0)  # local time of day
+    types: tuple[str, ...] = EVENT_TYPES  # event types wanted
+    min_usd: float | None = None  # investments below this (or of unknown amount) are left out
+    companies: tuple[str, ...] = ()  # a watch list: when set, only deals with one of these as a party
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLink:
+    """One article that reported a deal."""
+
+    title: str
+    url: str
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestDeal:
+    """A stored deal as a digest shows it. Made by the ledger, read by digest selection and rendering."""
+
+    id: int
+    type: str
+    subtype: str | None
+    headline: str
+    parties: tuple[str, ...]
+    roles: tuple[str, ...]
+    amount: float | None
+    currency: str | None
+    amount_usd: float | None
+    round: str | None
+    product: str | None
+    rumor: bool
+    evidence: str
+    first_reported_at: datetime
+    recorded_at: datetime  # when DealPulse first stored it: what "new since the last digest" means
+    sources: tuple[SourceLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """A feed the digest footer warns about: failing, or silent, for more than a day."""
+
+    name: str
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One recipient's digest for one date, its deals grouped and ranked. Made by digest.select."""
+
+    recipient: Recipient
+    date: date
+    investments: tuple[DigestDeal, ...]
+    partnerships: tuple[DigestDeal, ...]
+    launches: tuple[DigestDeal, ...]
+    feed_health: tuple[FeedHealth, ...] = ()
+
+    @property
+    def deals(self) -> tuple[DigestDeal, ...]:
+        return self.investments + self.partnerships + self.launches
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDigest:
+    """A digest as text: made by digest.render, read by digest.message."""
+
+    subject: str
+    text: str
+    html: str

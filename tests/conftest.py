@@ -22,6 +22,12 @@ from pipeline.workers import WorkerPool
 POSTGRES_URL = os.environ.get("DEALPULSE_TEST_DATABASE_URL")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite the golden files from the current output"
+    )
+
+
 @pytest.fixture(scope="session")
 def make_httpserver() -> Iterator[HTTPServer]:
     """Replaces pytest-httpserver's own: loopback only, and threaded, so a slow handler blocks no other."""

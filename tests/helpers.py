@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,13 +13,44 @@ from pipeline.config import Settings
 from pipeline.db.models import Article, Feed, FeedItem
 from pipeline.db.store import Store
 from pipeline.ingest import utc_now
-from pipeline.records import CycleReport, FeedSource
+from pipeline.records import CycleReport, ExtractionStatus, FeedSource, NewArticle
 from pipeline.runtime import open_runtime
 from pipeline.workers import WorkerPool
 
 
 def source(name: str, url: str) -> FeedSource:
     return FeedSource(name=name, url=url, interval=timedelta(minutes=30))
+
+
+def new_article(
+    feed_id: int,
+    canonical_url: str,
+    *,
+    guid: str,
+    published_at: datetime,
+    title: str = "A story",
+    text: str = "text",
+    link: str | None = None,
+    content_hash: str | None = None,
+) -> NewArticle:
+    """A story as ingest hands it to the store, for tests that store articles directly."""
+    return NewArticle(
+        canonical_url=canonical_url,
+        url=link or canonical_url,
+        feed_id=feed_id,
+        guid=guid,
+        title=title,
+        summary="s",
+        text=text,
+        author=None,
+        published_at=published_at,
+        fetched_at=published_at,
+        language="en",
+        site_name=None,
+        extraction_status=ExtractionStatus.EXTRACTED,
+        extraction_error=None,
+        content_hash=content_hash,
+    )
 
 
 def run_cycle(

@@ -12,28 +12,21 @@ from sqlalchemy import inspect
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import is_current, upgrade
 from pipeline.db.store import Store
-from pipeline.records import ExtractionStatus, FeedOutcome, FeedResult, NewArticle
-from tests.helpers import articles, feed_item_count, feed_row, source
+from pipeline.records import FeedOutcome, FeedResult, NewArticle
+from tests.helpers import articles, feed_item_count, feed_row, new_article, source
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 
 
 def article(feed_id: int, n: int, guid: str | None = None, text_hash: str | None = None) -> NewArticle:
-    return NewArticle(
-        canonical_url=f"https://news.example.com/story/{n}",
-        url=f"https://news.example.com/story/{n}?ref=x",
-        feed_id=feed_id,
+    return new_article(
+        feed_id,
+        f"https://news.example.com/story/{n}",
+        link=f"https://news.example.com/story/{n}?ref=x",
         guid=guid or f"g{n}",
         title=f"Story {n}",
-        summary="s",
         text=f"text {n}",
-        author=None,
         published_at=NOW,
-        fetched_at=NOW,
-        language="en",
-        site_name=None,
-        extraction_status=ExtractionStatus.EXTRACTED,
-        extraction_error=None,
         content_hash=text_hash,
     )
 

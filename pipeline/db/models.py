@@ -6,7 +6,7 @@ small and fits PostgreSQL's index-row limit whatever a feed sends.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -170,6 +170,7 @@ class Deal(EventFields, Base):
     __table_args__ = (
         Index("ix_deals_type_key", "type", "key"),
         Index("ix_deals_first_reported_at", "first_reported_at"),
+        Index("ix_deals_recorded_at", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -179,6 +180,7 @@ class Deal(EventFields, Base):
     first_reported_at: Mapped[datetime]
     last_reported_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]  # when it was first stored: digests take the deals new since the last one
 
 
 class Event(EventFields, Base):
@@ -211,3 +213,49 @@ class DealRevision(Base):
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class DigestRecord(Base):
+    """The ledger: one row per recipient and digest date, whatever became of it.
+
+    status: pending (made, not yet accepted by the mail server), sent, or skipped (no deals, and empty
+    digests are not sent). The unique (recipient, digest_date) is what makes a second tick or a second
+    process unable to make a second digest for the same morning.
+    """
+
+    __tablename__ = "digests"
+    __table_args__ = (
+        UniqueConstraint("recipient", "digest_date"),
+        Index("ix_digests_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    digest_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10))
+    message_id: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(Text)
+    deal_count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime]  # deals stored after this (less an overlap) were candidates
+    window_end: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]  # a sender holds the row until then; a crashed one lets go
+
+
+class DigestItem(Base):
+    """A deal in a digest. Unique per recipient: a deal appears in a recipient's digests exactly once.
+
+    deal_id has no foreign key on purpose: a reclassification may remove a deal, and the ledger is history.
+    """
+
+    __tablename__ = "digest_deals"
+    __table_args__ = (UniqueConstraint("recipient", "deal_id"),)
+
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id"), primary_key=True)
+    deal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    headline: Mapped[str] = mapped_column(Text)

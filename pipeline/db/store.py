@@ -244,7 +244,7 @@ class Store:
         }
         with self._sessions.begin() as session:
             inserted = session.execute(
-                _insert_ignore(session, Article).values(**values).returning(Article.id)
+                insert_ignore(session, Article).values(**values).returning(Article.id)
             ).scalar_one_or_none()
             if inserted is not None:
                 article_id, created = inserted, True
@@ -320,6 +320,7 @@ class Store:
                 first_reported_at=reported_at,
                 last_reported_at=reported_at,
                 updated_at=now,
+                recorded_at=now,
             )
             deal.headline = _deal_headline(deal)
             session.add(deal)
@@ -416,7 +417,7 @@ def _state(feed: Feed) -> FeedState:
 
 def _add_feed_item(session: Session, feed_id: int, guid: str, article_id: int, now: datetime) -> None:
     session.execute(
-        _insert_ignore(session, FeedItem).values(
+        insert_ignore(session, FeedItem).values(
             feed_id=feed_id,
             guid_hash=short_hash(guid),
             guid=guid,
@@ -426,7 +427,7 @@ def _add_feed_item(session: Session, feed_id: int, guid: str, article_id: int, n
     )
 
 
-def _insert_ignore(session: Session, model: Any) -> Insert:
+def insert_ignore(session: Session, model: Any) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the session's database."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

@@ -1,0 +1,302 @@
+"""The digest ledger: which digest each recipient got, for which date, with which deals, and whether the mail
+server has accepted it. The database, not the process, is what makes a digest exactly-once:
+
+  - one row per (recipient, digest date): a second tick, a restart or a second daemon cannot make another;
+  - one row per (recipient, deal) in digest_deals: a deal is in a recipient's digests once;
+  - a sender first takes a lease on the row (a conditional UPDATE), so two senders never both send it; a
+    sender that crashed lets go when the lease runs out;
+  - the row turns `sent` only after the server accepted the message; until then it stays `pending` and is
+    retried with backoff, with the same deals and the same Message-ID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.db.models import Article, Deal, DigestItem, DigestRecord, Event, Feed, FeedItem
+from pipeline.db.store import insert_ignore
+from pipeline.records import DigestDeal, FeedHealth, Recipient, SourceLink
+
+FIRST_DIGEST_WINDOW = timedelta(hours=24)
+# A deal stored by a transaction that began before the previous digest's window closed, but committed after
+# it, would fall between two windows; windows overlap by this much and digest_deals drops the repeats.
+WINDOW_OVERLAP = timedelta(hours=1)
+HEALTH_THRESHOLD = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One row of the ledger, as `digest --list` shows it and the sender reads it."""
+
+    id: int
+    recipient: str
+    digest_date: date
+    status: str  # pending | sent | skipped
+    message_id: str
+    subject: str | None
+    deal_count: int
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+
+
+class Ledger:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def last_date(self, recipient: str) -> date | None:
+        with self._sessions() as session:
+            return session.scalar(
+                select(func.max(DigestRecord.digest_date)).where(DigestRecord.recipient == recipient)
+            )
+
+    def candidates(self, recipient: str, until: datetime) -> list[DigestDeal]:
+        """Deals stored since the recipient's last digest (or in the last 24 hours), not yet sent to them."""
+        with self._sessions() as session:
+            return _candidates(session, recipient, _window_start(session, recipient, until), until)
+
+    def create(
+        self,
+        recipient: Recipient,
+        day: date,
+        now: datetime,
+        choose: Callable[[list[DigestDeal]], list[DigestDeal]],
+        *,
+        message_id: str,
+        send_empty: bool,
+    ) -> LedgerEntry | None:
+        """Record the recipient's digest for `day` with the deals `choose` keeps, in one transaction.
+
+        Returns None when a digest for that day already exists (another tick or process made it).
+        """
+        with self._sessions.begin() as session:
+            start = _window_start(session, recipient.address, now)
+            chosen = choose(_candidates(session, recipient.address, start, now))
+            status = "pending" if chosen or send_empty else "skipped"
+            inserted = session.execute(
+                insert_ignore(session, DigestRecord)
+                .values(
+                    recipient=recipient.address,
+                    digest_date=day,
+                    status=status,
+                    message_id=message_id,
+                    deal_count=len(chosen),
+                    window_start=start,
+                    window_end=now,
+                    created_at=now,
+                    attempts=0,
+                )
+                .returning(DigestRecord.id)
+            ).scalar()
+            if inserted is None:
+                return None
+            for deal in chosen:
+                session.execute(
+                    insert_ignore(session, DigestItem).values(
+                        digest_id=inserted,
+                        deal_id=deal.id,
+                        recipient=recipient.address,
+                        headline=deal.headline,
+                    )
+                )
+            return _entry(session.get_one(DigestRecord, inserted))
+
+    def claim(self, digest_id: int, now: datetime, lease: timedelta) -> bool:
+        """Take the right to send a pending digest until now + lease. True for exactly one caller."""
+        with self._sessions.begin() as session:
+            taken = session.execute(
+                update(DigestRecord)
+                .where(
+                    DigestRecord.id == digest_id,
+                    DigestRecord.status == "pending",
+                    or_(DigestRecord.lease_until.is_(None), DigestRecord.lease_until <= now),
+                    or_(DigestRecord.next_attempt_at.is_(None), DigestRecord.next_attempt_at <= now),
+                )
+                .values(lease_until=now + lease)
+            )
+            return bool(getattr(taken, "rowcount", 0) == 1)
+
+    def deals_of(self, digest_id: int) -> list[DigestDeal]:
+        """The deals recorded in a digest, as they stand now (a deal a reclassification removed is gone)."""
+        with self._sessions() as session:
+            ids = session.scalars(select(DigestItem.deal_id).where(DigestItem.digest_id == digest_id)).all()
+            deals = session.scalars(select(Deal).where(Deal.id.in_(ids))).all() if ids else []
+            return _digest_deals(session, deals)
+
+    def mark_sent(self, digest_id: int, now: datetime, subject: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                update(DigestRecord)
+                .where(DigestRecord.id == digest_id)
+                .values(
+                    status="sent",
+                    sent_at=now,
+                    subject=subject,
+                    attempts=DigestRecord.attempts + 1,
+                    last_error=None,
+                    next_attempt_at=None,
+                    lease_until=None,
+                )
+            )
+
+    def mark_failed(self, digest_id: int, error: str, retry_at: datetime) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                update(DigestRecord)
+                .where(DigestRecord.id == digest_id)
+                .values(
+                    attempts=DigestRecord.attempts + 1,
+                    last_error=error[:2000],
+                    next_attempt_at=retry_at,
+                    lease_until=None,
+                )
+            )
+
+    def pending(self, now: datetime) -> list[LedgerEntry]:
+        """Pending digests whose next attempt is due and that no sender holds."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(DigestRecord)
+                .where(
+                    DigestRecord.status == "pending",
+                    or_(DigestRecord.next_attempt_at.is_(None), DigestRecord.next_attempt_at <= now),
+                    or_(DigestRecord.lease_until.is_(None), DigestRecord.lease_until <= now),
+                )
+                .order_by(DigestRecord.id)
+            ).all()
+            return [_entry(r) for r in rows]
+
+    def entries(self, limit: int = 50) -> list[LedgerEntry]:
+        """The newest ledger rows first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(DigestRecord)
+                .order_by(DigestRecord.digest_date.desc(), DigestRecord.id.desc())
+                .limit(limit)
+            ).all()
+            return [_entry(r) for r in rows]
+
+    def feed_health(self, now: datetime) -> list[FeedHealth]:
+        """Enabled feeds failing, or without a new story, for more than a day."""
+        last_item = (
+            select(FeedItem.feed_id, func.max(FeedItem.first_seen_at).label("at"))
+            .group_by(FeedItem.feed_id)
+            .subquery()
+        )
+        query = (
+            select(Feed, last_item.c.at)
+            .outerjoin(last_item, last_item.c.feed_id == Feed.id)
+            .where(Feed.enabled.is_(True), Feed.in_config.is_(True))
+            .order_by(Feed.name)
+        )
+        with self._sessions() as session:
+            return [
+                problem
+                for feed, last_new in session.execute(query)
+                if (problem := _feed_problem(feed, last_new, now)) is not None
+            ]
+
+
+def _feed_problem(feed: Feed, last_new: datetime | None, now: datetime) -> FeedHealth | None:
+    old = now - HEALTH_THRESHOLD
+    if feed.error_count and (feed.last_success_at or feed.created_at) < old:
+        since = feed.last_success_at
+        when = f"since {since:%d %b %H:%M} UTC" if since else "since it was added"
+        return FeedHealth(feed.name, f"failing {when}: {feed.last_error or 'unknown error'}")
+    if feed.created_at < old and (last_new is None or last_new < old):
+        when = f"since {last_new:%d %b %H:%M} UTC" if last_new else "since it was added"
+        return FeedHealth(feed.name, f"no new stories {when}")
+    return None
+
+
+def _window_start(session: Session, recipient: str, until: datetime) -> datetime:
+    previous = session.scalar(
+        select(func.max(DigestRecord.window_end)).where(DigestRecord.recipient == recipient)
+    )
+    return previous - WINDOW_OVERLAP if previous else until - FIRST_DIGEST_WINDOW
+
+
+def _candidates(session: Session, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
+    already = select(DigestItem.deal_id).where(DigestItem.recipient == recipient)
+    deals = session.scalars(
+        select(Deal)
+        .where(Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already))
+        .order_by(Deal.id)
+    ).all()
+    return _digest_deals(session, deals)
+
+
+def _digest_deals(session: Session, deals: Sequence[Deal]) -> list[DigestDeal]:
+    sources = _sources(session, [d.id for d in deals])
+    return [
+        DigestDeal(
+            id=d.id,
+            type=d.type,
+            subtype=d.subtype,
+            headline=d.headline,
+            parties=tuple(d.parties),
+            roles=tuple(d.roles),
+            amount=d.amount,
+            currency=d.currency,
+            amount_usd=d.amount_usd,
+            round=d.round,
+            product=d.product,
+            rumor=d.rumor,
+            evidence=d.evidence,
+            first_reported_at=d.first_reported_at,
+            recorded_at=d.recorded_at,
+            sources=tuple(sources.get(d.id, ())),
+        )
+        for d in deals
+    ]
+
+
+def _sources(session: Session, deal_ids: Iterable[int]) -> dict[int, list[SourceLink]]:
+    """The articles reporting each deal, earliest first, one link per article."""
+    ids = list(deal_ids)
+    found: dict[int, list[SourceLink]] = {}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(
+            Event.deal_id,
+            Article.published_at,
+            Article.id,
+            Article.title,
+            Article.canonical_url,
+            Article.site_name,
+            Feed.name,
+        )
+        .join(Article, Article.id == Event.article_id)
+        .join(Feed, Feed.id == Article.feed_id)
+        .where(Event.deal_id.in_(ids))
+        .distinct()
+        .order_by(Event.deal_id, Article.published_at, Article.id)
+    )
+    for deal_id, _, _, title, url, site_name, feed_name in rows:
+        found.setdefault(deal_id, []).append(SourceLink(title=title, url=url, outlet=site_name or feed_name))
+    return found
+
+
+def _entry(row: DigestRecord) -> LedgerEntry:
+    return LedgerEntry(
+        id=row.id,
+        recipient=row.recipient,
+        digest_date=row.digest_date,
+        status=row.status,
+        message_id=row.message_id,
+        subject=row.subject,
+        deal_count=row.deal_count,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        next_attempt_at=row.next_attempt_at,
+    )

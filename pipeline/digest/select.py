@@ -1,0 +1,60 @@
+"""Which deals go into a recipient's digest, grouped and ranked. Pure.
+
+A deal is a candidate when DealPulse stored it since the recipient's previous digest (the ledger gives the
+window) and it is not yet in any digest of theirs (the ledger enforces that too). Of the candidates:
+  - news only: a deal first reported more than MAX_AGE before the digest is left out (a feed added with a
+    year of backlog does not flood the next morning's mail);
+  - the recipient's filters: event types; `min_usd` for investments (one of unknown amount is left out
+    when a minimum is set; partnerships and launches have no amount and are kept); the watch list of
+    companies, compared by company key ("Mistral" matches "Mistral AI SAS").
+Investments come largest US-dollar value first (unknown amounts last), then partnerships and launches,
+each most-reported first, then earliest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from pipeline.classify.entities import company_key
+from pipeline.records import Digest, DigestDeal, FeedHealth, Recipient
+
+MAX_AGE = timedelta(days=3)
+
+
+def wanted(deal: DigestDeal, recipient: Recipient, cutoff: datetime) -> bool:
+    if deal.type not in recipient.types or cutoff - deal.first_reported_at > MAX_AGE:
+        return False
+    minimum = recipient.min_usd
+    if minimum is not None and deal.type == "investment" and (deal.amount_usd or 0) < minimum:
+        return False  # of unknown amount, too: the reader asked for deals of at least this size
+    if recipient.companies:
+        watched = {company_key(c) for c in recipient.companies}
+        return any(company_key(p) in watched for p in deal.parties)
+    return True
+
+
+def build_digest(
+    recipient: Recipient,
+    day: date,
+    deals: Iterable[DigestDeal],
+    feed_health: Iterable[FeedHealth] = (),
+) -> Digest:
+    """A digest of these deals (already chosen), grouped and ranked."""
+    chosen = list(deals)
+
+    def by_reach(deal: DigestDeal) -> tuple[int, datetime, int]:
+        return (-len(deal.sources), deal.first_reported_at, deal.id)
+
+    investments = sorted(
+        (d for d in chosen if d.type == "investment"),
+        key=lambda d: (d.amount_usd is None, -(d.amount_usd or 0), *by_reach(d)),
+    )
+    return Digest(
+        recipient=recipient,
+        date=day,
+        investments=tuple(investments),
+        partnerships=tuple(sorted((d for d in chosen if d.type == "partnership"), key=by_reach)),
+        launches=tuple(sorted((d for d in chosen if d.type == "launch"), key=by_reach)),
+        feed_health=tuple(feed_health),
+    )

@@ -1,0 +1,154 @@
+"""Sends the digests that are due: the only digest code that does I/O (the ledger and a transport).
+
+One call, `send_due(now)`, is the whole job, and it is safe to call at any time, from any number of
+processes: the daemon calls it every DIGEST_TICK, `dealpulse digest --send` calls it once.
+  1. Pending digests whose retry time has come are sent again (same deals, same Message-ID).
+  2. For each recipient whose send time has passed (within the grace) and who has no digest for that date,
+     a digest is recorded with its deals, then sent.
+Sending takes a lease on the ledger row first; the row turns `sent` only once the transport accepted it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pipeline.config import Settings
+from pipeline.db.ledger import Ledger, LedgerEntry
+from pipeline.digest import render as rendering
+from pipeline.digest.message import build_message, new_message_id, unsubscribe_link
+from pipeline.digest.schedule import due_date, retry_delay
+from pipeline.digest.select import build_digest, wanted
+from pipeline.digest.transport import DeliveryError, OutboxTransport, SmtpTransport, Transport
+from pipeline.records import DigestDeal, Recipient, RenderedDigest
+
+log = logging.getLogger(__name__)
+DIGEST_TICK = timedelta(seconds=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What became of one digest in one call."""
+
+    recipient: str
+    digest_date: date
+    deals: int
+    sent: bool
+    detail: str  # where it went, or why not
+
+
+def transport_for(settings: Settings) -> Transport:
+    if not settings.smtp_host:
+        return OutboxTransport(settings.outbox)
+    return SmtpTransport(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        user=settings.smtp_user,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        timeout=settings.smtp_timeout,
+    )
+
+
+class DigestService:
+    def __init__(
+        self, ledger: Ledger, recipients: tuple[Recipient, ...], transport: Transport, settings: Settings
+    ) -> None:
+        self._ledger = ledger
+        self._recipients = {r.address.lower(): r for r in recipients}
+        self._transport = transport
+        self._settings = settings
+        # a sender that died mid-send lets go of the row after this long
+        self._lease = timedelta(seconds=settings.smtp_timeout * 4 + 60)
+
+    def send_due(self, now: datetime) -> list[Delivery]:
+        deliveries: list[Delivery | None] = [self._send(entry, now) for entry in self._ledger.pending(now)]
+        for recipient in self._recipients.values():
+            day = due_date(
+                recipient, now, self._settings.digest_grace, self._ledger.last_date(recipient.address)
+            )
+            if day is None:
+                continue
+            entry = self._ledger.create(
+                recipient,
+                day,
+                now,
+                _chooser(recipient, now),
+                message_id=new_message_id(day, self._settings.mail_from),
+                send_empty=self._settings.digest_send_empty,
+            )
+            if entry is None:
+                continue  # another process made it first
+            if entry.status == "skipped":
+                log.info(
+                    "digest for %s on %s: no new deals, not sent (digest_send_empty is off)",
+                    recipient.address,
+                    day,
+                )
+                deliveries.append(Delivery(recipient.address, day, 0, False, "skipped: no new deals"))
+                continue
+            deliveries.append(self._send(entry, now))
+        return [d for d in deliveries if d is not None]
+
+    def preview(self, recipient: Recipient, day: date, now: datetime) -> RenderedDigest:
+        """The digest this recipient would get now, rendered, without recording or sending anything."""
+        deals = [d for d in self._ledger.candidates(recipient.address, now) if wanted(d, recipient, now)]
+        return self._render(recipient, day, deals, now)
+
+    def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:
+        recipient = self._recipients.get(entry.recipient.lower())
+        if recipient is None:
+            return None  # no longer configured: kept pending, sent if they come back
+        if not self._ledger.claim(entry.id, now, self._lease):
+            return None  # another sender holds it, or it was sent meanwhile
+        deals = self._ledger.deals_of(entry.id)
+        rendered = self._render(recipient, entry.digest_date, deals, now)
+        message = build_message(
+            rendered,
+            sender=self._settings.mail_from,
+            to=recipient.address,
+            message_id=entry.message_id,
+            sent_at=now,
+            unsubscribe_url=unsubscribe_link(self._settings.unsubscribe_url, recipient.address),
+            unsubscribe_mailto=self._settings.unsubscribe_mailto,
+        )
+        key = f"{entry.digest_date:%Y-%m-%d}_{recipient.address}_{entry.id}"
+        try:
+            where = self._transport.deliver(message, key)
+        except DeliveryError as exc:
+            retry_at = now + retry_delay(entry.attempts)
+            self._ledger.mark_failed(entry.id, str(exc), retry_at)
+            log.warning(
+                "digest for %s on %s not delivered (attempt %d): %s; next try %s",
+                recipient.address,
+                entry.digest_date,
+                entry.attempts + 1,
+                exc,
+                f"{retry_at:%Y-%m-%d %H:%M:%S} UTC",
+            )
+            return Delivery(recipient.address, entry.digest_date, len(deals), False, str(exc))
+        self._ledger.mark_sent(entry.id, now, rendered.subject)
+        log.info(
+            "digest for %s on %s sent: %d deals, %s", recipient.address, entry.digest_date, len(deals), where
+        )
+        return Delivery(recipient.address, entry.digest_date, len(deals), True, where)
+
+    def _render(
+        self, recipient: Recipient, day: date, deals: list[DigestDeal], now: datetime
+    ) -> RenderedDigest:
+        digest = build_digest(recipient, day, deals, self._ledger.feed_health(now))
+        footer = rendering.Footer(
+            settings_hint=self._settings.digest_settings_hint,
+            unsubscribe_url=unsubscribe_link(self._settings.unsubscribe_url, recipient.address),
+            unsubscribe_mailto=self._settings.unsubscribe_mailto,
+        )
+        return rendering.render(digest, footer)
+
+
+def _chooser(recipient: Recipient, now: datetime) -> Callable[[list[DigestDeal]], list[DigestDeal]]:
+    def choose(deals: list[DigestDeal]) -> list[DigestDeal]:
+        return [d for d in deals if wanted(d, recipient, now)]
+
+    return choose

@@ -1,0 +1,116 @@
+"""Where a digest goes: an SMTP server, or, with none configured, a folder of .eml files (the outbox).
+
+Both are synchronous (the daemon calls them in a thread). Every failure is a DeliveryError with a message
+a person can act on; a password never appears in one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Literal, Protocol
+
+
+class DeliveryError(Exception):
+    """The message was not accepted; the digest stays pending and is tried again later."""
+
+
+class Transport(Protocol):
+    def deliver(self, message: EmailMessage, key: str) -> str:
+        """Hand the message over; return where it went. `key` names this digest, stable across retries."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxTransport:
+    """Writes each digest to folder/<key>.eml, atomically (a temporary file renamed into place): a retry
+    of the same digest replaces the file, so the outbox never holds a digest twice."""
+
+    folder: Path
+
+    def deliver(self, message: EmailMessage, key: str) -> str:
+        target = self.folder / f"{re.sub(r'[^A-Za-z0-9@._-]+', '_', key)}.eml"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.folder, suffix=".tmp", delete=False) as file:
+                file.write(message.as_bytes())
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(file.name, target)
+        except OSError as exc:
+            raise DeliveryError(
+                f"outbox {self.folder}: cannot write {target.name}: {exc.strerror or exc}"
+            ) from None
+        return str(target)
+
+
+@dataclass(frozen=True)
+class SmtpTransport:
+    host: str
+    port: int
+    security: Literal["starttls", "tls", "none"]
+    user: str | None
+    password: str | None
+    timeout: float
+
+    def deliver(self, message: EmailMessage, key: str) -> str:
+        where = f"SMTP {self.host}:{self.port}"
+        try:
+            with self._connect() as smtp:
+                if self.security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                refused = smtp.send_message(message)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(f"{where}: login as {self.user!r} refused: {_reply(exc)}") from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            reasons = "; ".join(f"{a}: {_reply_of(code, text)}" for a, (code, text) in exc.recipients.items())
+            raise DeliveryError(f"{where}: recipient refused: {reasons}") from None
+        except smtplib.SMTPSenderRefused as exc:
+            raise DeliveryError(f"{where}: sender {exc.sender!r} refused: {_reply(exc)}") from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"{where}: server said {_reply(exc)}") from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise DeliveryError(f"{where}: {exc} (check smtp_security)") from None
+        except TimeoutError:
+            raise DeliveryError(f"{where}: no answer within {self.timeout:g} s") from None
+        except ssl.SSLError as exc:
+            raise DeliveryError(f"{where}: TLS failed: {exc.reason or exc}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"{where}: {_os_reason(exc)}") from None
+        if refused:
+            raise DeliveryError(f"{where}: recipient refused: {', '.join(refused)}")
+        return where
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            return smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    return _reply_of(exc.smtp_code, exc.smtp_error)
+
+
+def _reply_of(code: int, text: bytes | str) -> str:
+    message = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(message.split())}"
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused (is the mail server running?)"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"the server closed the connection ({exc})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,575 @@
+"""The digest: when it is due, what it holds, how it reads, and that it goes out exactly once."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings
+from pipeline.db.ledger import Ledger
+from pipeline.db.store import Store
+from pipeline.digest.render import Footer, clean, render, safe_link
+from pipeline.digest.schedule import due_date, next_send, retry_delay, send_instant
+from pipeline.digest.select import build_digest, wanted
+from pipeline.digest.service import DigestService, transport_for
+from pipeline.digest.transport import DeliveryError
+from pipeline.records import DigestDeal, FeedHealth, Recipient, SourceLink
+from tests.deal_stories import funding, launch, partnership, store_story, strategic
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GRACE = timedelta(hours=12)
+ANA = Recipient("ana@example.com", timezone="Europe/Berlin", send_at=time(7, 0))
+
+
+# --- schedule: pure ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "send_at", "expected_utc"),
+    [
+        ("Europe/Berlin", date(2026, 3, 28), time(7, 0), datetime(2026, 3, 28, 6, 0, tzinfo=UTC)),  # CET
+        ("Europe/Berlin", date(2026, 3, 29), time(7, 0), datetime(2026, 3, 29, 5, 0, tzinfo=UTC)),  # CEST
+        ("Europe/Berlin", date(2026, 10, 25), time(7, 0), datetime(2026, 10, 25, 6, 0, tzinfo=UTC)),  # CET
+        # 02:30 does not exist on 29 March in Berlin: it is taken as 03:30 CEST
+        ("Europe/Berlin", date(2026, 3, 29), time(2, 30), datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+        # 02:30 happens twice on 25 October: the first one (CEST) counts
+        ("Europe/Berlin", date(2026, 10, 25), time(2, 30), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        ("America/New_York", date(2026, 3, 7), time(7, 0), datetime(2026, 3, 7, 12, 0, tzinfo=UTC)),
+        ("America/New_York", date(2026, 3, 8), time(7, 0), datetime(2026, 3, 8, 11, 0, tzinfo=UTC)),
+        ("America/New_York", date(2026, 11, 1), time(7, 0), datetime(2026, 11, 1, 12, 0, tzinfo=UTC)),
+        ("Asia/Kolkata", date(2026, 11, 26), time(8, 0), datetime(2026, 11, 26, 2, 30, tzinfo=UTC)),
+    ],
+)
+def test_send_time_is_local_across_dst_changes(
+    zone: str, day: date, send_at: time, expected_utc: datetime
+) -> None:
+    assert send_instant(day, send_at, zone) == expected_utc
+
+
+def test_a_digest_is_due_from_send_time_until_the_grace_runs_out() -> None:
+    send = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
+    assert due_date(ANA, send - timedelta(seconds=1), GRACE, None) is None
+    assert due_date(ANA, send, GRACE, None) == date(2026, 11, 26)
+    assert due_date(ANA, send + GRACE, GRACE, None) == date(2026, 11, 26)  # started late: still today's
+    assert due_date(ANA, send + GRACE + timedelta(seconds=1), GRACE, None) is None  # too late: skipped
+
+
+def test_a_recorded_date_is_never_due_again() -> None:
+    send = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+    assert due_date(ANA, send + timedelta(minutes=5), GRACE, date(2026, 11, 26)) is None
+    assert due_date(ANA, send + timedelta(days=1), GRACE, date(2026, 11, 26)) == date(2026, 11, 27)
+
+
+def test_grace_reaches_back_over_midnight() -> None:
+    late = Recipient("owl@example.com", timezone="UTC", send_at=time(23, 0))
+    after_midnight = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    assert due_date(late, after_midnight, GRACE, None) == date(2026, 11, 26)
+    assert due_date(late, after_midnight, GRACE, date(2026, 11, 26)) is None
+
+
+def test_dst_day_digest_is_due_at_the_new_local_time() -> None:
+    spring = datetime(2026, 3, 29, 5, 0, tzinfo=UTC)  # 07:00 CEST, an hour earlier in UTC than the day before
+    assert due_date(ANA, spring - timedelta(minutes=1), GRACE, date(2026, 3, 28)) is None
+    assert due_date(ANA, spring, GRACE, date(2026, 3, 28)) == date(2026, 3, 29)
+    assert next_send(ANA, datetime(2026, 3, 28, 6, 1, tzinfo=UTC)) == spring
+
+
+def test_retries_back_off_to_an_hour() -> None:
+    assert [retry_delay(n).total_seconds() for n in range(8)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert retry_delay(10_000) == timedelta(hours=1)
+
+
+# --- selection: pure -----------------------------------------------------------------------------------
+
+CUTOFF = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+def deal(
+    n: int,
+    kind: str = "investment",
+    *,
+    usd: float | None = None,
+    parties: tuple[str, ...] = ("Acme",),
+    age: timedelta = timedelta(hours=3),
+    sources: int = 1,
+) -> DigestDeal:
+    return DigestDeal(
+        id=n,
+        type=kind,
+        subtype="funding" if kind == "investment" else None,
+        headline=f"deal {n}",
+        parties=parties,
+        roles=("investee",) * len(parties),
+        amount=usd,
+        currency="USD" if usd else None,
+        amount_usd=usd,
+        round=None,
+        product=None,
+        rumor=False,
+        evidence="e.",
+        first_reported_at=CUTOFF - age,
+        recorded_at=CUTOFF - age,
+        sources=tuple(SourceLink(f"t{i}", f"https://o{i}.example.com/", f"o{i}") for i in range(sources)),
+    )
+
+
+def test_filters_by_type_amount_and_watch_list() -> None:
+    picky = Recipient("p@example.com", types=("investment",), min_usd=10e6, companies=("Mistral",))
+    assert wanted(deal(1, usd=20e6, parties=("Mistral AI SAS",)), picky, CUTOFF)
+    assert not wanted(deal(2, usd=5e6, parties=("Mistral AI",)), picky, CUTOFF)  # too small
+    assert not wanted(deal(3, usd=None, parties=("Mistral AI",)), picky, CUTOFF)  # amount unknown
+    assert not wanted(deal(4, usd=20e6, parties=("Cohere",)), picky, CUTOFF)  # not watched
+    assert not wanted(deal(5, "launch", parties=("Mistral",)), picky, CUTOFF)  # type not wanted
+    everyone = Recipient("e@example.com", min_usd=10e6)
+    assert wanted(deal(6, "partnership"), everyone, CUTOFF)  # a minimum applies to investments only
+
+
+def test_old_news_is_left_out() -> None:
+    reader = Recipient("r@example.com")
+    assert wanted(deal(1, age=timedelta(days=2)), reader, CUTOFF)
+    assert not wanted(deal(2, age=timedelta(days=4)), reader, CUTOFF)
+
+
+def test_investments_rank_by_usd_then_the_rest_by_reach() -> None:
+    digest = build_digest(
+        ANA,
+        date(2026, 11, 26),
+        [
+            deal(1, usd=5e6),
+            deal(2, usd=None),
+            deal(3, usd=900e6),
+            deal(4, "launch", sources=1),
+            deal(5, "launch", sources=4),
+            deal(6, "partnership"),
+        ],
+    )
+    assert [d.id for d in digest.investments] == [3, 1, 2]
+    assert [d.id for d in digest.launches] == [5, 4]
+    assert [d.id for d in digest.partnerships] == [6]
+
+
+# --- rendering: golden files ---------------------------------------------------------------------------
+
+
+def golden_digest() -> tuple[object, Footer]:
+    at = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
+
+    def d(n: int, **fields: object) -> DigestDeal:
+        base = {
+            "id": n,
+            "subtype": None,
+            "amount": None,
+            "currency": None,
+            "amount_usd": None,
+            "round": None,
+            "product": None,
+            "rumor": False,
+            "first_reported_at": at,
+            "recorded_at": at,
+        }
+        return DigestDeal(**{**base, **fields})  # type: ignore[arg-type]
+
+    deals = [
+        d(
+            1,
+            type="investment",
+            subtype="strategic_investment",
+            headline="Microsoft invests EUR 15M in Mistral AI",
+            parties=("Microsoft", "Mistral AI"),
+            roles=("investor", "investee"),
+            amount=15e6,
+            currency="EUR",
+            amount_usd=16.3e6,
+            evidence="Microsoft will invest 15 million euros in Mistral AI. The stake converts later.",
+            sources=(
+                SourceLink("Microsoft backs Mistral", "https://wire.example.com/ms-mistral", "Example Wire"),
+                SourceLink("Mistral gets Microsoft money", "https://daily.example.com/a?id=1&x=2", "Daily"),
+            ),
+        ),
+        d(
+            2,
+            type="investment",
+            subtype="funding",
+            headline="Quillmark raises USD 42M",
+            parties=("Quillmark", "Northgate Ventures"),
+            roles=("investee", "investor"),
+            amount=42e6,
+            currency="USD",
+            amount_usd=42e6,
+            round="Series B",
+            rumor=True,
+            evidence="Quillmark is said to have raised $42 million in a Series B round led by Northgate.",
+            sources=(SourceLink("Quillmark raises", "https://wire.example.com/quillmark", "Example Wire"),),
+        ),
+        d(
+            3,
+            type="partnership",
+            headline="Mistral AI and Microsoft partner",
+            parties=("Mistral AI", "Microsoft"),
+            roles=("partner", "partner"),
+            evidence="Mistral AI's models will be available on Azure.",
+            sources=(SourceLink("Mistral on Azure", "https://wire.example.com/azure", "Example Wire"),),
+        ),
+        d(
+            4,
+            type="launch",
+            headline="Mistral AI launches Le Chat",
+            parties=("Mistral AI",),
+            roles=("launcher",),
+            product="Le Chat",
+            evidence="Mistral AI launched Le Chat, its assistant.",
+            sources=(SourceLink("Le Chat", "https://wire.example.com/le-chat", "Example Wire"),),
+        ),
+    ]
+    digest = build_digest(
+        ANA, date(2026, 11, 26), deals, [FeedHealth("Old Wire", "failing since 24 Nov 06:00 UTC: HTTP 503")]
+    )
+    footer = Footer(
+        settings_hint="To change what you receive, edit feeds.yaml.",
+        unsubscribe_url="https://dealpulse.example.com/unsubscribe?a=ana%40example.com",
+    )
+    return digest, footer
+
+
+def test_golden_text_and_html(request: pytest.FixtureRequest) -> None:
+    digest, footer = golden_digest()
+    rendered = render(digest, footer)  # type: ignore[arg-type]
+    assert rendered.subject == "AI deals, Thu 26 Nov 2026: 2 investments, 1 partnership, 1 launch"
+    for suffix, actual in (("txt", rendered.text), ("html", rendered.html)):
+        path = FIXTURES / f"digest-golden.{suffix}"
+        if request.config.getoption("--update-golden"):
+            path.write_text(actual, encoding="utf-8")
+        assert actual == path.read_text(encoding="utf-8"), (
+            f"{path.name} differs; review, then --update-golden"
+        )
+
+
+def test_html_has_its_css_inlined_and_every_deal() -> None:
+    digest, footer = golden_digest()
+    html = render(digest, footer).html  # type: ignore[arg-type]
+    assert 'class="deal" data-deal="" style="padding' in html  # inlined from the <style> block
+    assert html.count("data-deal") == 4
+    assert "a?id=1&amp;x=2" in html
+
+
+HOSTILE = "Evil\r\nBcc: victim@example.com <script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def hostile_deal() -> DigestDeal:
+    at = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
+    return DigestDeal(
+        id=9,
+        type="launch",
+        subtype=None,
+        headline=HOSTILE,
+        parties=(HOSTILE,),
+        roles=("launcher",),
+        amount=None,
+        currency=None,
+        amount_usd=None,
+        round=None,
+        product="x",
+        rumor=False,
+        evidence=HOSTILE + " " + "A" * 5000,
+        first_reported_at=at,
+        recorded_at=at,
+        sources=(
+            SourceLink(HOSTILE, "javascript:alert(3)", HOSTILE),
+            SourceLink("t", "data:text/html,<b>x</b>", "Data"),
+            SourceLink("t", "https://ok.example.com/\r\nX-Injected: 1", "Split"),
+        ),
+    )
+
+
+def test_hostile_text_is_escaped_and_bad_links_are_dropped() -> None:
+    digest = build_digest(ANA, date(2026, 11, 26), [hostile_deal()])
+    rendered = render(digest, Footer(settings_hint="hint"))
+    assert "<script>" not in rendered.html
+    assert "&lt;script&gt;" in rendered.html
+    assert "<img" not in rendered.html
+    assert "javascript:" not in rendered.html
+    assert "data:text" not in rendered.html
+    assert "X-Injected" not in rendered.html.split("<body")[1].split("href")[-1]
+    assert "\r" not in rendered.text
+    assert "Bcc: victim@example.com" in rendered.text
+    assert all(len(line) < 400 for line in rendered.text.splitlines())  # the 5,000-character evidence is cut
+    assert "(no web link)" in rendered.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\r\nb", "a b"),
+        ("a\u2028b\x00c", "a b c"),
+        ("  many   spaces ", "many spaces"),
+        ("x" * 300, "x" * 199 + "…"),
+    ],
+)
+def test_clean_makes_one_safe_line(text: str, expected: str) -> None:
+    assert clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://a.example.com/x", True),
+        ("http://a.example.com/", True),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("data:text/html,x", False),
+        ("//evil.example.com/", False),
+        (None, False),
+    ],
+)
+def test_only_http_links_survive(url: str | None, kept: bool) -> None:
+    assert (safe_link(url) is not None) == kept
+
+
+# --- the ledger and delivery, on the real database -----------------------------------------------------
+
+SEND = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 07:00 in Berlin, Ana's send time
+
+
+def seed_deals(store: Store) -> None:
+    """Four deals stored in the night before Ana's digest, one reported by two outlets."""
+    night = SEND - timedelta(hours=5)
+    store_story(
+        store,
+        [strategic("Microsoft", "Mistral AI", 15e6, "EUR", 16.3e6)],
+        published_at=night,
+        recorded_at=night,
+        outlet="wire",
+        title="Microsoft backs Mistral",
+    )
+    store_story(
+        store,
+        [strategic("Microsoft", "Mistral AI SAS", 15e6, "EUR", 16.3e6)],
+        published_at=night + timedelta(minutes=20),
+        recorded_at=night + timedelta(minutes=30),
+        outlet="daily",
+        title="Mistral gets Microsoft money",
+    )
+    store_story(
+        store,
+        [funding("Quillmark", "Northgate Ventures", amount=42e6, round="Series B")],
+        published_at=night,
+        recorded_at=night,
+        outlet="wire",
+    )
+    store_story(
+        store, [partnership("Mistral AI", "Amazon")], published_at=night, recorded_at=night, outlet="wire"
+    )
+    store_story(
+        store, [launch("Mistral AI", "Le Chat")], published_at=night, recorded_at=night, outlet="wire"
+    )
+
+
+def outbox_settings(settings: Settings, tmp_path: Path) -> Settings:
+    return settings.model_copy(update={"outbox_dir": tmp_path / "outbox"})
+
+
+def service(store: Store, settings: Settings, recipients: tuple[Recipient, ...] = (ANA,)) -> DigestService:
+    return DigestService(Ledger(store.engine), recipients, transport_for(settings), settings)
+
+
+def parse(raw: bytes) -> EmailMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def test_outbox_digest_holds_the_nights_deals_once(store: Store, settings: Settings, tmp_path: Path) -> None:
+    settings = outbox_settings(settings, tmp_path)
+    seed_deals(store)
+    before = service(store, settings).send_due(SEND - timedelta(minutes=1))
+    assert before == []
+    deliveries = service(store, settings).send_due(SEND + timedelta(seconds=5))
+    assert [(d.recipient, d.digest_date, d.deals, d.sent) for d in deliveries] == [
+        ("ana@example.com", date(2026, 11, 26), 4, True)
+    ]
+    files = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 1
+    message = parse(files[0].read_bytes())
+    assert message["Subject"] == "AI deals, Thu 26 Nov 2026: 2 investments, 1 partnership, 1 launch"
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Microsoft invests EUR 15M in Mistral AI" in text
+    assert "2 outlets" in text  # the deal both outlets told is one item
+    # a second tick, a restart: nothing more
+    assert service(store, settings).send_due(SEND + timedelta(minutes=1)) == []
+    assert service(store, settings).send_due(SEND + timedelta(hours=3)) == []
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_next_digest_has_only_deals_new_since_the_last(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    settings = outbox_settings(settings, tmp_path)
+    seed_deals(store)
+    service(store, settings).send_due(SEND)
+    later = SEND + timedelta(hours=10)
+    # a new report of a deal already sent, and one new deal
+    store_story(
+        store,
+        [strategic("Microsoft", "Mistral AI", 15e6, "EUR", 16.3e6)],
+        published_at=later,
+        recorded_at=later,
+        outlet="third",
+    )
+    store_story(store, [launch("Mistral AI", "Mistral Large")], published_at=later, recorded_at=later)
+    deliveries = service(store, settings).send_due(SEND + timedelta(days=1))
+    assert [(d.digest_date, d.deals) for d in deliveries] == [(date(2026, 11, 27), 1)]
+    ledger = Ledger(store.engine)
+    assert [e.deal_count for e in ledger.entries()] == [1, 4]
+    newest = sorted((tmp_path / "outbox").glob("2026-11-27*.eml"))
+    assert "Mistral AI launches Mistral Large" in newest[0].read_text()
+    assert "Microsoft invests" not in newest[0].read_text()
+
+
+def test_empty_digest_is_skipped_or_sent_by_setting(store: Store, settings: Settings, tmp_path: Path) -> None:
+    quiet = outbox_settings(settings, tmp_path)
+    deliveries = service(store, quiet).send_due(SEND)
+    assert [(d.sent, d.detail) for d in deliveries] == [(False, "skipped: no new deals")]
+    assert Ledger(store.engine).entries()[0].status == "skipped"
+    assert not list((tmp_path / "outbox").glob("*.eml"))
+    chatty = quiet.model_copy(update={"digest_send_empty": True})
+    sent = service(store, chatty).send_due(SEND + timedelta(days=1))
+    assert [d.sent for d in sent] == [True]
+    (only,) = (tmp_path / "outbox").glob("*.eml")
+    assert "no new deals" in parse(only.read_bytes())["Subject"]
+
+
+def test_a_late_start_within_grace_still_sends(store: Store, settings: Settings, tmp_path: Path) -> None:
+    settings = outbox_settings(settings, tmp_path)
+    seed_deals(store)
+    deliveries = service(store, settings).send_due(SEND + GRACE)  # the daemon was down until 19:00
+    assert [(d.digest_date, d.deals, d.sent) for d in deliveries] == [(date(2026, 11, 26), 4, True)]
+
+
+def test_a_day_missed_beyond_grace_loses_no_deal(store: Store, settings: Settings, tmp_path: Path) -> None:
+    settings = outbox_settings(settings, tmp_path)
+    seed_deals(store)
+    service(store, settings).send_due(SEND)  # Thursday's digest
+    friday = SEND + timedelta(days=1)
+    store_story(
+        store, [launch("Acme", "Rocket")], published_at=friday, recorded_at=friday - timedelta(hours=2)
+    )
+    # the daemon is down all Friday: at 20:00 the grace is over, and no digest is made for Friday
+    assert service(store, settings).send_due(friday + GRACE + timedelta(minutes=1)) == []
+    assert [e.digest_date for e in Ledger(store.engine).entries()] == [date(2026, 11, 26)]
+    # Saturday's digest carries Friday's deal
+    deliveries = service(store, settings).send_due(friday + timedelta(days=1))
+    assert [(d.digest_date, d.deals) for d in deliveries] == [(date(2026, 11, 28), 1)]
+
+
+def test_filters_and_several_recipients(store: Store, settings: Settings, tmp_path: Path) -> None:
+    settings = outbox_settings(settings, tmp_path)
+    seed_deals(store)
+    bob = Recipient("bob@example.com", timezone="UTC", send_at=time(6, 0), types=("launch",))
+    deliveries = service(store, settings, (ANA, bob)).send_due(SEND)
+    assert sorted((d.recipient, d.deals) for d in deliveries) == [
+        ("ana@example.com", 4),
+        ("bob@example.com", 1),
+    ]
+
+
+class FlakyTransport:
+    """Refuses the first `failures` messages, then takes them."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.accepted: list[EmailMessage] = []
+
+    def deliver(self, message: EmailMessage, key: str) -> str:
+        if self.failures > 0:
+            self.failures -= 1
+            raise DeliveryError("SMTP 127.0.0.1:1: connection refused (is the mail server running?)")
+        self.accepted.append(message)
+        return "test"
+
+
+def test_a_failed_send_stays_pending_and_retries_with_backoff(store: Store, settings: Settings) -> None:
+    seed_deals(store)
+    transport = FlakyTransport(failures=2)
+    sender = DigestService(Ledger(store.engine), (ANA,), transport, settings)
+    first = sender.send_due(SEND)
+    assert [(d.sent, d.detail) for d in first] == [
+        (False, "SMTP 127.0.0.1:1: connection refused (is the mail server running?)")
+    ]
+    (entry,) = Ledger(store.engine).entries()
+    assert (entry.status, entry.attempts, entry.next_attempt_at) == (
+        "pending",
+        1,
+        SEND + timedelta(minutes=1),
+    )
+    assert "connection refused" in (entry.last_error or "")
+    assert sender.send_due(SEND + timedelta(seconds=30)) == []  # not yet: backing off
+    assert [d.sent for d in sender.send_due(SEND + timedelta(minutes=1))] == [False]
+    assert [d.sent for d in sender.send_due(SEND + timedelta(minutes=3))] == [True]
+    assert len(transport.accepted) == 1
+    (entry,) = Ledger(store.engine).entries()
+    assert (entry.status, entry.attempts, entry.last_error) == ("sent", 3, None)
+    assert sender.send_due(SEND + timedelta(hours=1)) == []
+    assert len(transport.accepted) == 1
+
+
+def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store, settings: Settings) -> None:
+    seed_deals(store)
+    ledger = Ledger(store.engine)
+    entry = ledger.create(
+        ANA, date(2026, 11, 26), SEND, lambda deals: deals, message_id="<m@x>", send_empty=False
+    )
+    assert entry is not None
+    assert ledger.claim(entry.id, SEND, timedelta(minutes=3))  # ... and then the process was killed
+    transport = FlakyTransport(failures=0)
+    sender = DigestService(ledger, (ANA,), transport, settings)
+    assert sender.send_due(SEND + timedelta(minutes=1)) == []  # the lease still holds
+    assert [d.sent for d in sender.send_due(SEND + timedelta(minutes=4))] == [True]
+    assert [m["Message-ID"] for m in transport.accepted] == ["<m@x>"]
+
+
+def test_the_database_refuses_a_second_digest_for_one_day(store: Store) -> None:
+    seed_deals(store)
+    ledger = Ledger(store.engine)
+    first = ledger.create(ANA, date(2026, 11, 26), SEND, lambda d: d, message_id="<a@x>", send_empty=False)
+    second = ledger.create(ANA, date(2026, 11, 26), SEND, lambda d: d, message_id="<b@x>", send_empty=False)
+    assert first is not None
+    assert second is None
+    assert first.id is not None
+    assert ledger.claim(first.id, SEND, timedelta(minutes=5))
+    assert not ledger.claim(first.id, SEND, timedelta(minutes=5))  # one sender at a time
+
+
+def test_feed_health_names_failing_and_silent_feeds(store: Store) -> None:
+    from pipeline.records import FeedOutcome, FeedResult
+    from tests.helpers import source
+
+    start = SEND - timedelta(days=3)
+    store.sync_feeds(
+        [
+            source("good", "https://g.example.com/f"),
+            source("bad", "https://b.example.com/f"),
+            source("quiet", "https://q.example.com/f"),
+        ],
+        start,
+    )
+    states = {s.name: s for s in store.feed_states()}
+    store.record_outcome(
+        states["bad"].id,
+        FeedOutcome("bad", "https://b.example.com/f", FeedResult.ERROR, error="HTTP 503 Service Unavailable"),
+        start + timedelta(hours=1),
+    )
+    store.record_outcome(
+        states["quiet"].id, FeedOutcome("quiet", "https://q.example.com/f", FeedResult.OK), SEND
+    )
+    store_story(store, [launch("Acme", "Rocket")], published_at=SEND, recorded_at=SEND, outlet="good")
+    store.sync_feeds([source(n, f"https://{n[0]}.example.com/f") for n in ("good", "bad", "quiet")], SEND)
+    health = {h.name: h.problem for h in Ledger(store.engine).feed_health(SEND)}
+    assert set(health) == {"bad", "quiet"}
+    assert "HTTP 503 Service Unavailable" in health["bad"]
+    assert health["bad"].startswith("failing")
+    assert health["quiet"] == "no new stories since it was added"
