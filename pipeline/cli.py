@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -24,15 +25,18 @@ from pipeline import __version__
 from pipeline.classify import default_classifier
 from pipeline.config import DEFAULT_CONFIG_PATH, Config, Settings, load_config, load_settings_only
 from pipeline.daemon import Daemon
+from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.db.store import Store
 from pipeline.deals import compare_events
+from pipeline.digest.schedule import next_send
+from pipeline.digest.service import DigestService
 from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.evaluation import classification_json, read_jsonl, score, story_from_json
 from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher
 from pipeline.ingest import utc_now
-from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource
-from pipeline.runtime import fetch_policy, open_runtime, open_store
+from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource, Recipient
+from pipeline.runtime import digest_service, fetch_policy, open_runtime, open_store
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -102,14 +106,15 @@ def cli(ctx: click.Context, config_path: Path | None, database_url: str | None) 
 @cli.command()
 @click.pass_obj
 def run(options: Options) -> None:
-    """Run the daemon: fetch every enabled feed on its interval until SIGTERM or Ctrl-C."""
+    """Run the daemon: fetch every enabled feed on its interval and send each recipient's digest at their
+    send time, until SIGTERM or Ctrl-C."""
     config = options.config()
     configure_logging(config.settings.log_level)
     with closing(open_store(config.settings, config.feeds)) as store:
 
         async def main() -> None:
             async with open_runtime(config.settings, store, classifier=default_classifier()) as runtime:
-                await Daemon(config, store, runtime.ingestor).run()
+                await Daemon(config, store, runtime.ingestor, digest_service(config, store)).run()
 
         asyncio.run(main())
 
@@ -196,6 +201,7 @@ def status(options: Options) -> None:
     config = options.config()
     with closing(open_store(config.settings, config.feeds)) as store:
         rows = store.feed_statuses()
+        latest = {e.recipient.lower(): e for e in reversed(Ledger(store.engine).entries(limit=1000))}
     now = utc_now()
     table = Table(title="Feeds")
     for column in ("feed", "last fetch", "result", "HTTP", "articles", "next fetch", "error / warning"):
@@ -219,6 +225,30 @@ def status(options: Options) -> None:
             _ago(row.next_fetch_at, now),
             problem,
             style=style,
+        )
+    out.print(table)
+    _print_recipients(config, latest, now)
+
+
+def _print_recipients(config: Config, latest: dict[str, LedgerEntry], now: datetime) -> None:
+    if not config.recipients:
+        out.print(f"no digest recipients in {config.path}")
+        return
+    where = (
+        f"SMTP {config.settings.smtp_host}"
+        if config.settings.smtp_host
+        else f"outbox {config.settings.outbox}"
+    )
+    table = Table(title=f"Digest recipients (delivery: {where})")
+    for column in ("recipient", "sends at", "next digest", "last digest"):
+        table.add_column(column)
+    for recipient in config.recipients:
+        last = latest.get(recipient.address.lower())
+        table.add_row(
+            recipient.address,
+            f"{recipient.send_at:%H:%M} {recipient.timezone}",
+            _ago(next_send(recipient, now), now),
+            f"{last.digest_date} {last.status} ({last.deal_count} deals)" if last else "none yet",
         )
     out.print(table)
 
@@ -477,6 +507,115 @@ def deals(
             deal.round or "",
             "yes" if deal.rumor else "",
             str(deal.sources),
+        )
+    out.print(table)
+
+
+@cli.command()
+@click.option(
+    "--preview",
+    "preview_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.html",
+    help="Render a digest to FILE.html (and FILE.txt), sending and recording nothing.",
+)
+@click.option("--send", "send_now", is_flag=True, help="Send the digests that are due now (for cron).")
+@click.option("--list", "list_ledger", is_flag=True, help="Show the ledger: every digest made, newest first.")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="With --preview: the digest of this date."
+)
+@click.option(
+    "--to", "address", metavar="ADDRESS", help="With --preview: this recipient (default: the first)."
+)
+@click.pass_obj
+def digest(
+    options: Options,
+    *,
+    preview_path: Path | None,
+    send_now: bool,
+    list_ledger: bool,
+    day: datetime | None,
+    address: str | None,
+) -> None:
+    """The daily digest e-mail: preview it, send what is due, or list what was sent."""
+    if sum((preview_path is not None, send_now, list_ledger)) != 1:
+        raise click.UsageError("give exactly one of --preview FILE.html, --send or --list")
+    if (day or address) and preview_path is None:
+        raise click.UsageError("--date and --to go with --preview")
+    config = options.config()
+    with closing(open_store(config.settings, config.feeds)) as store:
+        service = digest_service(config, store)
+        if list_ledger:
+            _print_ledger(Ledger(store.engine).entries(limit=100))
+        elif send_now:
+            configure_logging(config.settings.log_level)
+            _send_digests(service, config)
+        else:
+            assert preview_path is not None
+            _preview_digest(service, config, preview_path, day.date() if day else None, address)
+
+
+def _send_digests(service: DigestService, config: Config) -> None:
+    if not config.recipients:
+        out.print(f"no recipients in {config.path}: nothing to send")
+        return
+    deliveries = service.send_due(utc_now())
+    if not deliveries:
+        out.print("no digest due now")
+    for delivery in deliveries:
+        out.print(
+            f"{delivery.digest_date} {delivery.recipient}: {delivery.outcome}, {delivery.deals} deals: "
+            f"{delivery.detail}"
+        )
+    if any(d.outcome == "failed" for d in deliveries):
+        raise _Failure(
+            "a digest was not delivered; it stays pending and is retried (see `dealpulse digest --list`)"
+        )
+
+
+def _preview_digest(
+    service: DigestService, config: Config, path: Path, day: date | None, address: str | None
+) -> None:
+    recipient = _recipient(config, address)
+    now = utc_now()
+    rendered = service.preview(recipient, day or now.astimezone(ZoneInfo(recipient.timezone)).date(), now)
+    try:
+        path.write_text(rendered.html, encoding="utf-8")
+        path.with_suffix(".txt").write_text(rendered.text, encoding="utf-8")
+    except OSError as exc:
+        raise _Failure(f"{path}: cannot write the preview: {exc.strerror or exc}") from None
+    out.print(f"{rendered.subject}\nwrote {path} and {path.with_suffix('.txt')} (nothing sent or recorded)")
+
+
+def _recipient(config: Config, address: str | None) -> Recipient:
+    if address is None:
+        return config.recipients[0] if config.recipients else Recipient("preview@localhost")
+    for recipient in config.recipients:
+        if recipient.address.lower() == address.lower():
+            return recipient
+    known = ", ".join(r.address for r in config.recipients) or "none"
+    raise _Failure(f"--to {address}: not a recipient in {config.path} (recipients: {known})")
+
+
+def _print_ledger(entries: Sequence[LedgerEntry]) -> None:
+    table = Table(title="Digests")
+    for column in ("date", "recipient", "status", "deals", "attempts", "sent", "subject / last error"):
+        table.add_column(column, justify="right" if column in ("deals", "attempts") else "left")
+    now = utc_now()
+    for entry in entries:
+        if entry.status == "pending" and entry.next_attempt_at:
+            status = f"pending, next try {_ago(entry.next_attempt_at, now)}"
+        else:
+            status = entry.status
+        table.add_row(
+            f"{entry.digest_date}",
+            entry.recipient,
+            status,
+            str(entry.deal_count),
+            str(entry.attempts),
+            _ago(entry.sent_at, now),
+            entry.last_error or entry.subject or "",
+            style="red" if entry.last_error else None,
         )
     out.print(table)
 

@@ -1,16 +1,21 @@
-"""The daemon: an APScheduler 3 loop that fetches each feed on its own interval. A thin shell over ingest.
+"""The daemon: an APScheduler 3 loop that fetches each feed on its own interval and sends the digests.
+A thin shell over ingest and the digest service.
 
 Jobs are re-added at every start with fixed ids (the scheduler keeps them in memory only); the database
 decides whether a feed is due, so a restart does not refetch early and several daemons sharing one
-PostgreSQL fetch each feed once per interval.
+PostgreSQL fetch each feed once per interval. The digest job runs every DIGEST_TICK (and at start): the
+ledger decides which recipient's digest is due, in their zone, so a late start, a DST change or a second
+daemon changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import signal
+from collections.abc import Iterator
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.config import Config
 from pipeline.db.store import Store
+from pipeline.digest.service import DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor, utc_now
 from pipeline.records import FeedSource
 
@@ -32,10 +38,13 @@ def jitter_for(interval: timedelta) -> float:
 
 
 class Daemon:
-    def __init__(self, config: Config, store: Store, ingestor: Ingestor) -> None:
+    def __init__(
+        self, config: Config, store: Store, ingestor: Ingestor, digests: DigestService | None = None
+    ) -> None:
         self._config = config
         self._store = store
         self._ingestor = ingestor
+        self._digests = digests
         self._in_flight: set[asyncio.Task[object]] = set()
         self.stopping = asyncio.Event()
 
@@ -65,13 +74,23 @@ class Daemon:
                 replace_existing=True,
                 next_run_time=first,
             )
+        if self._digests is not None and self._config.recipients:
+            scheduler.add_job(
+                self._digest_job,
+                IntervalTrigger(seconds=DIGEST_TICK.total_seconds()),
+                id="digests",
+                name="send due digests",
+                replace_existing=True,
+                next_run_time=now,
+            )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._request_stop, sig)
         scheduler.start()
         log.info(
-            "daemon started: %d feeds scheduled, database %s",
+            "daemon started: %d feeds scheduled, %d digest recipients, database %s",
             len(feeds),
+            len(self._config.recipients) if self._digests is not None else 0,
             self._store.engine.url.render_as_string(hide_password=True),
         )
         try:
@@ -100,22 +119,40 @@ class Daemon:
             log.warning("cancelled %d fetches still running after %.0f s", len(pending), grace)
             await asyncio.wait(pending)
 
-    async def _fetch_job(self, feed: FeedSource) -> None:
-        if self.stopping.is_set():
-            return
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Count the running job as in flight, so that a shutdown waits for it."""
         task = asyncio.current_task()
         assert task is not None
         self._in_flight.add(task)
         try:
-            early = timedelta(seconds=jitter_for(feed.interval) + 1)
-            state = await asyncio.to_thread(
-                self._store.claim_due_feed, feed.name, utc_now(), feed.interval, early
-            )
-            if state is None:
-                log.debug("feed=%s not due or claimed by another process", feed.name)
-                return
-            await self._ingestor.fetch_feed(state)
-        except Exception:  # the scheduler must keep running whatever one job does
-            log.exception("feed=%s fetch job failed", feed.name)
+            yield
         finally:
             self._in_flight.discard(task)
+
+    async def _fetch_job(self, feed: FeedSource) -> None:
+        if self.stopping.is_set():
+            return
+        with self._tracked():
+            try:
+                early = timedelta(seconds=jitter_for(feed.interval) + 1)
+                state = await asyncio.to_thread(
+                    self._store.claim_due_feed, feed.name, utc_now(), feed.interval, early
+                )
+                if state is None:
+                    log.debug("feed=%s not due or claimed by another process", feed.name)
+                    return
+                await self._ingestor.fetch_feed(state)
+            except Exception:  # the scheduler must keep running whatever one job does
+                log.exception("feed=%s fetch job failed", feed.name)
+
+    async def _digest_job(self) -> None:
+        if self.stopping.is_set() or self._digests is None:
+            return
+        with self._tracked():
+            try:
+                await asyncio.to_thread(self._digests.send_due, utc_now())
+            except (
+                Exception
+            ):  # a database or template error must not stop the scheduler; the next tick retries
+                log.exception("digest job failed")

@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from pipeline.classify import Classifier
-from pipeline.config import Settings
+from pipeline.config import Config, Settings
 from pipeline.db.engine import make_engine
+from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
+from pipeline.digest.service import DigestService, transport_for
 from pipeline.http import Fetcher, FetchPolicy
 from pipeline.ingest import Ingestor, utc_now
 from pipeline.netguard import AddressPolicy
@@ -30,6 +32,13 @@ def open_store(settings: Settings, feeds: Sequence[FeedSource] | None = None) ->
         engine.dispose()
         raise
     return store
+
+
+def digest_service(config: Config, store: Store) -> DigestService:
+    """The digest sender: the ledger in the store's database, SMTP or the outbox as the settings say."""
+    return DigestService(
+        Ledger(store.engine), config.recipients, transport_for(config.settings), config.settings
+    )
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:

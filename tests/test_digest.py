@@ -433,7 +433,7 @@ def test_next_digest_has_only_deals_new_since_the_last(
 def test_empty_digest_is_skipped_or_sent_by_setting(store: Store, settings: Settings, tmp_path: Path) -> None:
     quiet = outbox_settings(settings, tmp_path)
     deliveries = service(store, quiet).send_due(SEND)
-    assert [(d.sent, d.detail) for d in deliveries] == [(False, "skipped: no new deals")]
+    assert [(d.outcome, d.detail) for d in deliveries] == [("skipped", "no new deals")]
     assert Ledger(store.engine).entries()[0].status == "skipped"
     assert not list((tmp_path / "outbox").glob("*.eml"))
     chatty = quiet.model_copy(update={"digest_send_empty": True})

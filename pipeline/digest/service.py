@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from pipeline.config import Settings
 from pipeline.db.ledger import Ledger, LedgerEntry
@@ -35,8 +36,12 @@ class Delivery:
     recipient: str
     digest_date: date
     deals: int
-    sent: bool
+    outcome: Literal["sent", "failed", "skipped"]
     detail: str  # where it went, or why not
+
+    @property
+    def sent(self) -> bool:
+        return self.outcome == "sent"
 
 
 def transport_for(settings: Settings) -> Transport:
@@ -87,7 +92,7 @@ class DigestService:
                     recipient.address,
                     day,
                 )
-                deliveries.append(Delivery(recipient.address, day, 0, False, "skipped: no new deals"))
+                deliveries.append(Delivery(recipient.address, day, 0, "skipped", "no new deals"))
                 continue
             deliveries.append(self._send(entry, now))
         return [d for d in deliveries if d is not None]
@@ -128,12 +133,12 @@ class DigestService:
                 exc,
                 f"{retry_at:%Y-%m-%d %H:%M:%S} UTC",
             )
-            return Delivery(recipient.address, entry.digest_date, len(deals), False, str(exc))
+            return Delivery(recipient.address, entry.digest_date, len(deals), "failed", str(exc))
         self._ledger.mark_sent(entry.id, now, rendered.subject)
         log.info(
             "digest for %s on %s sent: %d deals, %s", recipient.address, entry.digest_date, len(deals), where
         )
-        return Delivery(recipient.address, entry.digest_date, len(deals), True, where)
+        return Delivery(recipient.address, entry.digest_date, len(deals), "sent", where)
 
     def _render(
         self, recipient: Recipient, day: date, deals: list[DigestDeal], now: datetime
