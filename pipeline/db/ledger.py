@@ -57,6 +57,15 @@ class Ledger:
                 select(func.max(DigestRecord.digest_date)).where(DigestRecord.recipient == recipient)
             )
 
+    def entry(self, recipient: str, day: date) -> LedgerEntry | None:
+        with self._sessions() as session:
+            row = session.scalars(
+                select(DigestRecord).where(
+                    DigestRecord.recipient == recipient, DigestRecord.digest_date == day
+                )
+            ).first()
+            return _entry(row) if row else None
+
     def candidates(self, recipient: str, until: datetime) -> list[DigestDeal]:
         """Deals stored since the recipient's last digest (or in the last 24 hours), not yet sent to them."""
         with self._sessions() as session:

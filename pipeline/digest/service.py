@@ -65,8 +65,9 @@ class DigestService:
         self._recipients = {r.address.lower(): r for r in recipients}
         self._transport = transport
         self._settings = settings
-        # a sender that died mid-send lets go of the row after this long
-        self._lease = timedelta(seconds=settings.smtp_timeout * 4 + 60)
+        # A sender that died mid-send lets go of the row after this long: ten SMTP steps (connect, greeting,
+        # EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, end of data), each allowed smtp_timeout.
+        self._lease = timedelta(seconds=settings.smtp_timeout * 10)
 
     def send_due(self, now: datetime) -> list[Delivery]:
         deliveries: list[Delivery | None] = [self._send(entry, now) for entry in self._ledger.pending(now)]
@@ -98,8 +99,13 @@ class DigestService:
         return [d for d in deliveries if d is not None]
 
     def preview(self, recipient: Recipient, day: date, now: datetime) -> RenderedDigest:
-        """The digest this recipient would get now, rendered, without recording or sending anything."""
-        deals = [d for d in self._ledger.candidates(recipient.address, now) if wanted(d, recipient, now)]
+        """The recipient's digest of `day` if the ledger has one, else the one they would get now; rendered,
+        without recording or sending anything."""
+        recorded = self._ledger.entry(recipient.address, day)
+        if recorded is not None:
+            deals = self._ledger.deals_of(recorded.id)
+        else:
+            deals = [d for d in self._ledger.candidates(recipient.address, now) if wanted(d, recipient, now)]
         return self._render(recipient, day, deals, now)
 
     def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:

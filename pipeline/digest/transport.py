@@ -68,26 +68,38 @@ class SmtpTransport:
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 refused = smtp.send_message(message)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(f"{where}: login as {self.user!r} refused: {_reply(exc)}") from None
-        except smtplib.SMTPRecipientsRefused as exc:
-            reasons = "; ".join(f"{a}: {_reply_of(code, text)}" for a, (code, text) in exc.recipients.items())
-            raise DeliveryError(f"{where}: recipient refused: {reasons}") from None
-        except smtplib.SMTPSenderRefused as exc:
-            raise DeliveryError(f"{where}: sender {exc.sender!r} refused: {_reply(exc)}") from None
-        except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"{where}: server said {_reply(exc)}") from None
-        except smtplib.SMTPNotSupportedError as exc:
-            raise DeliveryError(f"{where}: {exc} (check smtp_security)") from None
-        except TimeoutError:
-            raise DeliveryError(f"{where}: no answer within {self.timeout:g} s") from None
-        except ssl.SSLError as exc:
-            raise DeliveryError(f"{where}: TLS failed: {exc.reason or exc}") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"{where}: {_os_reason(exc)}") from None
+            raise DeliveryError(f"{where}: {self._reason(exc)}") from None
         if refused:
             raise DeliveryError(f"{where}: recipient refused: {', '.join(refused)}")
         return where
+
+    def _reason(self, exc: BaseException) -> str:  # noqa: PLR0911 - one answer per kind of failure
+        """What went wrong, in words; smtplib's exception types say which step failed."""
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return f"login as {self.user!r} refused: {_reply(exc)}"
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            return "recipient refused: " + "; ".join(
+                f"{address}: {_reply_of(code, text)}" for address, (code, text) in exc.recipients.items()
+            )
+        if isinstance(exc, smtplib.SMTPSenderRefused):
+            return f"sender {exc.sender!r} refused: {_reply(exc)}"
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return f"server said {_reply(exc)}"
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            return f"{exc} (check smtp_security)"
+        # smtplib turns a timeout while reading a reply into SMTPServerDisconnected("... timed out")
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+            return f"no answer within {self.timeout:g} s"
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            return f"the server closed the connection ({exc})"
+        if isinstance(exc, ssl.SSLError):
+            return f"TLS failed: {exc.reason or exc}"
+        if isinstance(exc, ConnectionRefusedError):
+            return "connection refused (is the mail server running?)"
+        if isinstance(exc, OSError) and exc.strerror:
+            return exc.strerror
+        return str(exc) or type(exc).__name__
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "tls":
@@ -104,13 +116,3 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 def _reply_of(code: int, text: bytes | str) -> str:
     message = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return f"{code} {' '.join(message.split())}"
-
-
-def _os_reason(exc: BaseException) -> str:
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (is the mail server running?)"
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"the server closed the connection ({exc})"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__

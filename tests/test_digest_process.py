@@ -1,0 +1,141 @@
+"""The digest with real processes: the daemon killed and restarted around the send time, and a sender
+killed in the middle of the SMTP conversation. One message each time."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.db.engine import make_engine
+from pipeline.db.ledger import Ledger
+from pipeline.db.migrate import upgrade
+from pipeline.db.store import Store
+from pipeline.ingest import utc_now
+from tests.deal_stories import launch, store_story, strategic
+from tests.test_cli import write_config
+from tests.test_daemon import start, wait_for
+from tests.test_smtp import Recorder, free_port, smtp_server
+
+pytestmark = pytest.mark.slow
+
+
+def seed(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    store = Store(engine)
+    an_hour_ago = utc_now() - timedelta(hours=1)
+    store_story(
+        store,
+        [strategic("Microsoft", "Mistral AI", 15e6, "EUR", 16.3e6)],
+        published_at=an_hour_ago,
+        recorded_at=an_hour_ago,
+    )
+    store_story(store, [launch("Mistral AI", "Le Chat")], published_at=an_hour_ago, recorded_at=an_hour_ago)
+    engine.dispose()
+
+
+def config_with_recipient(tmp_path: Path, database_url: str, port: int, smtp_timeout: float) -> Path:
+    """A recipient whose send time passed two minutes ago (UTC), and SMTP on the loopback port."""
+    send_at = (utc_now() - timedelta(minutes=2)).strftime("%H:%M")
+    path = write_config(tmp_path, database_url, {})
+    text = path.read_text().replace(
+        "settings:\n",
+        "settings:\n"
+        "  smtp_host: 127.0.0.1\n"
+        f"  smtp_port: {port}\n"
+        "  smtp_security: none\n"
+        f"  smtp_timeout: {smtp_timeout}\n",
+    )
+    text = text.replace("feeds:\n", "feeds: []\n")
+    path.write_text(text + f"recipients:\n  - address: ana@example.com\n    send_at: '{send_at}'\n")
+    return path
+
+
+def ledger(database_url: str) -> list[tuple[str, int]]:
+    engine = make_engine(database_url)
+    try:
+        return [(e.status, e.deal_count) for e in Ledger(engine).entries()]
+    finally:
+        engine.dispose()
+
+
+def test_daemon_killed_after_sending_and_restarted_sends_nothing_more(
+    tmp_path: Path, database_url: str
+) -> None:
+    seed(database_url)
+    server = Recorder()
+    with smtp_server(server) as port:
+        config = config_with_recipient(tmp_path, database_url, port, smtp_timeout=5)
+        first = start(config, "run")
+        try:
+            wait_for(lambda: len(server.messages) == 1, timeout=30)
+            first.send_signal(signal.SIGKILL)
+            first.communicate(timeout=10)
+        finally:
+            first.kill()
+        second = start(config, "run")
+        try:
+            time.sleep(4)  # the digest job runs at start
+            second.send_signal(signal.SIGTERM)
+            _, stderr = second.communicate(timeout=30)
+        finally:
+            second.kill()
+        assert second.returncode == 0, stderr
+        assert "digests" in stderr or "digest recipients" in stderr
+    assert len(server.messages) == 1
+    assert ledger(database_url) == [("sent", 2)]
+
+
+class StallingRecorder(Recorder):
+    """Holds DATA without an answer until released, then answers 451 (not taken): a sender can be killed
+    while it waits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_data = threading.Event()
+        self.release = threading.Event()
+        self.stall = True
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not self.stall:
+            return await super().handle_DATA(server, session, envelope)
+        self.in_data.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.05)
+        return "451 4.3.0 not taken"
+
+
+def test_sender_killed_mid_conversation_is_retried_once_after_its_lease(
+    tmp_path: Path, database_url: str
+) -> None:
+    seed(database_url)
+    server = StallingRecorder()
+    with smtp_server(server, port=free_port()) as port:
+        config = config_with_recipient(tmp_path, database_url, port, smtp_timeout=1)
+        killed = start(config, "digest", "--send")
+        try:
+            assert server.in_data.wait(timeout=30)
+            killed.send_signal(signal.SIGKILL)  # the server has the data but never said it took it
+            killed.communicate(timeout=10)
+        finally:
+            killed.kill()
+        server.release.set()
+        server.stall = False
+        assert ledger(database_url) == [("pending", 2)]
+        held = start(config, "digest", "--send")
+        stdout, _ = held.communicate(timeout=30)
+        assert "no digest due now" in stdout  # the dead sender's lease (10 x smtp_timeout) still holds
+        time.sleep(10)
+        retry = start(config, "digest", "--send")
+        stdout, stderr = retry.communicate(timeout=30)
+        assert retry.returncode == 0, stderr
+        assert "ana@example.com: sent, 2 deals" in stdout
+    assert len(server.messages) == 1
+    assert ledger(database_url) == [("sent", 2)]
