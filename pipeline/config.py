@@ -117,6 +117,9 @@ class Settings(BaseSettings):
         description="How late a digest may still go out (the daemon was down at send time).",
     )
     digest_send_empty: bool = Field(False, description="Send a 'no new deals' digest rather than none.")
+    digest_max_age: timedelta | None = Field(
+        None, description="Leave out deals first reported longer ago than this (e.g. 3d); default: off."
+    )
     digest_settings_hint: str = Field(
         "To change what you receive, edit your entry under recipients: in DealPulse's feeds.yaml.",
         description="The footer's line on how to change settings.",
@@ -131,10 +134,10 @@ class Settings(BaseSettings):
     def _check_interval(cls, value: object) -> timedelta:
         return value if isinstance(value, timedelta) else _interval(value)
 
-    @field_validator("misfire_grace", "digest_grace", mode="before")
+    @field_validator("misfire_grace", "digest_grace", "digest_max_age", mode="before")
     @classmethod
-    def _check_duration(cls, value: object) -> timedelta:
-        return value if isinstance(value, timedelta) else parse_duration(value)
+    def _check_duration(cls, value: object) -> timedelta | None:
+        return value if value is None or isinstance(value, timedelta) else parse_duration(value)
 
     @field_validator("mail_from", "unsubscribe_mailto")
     @classmethod

@@ -129,10 +129,11 @@ def test_filters_by_type_amount_and_watch_list() -> None:
     assert wanted(deal(6, "partnership"), everyone, CUTOFF)  # a minimum applies to investments only
 
 
-def test_old_news_is_left_out() -> None:
+def test_old_news_is_left_out_only_when_a_max_age_is_set() -> None:
     reader = Recipient("r@example.com")
-    assert wanted(deal(1, age=timedelta(days=2)), reader, CUTOFF)
-    assert not wanted(deal(2, age=timedelta(days=4)), reader, CUTOFF)
+    assert wanted(deal(1, age=timedelta(days=400)), reader, CUTOFF)
+    assert wanted(deal(2, age=timedelta(days=2)), reader, CUTOFF, max_age=timedelta(days=3))
+    assert not wanted(deal(3, age=timedelta(days=4)), reader, CUTOFF, max_age=timedelta(days=3))
 
 
 def test_investments_rank_by_usd_then_the_rest_by_reach() -> None:

@@ -43,6 +43,11 @@ def test_different_companies_keep_different_keys() -> None:
         ),
         ("On the same day Mistral launched Le Chat, its new chatbot.", ["Mistral", "Le Chat"]),
         ("Regulators approve Nvidia's $800m acquisition of Run:AI", ["Nvidia", "Run:AI"]),
+        (
+            "Existing investors Keystone Partners and Orbit Capital also joined.",
+            ["Keystone Partners", "Orbit Capital"],
+        ),
+        ("Many telecom firms such as Telvio now resell the assistant.", ["Telvio"]),
     ],
 )
 def test_find_names(sentence: str, names: list[str]) -> None:

@@ -96,6 +96,14 @@ _LEGAL_SUFFIXES = re.compile(
     re.IGNORECASE,
 )
 _NOT_NAMES = {
+    # quantifiers that open a sentence ("Existing investors Sequoia and a16z also joined")
+    "existing",
+    "other",
+    "several",
+    "both",
+    "all",
+    "some",
+    "many",
     "ki-start-up",
     "ki-startup",
     "ai-startup",

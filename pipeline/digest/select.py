@@ -2,8 +2,9 @@
 
 A deal is a candidate when DealPulse stored it since the recipient's previous digest (the ledger gives the
 window) and it is not yet in any digest of theirs (the ledger enforces that too). Of the candidates:
-  - news only: a deal first reported more than MAX_AGE before the digest is left out (a feed added with a
-    year of backlog does not flood the next morning's mail);
+  - with the setting digest_max_age, a deal first reported longer ago than that is left out (so a feed
+    added with a year of backlog does not flood the next morning's mail); off by default: a story new to
+    DealPulse is news to its reader, and the item says when it was first reported;
   - the recipient's filters: event types; `min_usd` for investments (one of unknown amount is left out
     when a minimum is set; partnerships and launches have no amount and are kept); the watch list of
     companies, compared by company key ("Mistral" matches "Mistral AI SAS").
@@ -19,11 +20,13 @@ from datetime import date, datetime, timedelta
 from pipeline.classify.entities import company_key
 from pipeline.records import Digest, DigestDeal, FeedHealth, Recipient
 
-MAX_AGE = timedelta(days=3)
 
-
-def wanted(deal: DigestDeal, recipient: Recipient, cutoff: datetime) -> bool:
-    if deal.type not in recipient.types or cutoff - deal.first_reported_at > MAX_AGE:
+def wanted(
+    deal: DigestDeal, recipient: Recipient, cutoff: datetime, max_age: timedelta | None = None
+) -> bool:
+    if deal.type not in recipient.types:
+        return False
+    if max_age is not None and cutoff - deal.first_reported_at > max_age:
         return False
     minimum = recipient.min_usd
     if minimum is not None and deal.type == "investment" and (deal.amount_usd or 0) < minimum:

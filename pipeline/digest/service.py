@@ -81,7 +81,7 @@ class DigestService:
                 recipient,
                 day,
                 now,
-                _chooser(recipient, now),
+                _chooser(recipient, now, self._settings.digest_max_age),
                 message_id=new_message_id(day, self._settings.mail_from),
                 send_empty=self._settings.digest_send_empty,
             )
@@ -105,7 +105,9 @@ class DigestService:
         if recorded is not None:
             deals = self._ledger.deals_of(recorded.id)
         else:
-            deals = [d for d in self._ledger.candidates(recipient.address, now) if wanted(d, recipient, now)]
+            deals = _chooser(recipient, now, self._settings.digest_max_age)(
+                self._ledger.candidates(recipient.address, now)
+            )
         return self._render(recipient, day, deals, now)
 
     def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:
@@ -158,8 +160,10 @@ class DigestService:
         return rendering.render(digest, footer)
 
 
-def _chooser(recipient: Recipient, now: datetime) -> Callable[[list[DigestDeal]], list[DigestDeal]]:
+def _chooser(
+    recipient: Recipient, now: datetime, max_age: timedelta | None
+) -> Callable[[list[DigestDeal]], list[DigestDeal]]:
     def choose(deals: list[DigestDeal]) -> list[DigestDeal]:
-        return [d for d in deals if wanted(d, recipient, now)]
+        return [d for d in deals if wanted(d, recipient, now, max_age)]
 
     return choose
