@@ -102,6 +102,36 @@ def test_command_line_overrides_the_environment(tmp_path: Path, monkeypatch: pyt
             "feeds:\n  - name: a\n    url: https://a.example.com/\n    enabled: perhaps\n",
             r"line 4: feed 'a': enabled: Input should be a valid boolean",
         ),
+        (
+            "feeds: []\nrecipients:\n  - address: ana@example.com\n    timezone: Europe/Berlinn\n",
+            r"line 4: recipient 'ana@example.com': timezone: 'Europe/Berlinn' is not an IANA time zone",
+        ),
+        (
+            "feeds: []\nrecipients:\n  - address: ana@example.com\n    send_at: 7h\n",
+            r"line 4: recipient 'ana@example.com': send_at: '7h' is not a time of day like 07:30",
+        ),
+        (
+            "feeds: []\nrecipients:\n  - address: ana@example.com\n    types: [funding]\n",
+            r"line 4: recipient 'ana@example.com': types\.0: Input should be 'investment'",
+        ),
+        (
+            "feeds: []\nrecipients:\n  - address: not-an-address\n",
+            r"line 3: recipient 'not-an-address': address: 'not-an-address' is not an e-mail address",
+        ),
+        (
+            "feeds: []\nrecipients:\n  - address: a@example.com\n  - address: A@example.com\n",
+            r"line 4: recipient 'A@example.com': address: listed twice, first on line 3",
+        ),
+        (
+            "settings:\n  smtp_password: hunter2\nfeeds: []\n",
+            r"line 2: settings\.smtp_password: a password is not read from files; "
+            r"set the environment variable DEALPULSE_SMTP_PASSWORD",
+        ),
+        ("settings:\n  smtp_security: ssl\nfeeds: []\n", r"line 2: settings\.smtp_security: Input should be"),
+        (
+            'settings:\n  mail_from: "x@y.example.com\\r\\nBcc: z@z.example.com"\nfeeds: []\n',
+            r"line 2: settings\.mail_from: .* is not an e-mail",
+        ),
     ],
 )
 def test_broken_files_name_file_line_feed_and_field(tmp_path: Path, text: str, expected: str) -> None:
@@ -157,3 +187,39 @@ def test_shipped_feeds_file_is_valid() -> None:
     config = load_config(Path(__file__).parents[1] / "feeds.yaml")
     assert len(config.feeds) >= 12
     assert all(feed.url.startswith("https://") for feed in config.feeds)
+    assert [r.address for r in config.recipients] == ["you@localhost"]
+    assert config.settings.smtp_host is None  # digests go to the outbox with nothing configured
+
+
+def test_recipients_with_every_option(tmp_path: Path) -> None:
+    text = (
+        "feeds: []\nrecipients:\n  - address: Ana <ana@example.com>\n    timezone: America/New_York\n"
+        "    send_at: 06:30\n    types: [launch, investment]\n    min_usd: 5e6\n    companies: [Mistral]\n"
+        "  - address: bob@example.com\n"
+    )
+    ana, bob = load_config(write(tmp_path, text)).recipients
+    assert (ana.timezone, ana.send_at.isoformat(), ana.types) == (
+        "America/New_York",
+        "06:30:00",
+        ("investment", "launch"),
+    )
+    assert (ana.min_usd, ana.companies) == (5e6, ("Mistral",))
+    assert (bob.timezone, bob.send_at.isoformat(), bob.types) == (
+        "UTC",
+        "07:00:00",
+        ("investment", "partnership", "launch"),
+    )
+
+
+def test_smtp_password_from_the_environment_is_never_echoed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEALPULSE_SMTP_PASSWORD", "hunter2")
+    config = load_config(write(tmp_path, GOOD))
+    assert config.settings.smtp_password is not None
+    assert config.settings.smtp_password.get_secret_value() == "hunter2"
+    assert "hunter2" not in repr(config.settings)
+    monkeypatch.setenv("DEALPULSE_SMTP_PORT", "hunter2")
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, GOOD))
+    assert "DEALPULSE_SMTP_PORT" in str(caught.value)
