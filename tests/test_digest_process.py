@@ -131,8 +131,8 @@ def test_sender_killed_mid_conversation_is_retried_once_after_its_lease(
         assert ledger(database_url) == [("pending", 2)]
         held = start(config, "digest", "--send")
         stdout, _ = held.communicate(timeout=30)
-        assert "no digest due now" in stdout  # the dead sender's lease (10 x smtp_timeout) still holds
-        time.sleep(10)
+        assert "no digest due now" in stdout  # the dead sender's lease (10 x smtp_timeout + 5 s) still holds
+        time.sleep(15)
         retry = start(config, "digest", "--send")
         stdout, stderr = retry.communicate(timeout=30)
         assert retry.returncode == 0, stderr

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import time, timedelta
 from email.message import EmailMessage
+from time import monotonic, sleep
 from typing import Any
 
 import pytest
@@ -198,4 +199,40 @@ def test_a_server_that_never_answers_times_out(store: Store, settings: Settings)
     assert [(d.outcome, d.detail) for d in deliveries] == [
         ("failed", f"SMTP 127.0.0.1:{port}: no answer within 1 s")
     ]
+    assert Ledger(store.engine).entries()[0].status == "pending"
+
+
+@pytest.mark.slow
+def test_a_server_trickling_bytes_is_cut_off_at_the_conversation_deadline(
+    store: Store, settings: Settings
+) -> None:
+    """One byte every 0.2 s keeps each read under smtp_timeout for ever; the whole conversation is bounded."""
+    seed_deals(store)
+    trickler = socket.socket()
+    trickler.bind(("127.0.0.1", 0))
+    trickler.listen()
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = trickler.accept()
+        with connection:
+            while not stop.is_set():
+                try:
+                    connection.sendall(b"2")
+                except OSError:
+                    return
+                sleep(0.2)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    port = trickler.getsockname()[1]
+    started = monotonic()
+    try:
+        deliveries = sender(store, smtp_settings(settings, port, smtp_timeout=0.5)).send_due(SEND)
+    finally:
+        stop.set()
+        trickler.close()
+    assert [(d.outcome, d.detail) for d in deliveries] == [
+        ("failed", f"SMTP 127.0.0.1:{port}: gave up after 5 s in all")
+    ]
+    assert monotonic() - started < 15
     assert Ledger(store.engine).entries()[0].status == "pending"

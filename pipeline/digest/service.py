@@ -22,11 +22,12 @@ from pipeline.digest import render as rendering
 from pipeline.digest.message import build_message, new_message_id, unsubscribe_link
 from pipeline.digest.schedule import due_date, retry_delay
 from pipeline.digest.select import build_digest, wanted
-from pipeline.digest.transport import DeliveryError, OutboxTransport, SmtpTransport, Transport
+from pipeline.digest.transport import SMTP_STEPS, DeliveryError, OutboxTransport, SmtpTransport, Transport
 from pipeline.records import DigestDeal, Recipient, RenderedDigest
 
 log = logging.getLogger(__name__)
 DIGEST_TICK = timedelta(seconds=30)
+LEASE_MARGIN_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,9 @@ class DigestService:
         self._recipients = {r.address.lower(): r for r in recipients}
         self._transport = transport
         self._settings = settings
-        # A sender that died mid-send lets go of the row after this long: ten SMTP steps (connect, greeting,
-        # EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, end of data), each allowed smtp_timeout.
-        self._lease = timedelta(seconds=settings.smtp_timeout * 10)
+        # A sender that died mid-send lets go of the row after this long: longer than the SMTP transport's
+        # deadline for a whole conversation, so a live sender never loses its lease.
+        self._lease = timedelta(seconds=settings.smtp_timeout * SMTP_STEPS + LEASE_MARGIN_SECONDS)
 
     def send_due(self, now: datetime) -> list[Delivery]:
         deliveries: list[Delivery | None] = [self._send(entry, now) for entry in self._ledger.pending(now)]

@@ -6,15 +6,22 @@ a person can act on; a password never appears in one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import smtplib
+import socket
 import ssl
 import tempfile
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal, Protocol
+
+# Steps of one SMTP conversation, each allowed smtp_timeout: connect, greeting, EHLO, STARTTLS, EHLO, AUTH,
+# MAIL, RCPT, DATA, end of data.
+SMTP_STEPS = 10
 
 
 class DeliveryError(Exception):
@@ -59,17 +66,41 @@ class SmtpTransport:
     password: str | None
     timeout: float
 
+    @property
+    def deadline(self) -> float:
+        """Seconds for the whole conversation: `timeout` bounds each step, and a server trickling bytes could
+        otherwise keep every step alive for ever (and outlive the ledger's lease)."""
+        return self.timeout * SMTP_STEPS
+
     def deliver(self, message: EmailMessage, key: str) -> str:
         where = f"SMTP {self.host}:{self.port}"
+        smtp = self._client()
+        expired = threading.Event()
+
+        def cut_off() -> None:
+            expired.set()
+            sock = smtp.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked read or write
+
+        timer = threading.Timer(self.deadline, cut_off)
+        timer.daemon = True
+        timer.start()
         try:
-            with self._connect() as smtp:
+            with smtp:
+                smtp.connect(self.host, self.port)
                 if self.security == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 refused = smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
+            if expired.is_set():
+                raise DeliveryError(f"{where}: gave up after {self.deadline:g} s in all") from None
             raise DeliveryError(f"{where}: {self._reason(exc)}") from None
+        finally:
+            timer.cancel()
         if refused:
             raise DeliveryError(f"{where}: recipient refused: {', '.join(refused)}")
         return where
@@ -101,12 +132,11 @@ class SmtpTransport:
             return exc.strerror
         return str(exc) or type(exc).__name__
 
-    def _connect(self) -> smtplib.SMTP:
+    def _client(self) -> smtplib.SMTP:
+        """A client not yet connected (connecting is timed with the rest)."""
         if self.security == "tls":
-            return smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
-            )
-        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            return smtplib.SMTP_SSL(timeout=self.timeout, context=ssl.create_default_context())
+        return smtplib.SMTP(timeout=self.timeout)
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:
