@@ -161,6 +161,14 @@ def test_a_valuation_is_never_the_amount() -> None:
             "The companies terminated the merger.",
         ),
         ("Payline raises $3M seed to expand payments across Africa", "The fintech will hire in Lagos."),
+        (
+            "Cloudra keeps its AI spending plan",
+            "Cloudra said it would spend about $40 billion on AI chips, though tariffs may raise costs.",
+        ),
+        (
+            "AI lab Vantor's $2 billion model bill raised eyebrows",
+            "Investors raised concerns over the costs.",
+        ),
     ],
 )
 def test_hard_negatives_have_no_investment(title: str, summary: str) -> None:

@@ -216,7 +216,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             )
         )
         return events
-    if funding and (money or round_word) and not _is_fund_raise(text):
+    if funding and _raises_money(text, funding, money) and not _is_fund_raise(text):
         investee, _ = _around(text, funding)
         investors = _investors(text, sentences, sentence, investee)
         events.append(
@@ -287,6 +287,27 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
                 )
             )
     return events
+
+
+# What may stand between an amount and its verb: "$5M raised", "$5M Series A round was closed"
+_MONEY_THEN_VERB = re.compile(
+    r"\s*(?:(?:in|of|new|fresh|seed|series|[a-h]|round|funding|financing|investment|was|is|has|been|being)\s+)*",
+    re.IGNORECASE,
+)
+
+
+def _raises_money(text: str, verb: re.Match[str], money: list[Money]) -> bool:
+    """The verb's object is money or a round ("raised $5M", "closes its Series A", "$5M raised"), not
+    something else raised ("threatens to raise costs", "raised concerns")."""
+    after = text[verb.end() : verb.end() + 90]
+    if any(0 <= m.start - verb.end() <= 90 for m in money):
+        return True
+    if any(
+        0 <= verb.start() - m.end <= 40 and _MONEY_THEN_VERB.fullmatch(text[m.end : verb.start()])
+        for m in money
+    ):
+        return True
+    return bool(lx.ROUND.search(after))
 
 
 def _is_fund_raise(text: str) -> bool:
