@@ -184,6 +184,34 @@ def test_a_background_deal_is_not_the_story() -> None:
     assert [e.type for e in result.events] == ["launch"]
 
 
+def test_an_ongoing_relationship_in_passing_is_background() -> None:
+    result = classify(
+        "Orbis signs a cloud deal with French lab Velle, a rival of Quanta AI",
+        "Orbis and Velle will bring Velle's models to Orbis Cloud.",
+        "In AI, Orbis has worked mostly with Quanta AI, investing about $9 billion in the startup.",
+    )
+    assert [e.type for e in result.events] == ["partnership"]
+
+
+def test_declining_to_say_how_much_is_not_a_declined_deal() -> None:
+    result = classify(
+        "Orbis and French AI lab Velle sign a cloud deal",
+        "Orbis said it had made a small investment in the French firm but declined to say how much.",
+    )
+    event = only(result, "investment")
+    assert (event.subtype, event.parties, event.amount) == ("strategic_investment", ("Orbis", "Velle"), None)
+    assert not classify("AI lab Velle declined a $2 billion takeover offer from Orbis").events
+
+
+def test_the_company_that_launches_is_the_one_the_product_is_named_after() -> None:
+    result = classify(
+        "Orbis strikes a deal with Velle, the French AI lab",
+        "With the deal, the company also unveiled a model, called Velle Grand, that it says reasons well.",
+    )
+    launch = only(result, "launch")
+    assert (launch.parties, launch.product) == (("Velle",), "Velle Grand")
+
+
 def test_denial_is_a_rumour_without_event() -> None:
     result = classify("Elon Musk denies xAI is raising $6 billion from investors")
     assert result.rumor

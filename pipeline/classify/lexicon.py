@@ -302,7 +302,8 @@ CANCELLED = _words(
     r"blocked",
     r"rejects?",
     r"rejected",
-    r"declin\w+",
+    # "declined the offer", not "declined to say how much" (a company keeping the amount to itself)
+    r"declin\w+(?! to (?:say|comment|disclose|give|reveal|specify|name|confirm|provide|elaborate|discuss))",
     r"collapsed?",
     r"fell through",
     r"falls? through",
@@ -573,6 +574,12 @@ BACKGROUND = re.compile(
             r"existing partnership",
             r"up-to-now",
             r"exclusive partner",
+            # an ongoing relationship described in the present perfect: "has worked primarily with OpenAI,
+            # investing $13 billion", "has long backed", "which has invested"
+            r"(?:has|have|had) (?:\w+ )?(?:worked|been working) (?:\w+ )?with",
+            r"(?:has|have|had) long (?:backed|invested in|partnered with|supported)",
+            r"which (?:has|had) (?:already )?(?:invested|backed|poured)",
+            r"(?:its|an|their) (?:existing|longtime|long-time|biggest|largest) (?:investor|backer|shareholder)",
         )
     )
     + r")(?![\w])",

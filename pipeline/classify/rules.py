@@ -77,7 +77,7 @@ def classify_story(story: Story) -> Classification:
         found = [
             *_investments(sentence, sentences, language, main),
             *_partnerships(sentence, owner),
-            *_launches(sentence, owner, lead_sentences),
+            *_launches(sentence, owner, lead_sentences, main),
         ]
         # background is checked only where a cue fired: most sentences have none
         if found and not _is_background(sentence):
@@ -459,7 +459,7 @@ def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
     return bool(re.match(r"[^.]{0,30}?\b(?:with|avec|mit)\b[^.]{0,25}?[A-Z]", text[cue.end() :]))
 
 
-def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[DealEvent]:
+def _launches(sentence: Sentence, owner: str | None, lead: list[str], main: list[str]) -> list[DealEvent]:
     """A launch for every launch cue of the sentence ("launched Le Chat and unveiled Mistral Large")."""
     text = sentence.text
     cues = list(lx.LAUNCH.finditer(text))
@@ -471,9 +471,9 @@ def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[De
             continue
         after = text[cue.end() : cue.end() + 120]
         launcher, named_after = _around(text, cue)
-        launcher = launcher or owner
         called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
         product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
+        launcher = launcher or owner or _generic_subject(text[: cue.start()], product, main)
         if not product and not (launcher and _is_subject_of_story(launcher, lead)):
             continue  # "introducing AI into the workflow": no product, and no company the story is about
         if product and any(
@@ -492,6 +492,16 @@ def _launches(sentence: Sentence, owner: str | None, lead: list[str]) -> list[De
             )
         )
     return events
+
+
+def _generic_subject(before: str, product: str | None, main: list[str]) -> str | None:
+    """Who "the company" or "the startup" is: the organisation the product is named after ("Mistral Large":
+    Mistral), else the one the story is most about."""
+    clause = re.split(r"[,;:]\s", before)[-1]
+    if not main or not lx.GENERIC_COMPANY.search(clause):
+        return None
+    first_word = company_key(product.split()[0]) if product else ""
+    return next((name for name in main if company_key(name) == first_word), main[0])
 
 
 def _is_subject_of_story(name: str, lead: list[str]) -> bool:
