@@ -212,6 +212,19 @@ def test_the_company_that_launches_is_the_one_the_product_is_named_after() -> No
     assert (launch.parties, launch.product) == (("Velle",), "Velle Grand")
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Orbis acquires Quanta AI rival Velle for $1.3 billion",
+        "Orbis acquires Quanta-backed AI startup Velle for $1.3 billion",
+        "Orbis acquires Quanta competitor Velle for $1.3 billion in AI push",
+    ],
+)
+def test_a_name_describing_the_target_is_not_the_target(title: str) -> None:
+    event = only(classify(title), "investment")
+    assert (event.subtype, event.parties) == ("acquisition", ("Orbis", "Velle"))
+
+
 def test_denial_is_a_rumour_without_event() -> None:
     result = classify("Elon Musk denies xAI is raising $6 billion from investors")
     assert result.rumor

@@ -590,8 +590,19 @@ def _around(text: str, cue: re.Match[str]) -> tuple[str | None, str | None]:
     before = [(s, e, n) for s, e, n in names if e <= cue.start() and not _is_source(n)]
     after = [(s, e, n) for s, e, n in names if s >= cue.end() and not _is_source(n)]
     subject = before[-1][2] if before else None
+    if len(after) > 1 and _DESCRIBES_NEXT.fullmatch(text[after[0][1] : after[1][0]]):
+        after = after[1:]  # "acquires OpenAI rival Mosaic": the first name only describes the second
     obj = after[0][2] if after and after[0][0] - cue.end() < 60 else None
     return subject, obj
+
+
+# Between two names, words that make the first describe the second: "OpenAI rival Mistral",
+# "Nvidia-backed Run:ai", "Google's former partner Acme".
+_DESCRIBES_NEXT = re.compile(
+    r"(?:['’]s)?[- ](?:\w+ ){0,2}?(?:rival|competitor|challenger|peer|backed|owned|spin-?off|spinout|"
+    r"unit|subsidiary|partner|supplier|customer|concurrent|konkurrent)s? ",
+    re.IGNORECASE,
+)
 
 
 def _is_source(name: str) -> bool:
