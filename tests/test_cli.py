@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
 from pipeline import __version__
+from pipeline.classify.rules import CLASSIFIER_VERSION
 from pipeline.cli import cli
 from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 
@@ -202,7 +203,7 @@ def test_reclassify_reports_what_changed(
     code, output = invoke("--config", config, "reclassify")
     assert code == 0
     assert output.strip().endswith(
-        "2 articles read with classifier rules-1: 0 events added, 0 removed, 0 changed"
+        f"2 articles read with classifier {CLASSIFIER_VERSION}: 0 events added, 0 removed, 0 changed"
     )
     engine = make_engine(database_url)
     with engine.begin() as connection:  # one article now tells a different story

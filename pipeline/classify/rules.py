@@ -27,7 +27,7 @@ from pipeline.classify.rates import to_usd
 from pipeline.records import Classification, DealEvent, Story
 from pipeline.text import guess_language
 
-CLASSIFIER_VERSION = "rules-1"
+CLASSIFIER_VERSION = "rules-2"
 LEAD_SENTENCES = 4  # the title and the first three sentences of the body
 # A story states its own news near the top; past this many sentences come quotes and background, which
 # cost time to read and add false events.
