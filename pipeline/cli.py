@@ -214,7 +214,17 @@ def status(options: Options) -> None:
             result = f"{result} (disabled)"
         if row.error_count > 1:
             result = f"{result} ×{row.error_count}"
-        problem = row.last_error or (f"warning: {row.last_warning}" if row.last_warning else "")
+        if row.disabled_reason:
+            result = "gone (not fetched)"
+        elif row.dead:
+            result = f"dead, {result}"
+        problem = (
+            row.disabled_reason
+            or row.last_error
+            or (f"warning: {row.last_warning}" if row.last_warning else "")
+        )
+        if row.url_moved_from:
+            problem = f"moved (301/308) from {row.url_moved_from} to {row.url}; {problem}".rstrip("; ")
         style = "red" if row.last_result == FeedResult.ERROR else None
         table.add_row(
             row.name,

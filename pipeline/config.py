@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         timedelta(minutes=10), description="How late a scheduled fetch may still run."
     )
     shutdown_grace: float = Field(30.0, ge=0, description="Seconds in-flight work gets to finish on SIGTERM.")
+    backoff_max: timedelta = Field(
+        timedelta(hours=6), description="Longest wait between fetches of a failing feed."
+    )
+    dead_after: timedelta = Field(timedelta(days=3), description="A feed failing this long is dead.")
+    dead_retry: timedelta = Field(timedelta(days=1), description="How often a dead feed is still tried.")
     # the digest e-mail
     mail_from: str = Field("DealPulse <dealpulse@localhost>", description="The digest's From address.")
     outbox_dir: Path | None = Field(
@@ -134,7 +139,15 @@ class Settings(BaseSettings):
     def _check_interval(cls, value: object) -> timedelta:
         return value if isinstance(value, timedelta) else _interval(value)
 
-    @field_validator("misfire_grace", "digest_grace", "digest_max_age", mode="before")
+    @field_validator(
+        "misfire_grace",
+        "digest_grace",
+        "digest_max_age",
+        "backoff_max",
+        "dead_after",
+        "dead_retry",
+        mode="before",
+    )
     @classmethod
     def _check_duration(cls, value: object) -> timedelta | None:
         return value if value is None or isinstance(value, timedelta) else parse_duration(value)

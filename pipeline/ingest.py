@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from pipeline.classify import Classifier
 from pipeline.db.store import Store, StoredArticle
 from pipeline.errors import BlockedAddressError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.extract import extract_page
+from pipeline.feedhealth import BackoffPolicy
 from pipeline.feeds import parse_feed, plausible_date
 from pipeline.http import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from pipeline.records import (
@@ -104,11 +106,6 @@ def build_article(
     )
 
 
-def next_fetch_time(now: datetime, interval: timedelta, retry_after: timedelta | None) -> datetime:
-    """A server's Retry-After longer than the feed's interval is honoured."""
-    return now + max(interval, retry_after or timedelta(0))
-
-
 class Ingestor:
     """Runs fetch cycles. Holds the HTTP client, the worker pool and the store; owns none of them."""
 
@@ -121,8 +118,10 @@ class Ingestor:
         classifier: Classifier | None = None,
         max_feed_bytes: int,
         max_page_bytes: int,
+        backoff: BackoffPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self._backoff = backoff or BackoffPolicy()
         self._store = store
         self._classifier = classifier
         self._fetcher = fetcher
@@ -165,7 +164,8 @@ class Ingestor:
             now,
             etag=validators[0],
             last_modified=validators[1],
-            next_fetch_at=next_fetch_time(now, feed.interval, outcome.retry_after),
+            backoff=self._backoff,
+            chance=random.random(),  # noqa: S311 - jitter, not security
         )
         level = logging.WARNING if outcome.result is FeedResult.ERROR else logging.INFO
         log.log(
@@ -234,6 +234,7 @@ class Ingestor:
             skipped_entries=parsed.skipped,
             extraction_failures=sum(1 for _, extracted in results if not extracted),
             warning=parsed.warning,
+            permanent_redirect=response.permanent_redirect,
         )
         return outcome, (response.headers.get("etag"), response.headers.get("last-modified"))
 

@@ -146,6 +146,7 @@ class FeedOutcome:
     error: str | None = None
     warning: str | None = None
     retry_after: timedelta | None = None
+    permanent_redirect: str | None = None  # where 301/308 redirects pointed on this fetch
 
 
 @dataclass(frozen=True, slots=True)

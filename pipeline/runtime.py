@@ -13,6 +13,7 @@ from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
 from pipeline.digest.service import DigestService, transport_for
+from pipeline.feedhealth import BackoffPolicy
 from pipeline.http import Fetcher, FetchPolicy
 from pipeline.ingest import Ingestor, utc_now
 from pipeline.netguard import AddressPolicy
@@ -80,6 +81,7 @@ async def open_runtime(
             pool,
             max_feed_bytes=settings.max_feed_bytes,
             max_page_bytes=settings.max_page_bytes,
+            backoff=BackoffPolicy(settings.backoff_max, settings.dead_after, settings.dead_retry),
             classifier=classifier,
         )
         yield Runtime(store, fetcher, ingestor)

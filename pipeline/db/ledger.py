@@ -215,10 +215,13 @@ class Ledger:
 
 def _feed_problem(feed: Feed, last_new: datetime | None, now: datetime) -> FeedHealth | None:
     old = now - HEALTH_THRESHOLD
-    if feed.error_count and (feed.last_success_at or feed.created_at) < old:
-        since = feed.last_success_at
-        when = f"since {since:%d %b %H:%M} UTC" if since else "since it was added"
-        return FeedHealth(feed.name, f"failing {when}: {feed.last_error or 'unknown error'}")
+    if feed.disabled_reason:
+        return FeedHealth(feed.name, f"gone: {feed.disabled_reason}")
+    if feed.error_count and (feed.failing_since or feed.created_at) < old:
+        start = feed.failing_since
+        when = f"since {start:%d %b %H:%M} UTC" if start else "since it was added"
+        state = "dead (now tried rarely), failing" if feed.dead else "failing"
+        return FeedHealth(feed.name, f"{state} {when}: {feed.last_error or 'unknown error'}")
     if feed.created_at < old and (last_new is None or last_new < old):
         when = f"since {last_new:%d %b %H:%M} UTC" if last_new else "since it was added"
         return FeedHealth(feed.name, f"no new stories {when}")

@@ -80,6 +80,12 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_warning: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failed fetches
+    failing_since: Mapped[datetime | None]  # the first failure of the current run of failures
+    dead: Mapped[bool] = mapped_column(default=False)  # failing for dead_after: tried only every dead_retry
+    disabled_reason: Mapped[str | None] = mapped_column(Text)  # 410 Gone: not fetched until its URL changes
+    config_url: Mapped[str] = mapped_column(Text)  # the URL in feeds.yaml; `url` may have moved (301/308)
+    redirect_target: Mapped[str | None] = mapped_column(Text)  # a permanent redirect seen, not yet followed
+    redirect_count: Mapped[int] = mapped_column(Integer, default=0)  # fetches in a row redirected there
     last_entries: Mapped[int] = mapped_column(Integer, default=0)
     last_new_articles: Mapped[int] = mapped_column(Integer, default=0)
     next_fetch_at: Mapped[datetime | None]

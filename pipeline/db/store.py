@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.classify.entities import company_key
 from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event, Feed, FeedItem
 from pipeline.deals import WINDOW, DealSummary, deal_key, find_deal, headline, revisions
+from pipeline.feedhealth import BackoffPolicy, is_dead, moved_to, next_fetch_time
 from pipeline.records import (
     Classification,
     DealEvent,
@@ -52,6 +53,9 @@ class FeedStatus:
     error_count: int
     next_fetch_at: datetime | None
     articles: int
+    dead: bool = False
+    disabled_reason: str | None = None
+    url_moved_from: str | None = None  # the configured URL, when a permanent redirect moved the feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,9 @@ class Store:
                         Feed(
                             name=source.name,
                             url=source.url,
+                            config_url=source.url,
+                            dead=False,
+                            redirect_count=0,
                             enabled=source.enabled,
                             in_config=True,
                             tags=list(source.tags),
@@ -93,8 +100,12 @@ class Store:
                         )
                     )
                     continue
-                if feed.url != source.url:
-                    feed.url, feed.etag, feed.last_modified, feed.next_fetch_at = source.url, None, None, None
+                if feed.config_url != source.url:  # a new address: start afresh, healthy, not gone
+                    feed.url, feed.config_url = source.url, source.url
+                    feed.etag, feed.last_modified, feed.next_fetch_at = None, None, None
+                    feed.error_count, feed.failing_since, feed.dead = 0, None, False
+                    feed.disabled_reason = None
+                    feed.redirect_target, feed.redirect_count = None, 0
                 feed.enabled, feed.in_config = source.enabled, True
                 feed.tags = list(source.tags)
                 feed.interval_seconds = int(source.interval.total_seconds())
@@ -105,7 +116,9 @@ class Store:
         """Enabled, configured feeds (or the named ones, whatever their state), by name."""
         query = select(Feed).order_by(Feed.name)
         if names is None:
-            query = query.where(Feed.enabled.is_(True), Feed.in_config.is_(True))
+            query = query.where(
+                Feed.enabled.is_(True), Feed.in_config.is_(True), Feed.disabled_reason.is_(None)
+            )
         else:
             query = query.where(Feed.name.in_(list(names)))
         with self._sessions() as session:
@@ -123,6 +136,7 @@ class Store:
                     Feed.name == name,
                     Feed.enabled.is_(True),
                     Feed.in_config.is_(True),
+                    Feed.disabled_reason.is_(None),
                     or_(Feed.next_fetch_at.is_(None), Feed.next_fetch_at <= now + early),
                 )
                 .values(next_fetch_at=now + interval)
@@ -140,10 +154,13 @@ class Store:
         *,
         etag: str | None = None,
         last_modified: str | None = None,
-        next_fetch_at: datetime | None = None,
+        backoff: BackoffPolicy | None = None,
+        chance: float = 0.5,
     ) -> None:
-        """Store what one fetch of the feed did. Validators change only on success, so a cycle that
-        was interrupted is repeated in full next time."""
+        """Store what one fetch of the feed did, and when it is fetched next (feedhealth decides: backoff,
+        dead, gone, moved). Validators change only on success, so a cycle that was interrupted is repeated
+        in full next time."""
+        policy = backoff or BackoffPolicy()
         with self._sessions.begin() as session:
             feed = session.get_one(Feed, feed_id)
             feed.last_fetch_at = now
@@ -151,18 +168,37 @@ class Store:
             feed.last_http_status = outcome.http_status
             feed.last_entries = outcome.entries_seen
             feed.last_new_articles = outcome.new_articles
-            if next_fetch_at is not None:
-                feed.next_fetch_at = next_fetch_at
             if outcome.result is FeedResult.ERROR:
                 feed.last_error = outcome.error
                 feed.error_count += 1
-                return
-            feed.last_success_at = now
-            feed.last_error = None
-            feed.error_count = 0
-            if outcome.result is FeedResult.OK:
-                feed.last_warning = outcome.warning
-                feed.etag, feed.last_modified = etag, last_modified
+                feed.failing_since = feed.failing_since or now
+                if outcome.http_status == 410:
+                    feed.disabled_reason = (
+                        f"410 Gone on {now:%Y-%m-%d}: the server says this feed is gone for good; "
+                        "it is not fetched again until its url in feeds.yaml changes"
+                    )
+            else:
+                feed.last_success_at = now
+                feed.last_error = None
+                feed.error_count, feed.failing_since = 0, None
+                if outcome.result is FeedResult.OK:
+                    feed.last_warning = outcome.warning
+                    feed.etag, feed.last_modified = etag, last_modified
+                    redirect = outcome.permanent_redirect
+                    target, seen, move = moved_to(feed.redirect_target, feed.redirect_count, redirect)
+                    feed.redirect_target, feed.redirect_count = target, seen
+                    if move and outcome.permanent_redirect:
+                        feed.url = outcome.permanent_redirect  # the configured address stays in config_url
+            feed.dead = is_dead(feed.failing_since, now, policy)
+            feed.next_fetch_at = next_fetch_time(
+                now,
+                timedelta(seconds=feed.interval_seconds),
+                failures=feed.error_count,
+                dead=feed.dead,
+                retry_after=outcome.retry_after,
+                policy=policy,
+                chance=chance,
+            )
 
     def feed_statuses(self) -> list[FeedStatus]:
         # Stories each feed carries, including those another feed delivered first.
@@ -188,6 +224,9 @@ class Store:
                     error_count=f.error_count,
                     next_fetch_at=f.next_fetch_at,
                     articles=n,
+                    dead=f.dead,
+                    disabled_reason=f.disabled_reason,
+                    url_moved_from=f.config_url if f.config_url != f.url else None,
                 )
                 for f, n in session.execute(query)
             ]

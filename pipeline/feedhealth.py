@@ -1,0 +1,65 @@
+"""When a feed is fetched next, and whether it is dead, gone or moved. Pure: time and chance come in as
+arguments.
+
+  - A feed that answers is fetched again after its interval (or a longer Retry-After).
+  - A failing feed backs off: interval x 2^(failures - 1), capped at `backoff_max`, with +-10% jitter so that
+    feeds failing together (one host down) do not come back together.
+  - A feed failing without a break for `dead_after` is dead: shown in `status` and the digest footer, and
+    tried only every `dead_retry`. One success restores it.
+  - 410 Gone disables a feed until its URL in feeds.yaml changes: the server says it will not come back.
+  - A permanent redirect (301/308 all the way) seen on REDIRECTS_TO_MOVE fetches in a row to the same place
+    moves the stored URL there; a temporary one (302/307) never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+REDIRECTS_TO_MOVE = 3
+JITTER = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class BackoffPolicy:
+    backoff_max: timedelta = timedelta(hours=6)
+    dead_after: timedelta = timedelta(days=3)
+    dead_retry: timedelta = timedelta(days=1)
+
+
+def is_dead(failing_since: datetime | None, now: datetime, policy: BackoffPolicy) -> bool:
+    return failing_since is not None and now - failing_since >= policy.dead_after
+
+
+def next_fetch_time(
+    now: datetime,
+    interval: timedelta,
+    *,
+    failures: int,
+    dead: bool,
+    retry_after: timedelta | None,
+    policy: BackoffPolicy,
+    chance: float,
+) -> datetime:
+    """`failures`: consecutive failed fetches, this one included; `chance`: a number in [0, 1)."""
+    if dead:
+        wait = policy.dead_retry
+    elif failures > 0:
+        backoff = min(policy.backoff_max, interval * 2 ** min(failures - 1, 30))
+        wait = backoff * (1 + JITTER * (2 * chance - 1))
+    else:
+        wait = interval
+    return now + max(wait, retry_after or timedelta(0))
+
+
+def moved_to(
+    previous_target: str | None, previous_count: int, redirect: str | None
+) -> tuple[str | None, int, bool]:
+    """(target, times seen in a row, move now?) after a successful fetch that was redirected permanently to
+    `redirect` (None: not redirected, or not permanently)."""
+    if redirect is None:
+        return None, 0, False
+    count = previous_count + 1 if redirect == previous_target else 1
+    if count >= REDIRECTS_TO_MOVE:
+        return None, 0, True
+    return redirect, count, False

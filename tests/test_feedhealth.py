@@ -1,0 +1,140 @@
+"""Failing feeds back off, die and come back; 410 Gone disables a feed; a permanent move is followed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from pipeline.config import Settings
+from pipeline.db.store import Store
+from pipeline.feedhealth import BackoffPolicy, is_dead, moved_to, next_fetch_time
+from pipeline.records import FeedOutcome, FeedResult
+from pipeline.workers import WorkerPool
+from tests.builders import Item, rss
+from tests.helpers import feed_row, run_cycle, source
+
+NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+POLICY = BackoffPolicy(
+    backoff_max=timedelta(hours=6), dead_after=timedelta(days=3), dead_retry=timedelta(days=1)
+)
+
+
+def wait(
+    failures: int, *, chance: float = 0.5, dead: bool = False, retry_after: timedelta | None = None
+) -> timedelta:
+    return (
+        next_fetch_time(
+            NOW,
+            timedelta(minutes=30),
+            failures=failures,
+            dead=dead,
+            retry_after=retry_after,
+            policy=POLICY,
+            chance=chance,
+        )
+        - NOW
+    )
+
+
+def test_backoff_doubles_from_the_interval_up_to_the_cap() -> None:
+    assert [wait(n) for n in range(6)] == [
+        timedelta(minutes=30),
+        timedelta(minutes=30),
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=4),
+        timedelta(hours=6),
+    ]
+    assert wait(1000) == timedelta(hours=6)
+
+
+def test_jitter_spreads_a_failing_feed_by_a_tenth_either_way() -> None:
+    assert wait(3, chance=0.0) == timedelta(hours=1.8)
+    assert wait(3, chance=0.999999) > timedelta(hours=2.19)
+    assert wait(0, chance=0.0) == timedelta(minutes=30)  # a healthy feed keeps its interval exactly
+
+
+def test_a_longer_retry_after_wins_and_dead_feeds_wait_a_day() -> None:
+    assert wait(1, retry_after=timedelta(hours=3)) == timedelta(hours=3)
+    assert wait(7, dead=True) == timedelta(days=1)
+
+
+def test_dead_after_three_days_of_failure() -> None:
+    assert not is_dead(None, NOW, POLICY)
+    assert not is_dead(NOW - timedelta(days=2, hours=23), NOW, POLICY)
+    assert is_dead(NOW - timedelta(days=3), NOW, POLICY)
+
+
+def test_a_permanent_redirect_moves_the_feed_when_seen_three_times_in_a_row() -> None:
+    target, seen, move = moved_to(None, 0, "https://new.example.com/feed")
+    assert (target, seen, move) == ("https://new.example.com/feed", 1, False)
+    target, seen, move = moved_to(target, seen, "https://new.example.com/feed")
+    assert (seen, move) == (2, False)
+    assert moved_to(target, seen, "https://new.example.com/feed") == (None, 0, True)
+    assert moved_to(target, seen, "https://other.example.com/feed") == (
+        "https://other.example.com/feed",
+        1,
+        False,
+    )
+    assert moved_to(target, seen, None) == (None, 0, False)  # one fetch not redirected resets the count
+
+
+def failure(url: str, status: int | None = 503) -> FeedOutcome:
+    return FeedOutcome("a", url, FeedResult.ERROR, http_status=status, error=f"HTTP {status}")
+
+
+def test_a_feed_failing_for_days_is_dead_and_one_success_restores_it(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/feed")], NOW)
+    (feed,) = store.feed_states()
+    for hours in range(0, 80, 8):
+        store.record_outcome(feed.id, failure(feed.url), NOW + hours * HOUR, backoff=POLICY)
+    row = feed_row(store, "a")
+    assert (row.dead, row.failing_since, row.error_count) == (True, NOW, 10)
+    assert row.next_fetch_at == NOW + 72 * HOUR + timedelta(days=1)
+    store.record_outcome(
+        feed.id, FeedOutcome("a", feed.url, FeedResult.NOT_MODIFIED, http_status=304), NOW + 100 * HOUR
+    )
+    row = feed_row(store, "a")
+    assert (row.dead, row.failing_since, row.error_count) == (False, None, 0)
+    assert row.next_fetch_at == NOW + 100 * HOUR + timedelta(minutes=30)
+
+
+def test_410_gone_disables_the_feed_until_its_url_changes(store: Store) -> None:
+    store.sync_feeds([source("a", "https://a.example.com/feed")], NOW)
+    (feed,) = store.feed_states()
+    store.record_outcome(feed.id, failure(feed.url, 410), NOW)
+    assert "410 Gone" in (feed_row(store, "a").disabled_reason or "")
+    assert store.feed_states() == []  # not fetched by cycles ...
+    assert (
+        store.claim_due_feed("a", NOW + timedelta(days=9), HOUR, timedelta(0)) is None
+    )  # ... nor by the daemon
+    store.sync_feeds([source("a", "https://a.example.com/feed")], NOW + HOUR)  # a restart changes nothing
+    assert store.feed_states() == []
+    store.sync_feeds([source("a", "https://a.example.com/new-feed")], NOW + 2 * HOUR)  # the operator fixed it
+    assert [s.url for s in store.feed_states()] == ["https://a.example.com/new-feed"]
+    assert feed_row(store, "a").disabled_reason is None
+
+
+@pytest.mark.parametrize(("status", "moves"), [(301, True), (308, True), (302, False), (307, False)])
+def test_a_feed_moved_permanently_is_followed_after_three_fetches(
+    settings: Settings, store: Store, workers: WorkerPool, httpserver: HTTPServer, status: int, moves: bool
+) -> None:
+    httpserver.expect_request("/old.xml").respond_with_data(
+        "", status=status, headers={"Location": httpserver.url_for("/new.xml")}
+    )
+    httpserver.expect_request("/new.xml").respond_with_data(rss([Item("Story", httpserver.url_for("/s"))]))
+    httpserver.expect_request("/s").respond_with_data(
+        "<html><body><p>short</p></body></html>", content_type="text/html"
+    )
+    feeds = [source("moving", httpserver.url_for("/old.xml"))]
+    for _ in range(3):
+        report = run_cycle(settings, store, workers, feeds)
+        assert [o.result for o in report.outcomes] == [FeedResult.OK]
+    row = feed_row(store, "moving")
+    assert row.url == httpserver.url_for("/new.xml" if moves else "/old.xml")
+    assert row.config_url == httpserver.url_for("/old.xml")
+    run_cycle(settings, store, workers, feeds)  # the next start syncs the same feeds.yaml: the move stays
+    assert feed_row(store, "moving").url == row.url
