@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import os
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -234,7 +236,7 @@ class Fetcher:
         except httpx.DecodingError as exc:
             raise NetworkError(f"body could not be decoded: {exc}", url) from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"{type(exc).__name__}: {exc or 'connection failed'}", url) from None
+            raise NetworkError(_in_words(exc), url) from None
         except httpx.InvalidURL as exc:
             # httpx builds the next request of a redirect eagerly, so a bad Location lands here too.
             raise UnsupportedURLError(f"invalid URL or redirect target: {exc}", url) from None
@@ -261,3 +263,32 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+def _in_words(exc: httpx.TransportError) -> str:
+    """ "could not connect: connection refused" rather than "ConnectError: [Errno 111] Connection refused"."""
+    text = _os_error_text(exc) or str(exc) or "connection failed"
+    errno_text = re.search(r"\[Errno -?\d+\] ([^\]]+)", text)
+    detail = (errno_text.group(1) if errno_text else text).strip().rstrip(".").lower()
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect: {detail}"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return f"connection broken: {detail}"
+    return detail
+
+
+def _os_error_text(exc: BaseException) -> str | None:
+    """The operating system's words ("Connection refused") from the causes of a wrapped error."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and (current.errno or current.strerror):
+            # asyncio puts "Connect call failed ('1.2.3.4', 80)" in strerror; the errno says what happened
+            return os.strerror(current.errno) if current.errno else current.strerror
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+        pending += list(getattr(current, "exceptions", ()))
+    return None

@@ -167,3 +167,17 @@ def test_policy_flags() -> None:
     intranet = AddressPolicy(allowed_networks=(ipaddress.ip_network("10.9.0.0/16"),))
     assert intranet.refusal(ipaddress.ip_address("10.9.1.1")) is None
     assert intranet.refusal(ipaddress.ip_address("10.8.1.1")) is not None
+
+
+def test_the_test_process_cannot_reach_past_loopback() -> None:
+    """conftest's tripwire refuses a connect or a lookup beyond loopback. Checked by raising the audit
+    events directly, so that not even this test sends a packet."""
+    import socket
+    import sys
+
+    with socket.socket() as sock:
+        with pytest.raises(PermissionError, match="only loopback is allowed"):
+            sys.audit("socket.connect", sock, ("10.1.2.3", 80))
+        sys.audit("socket.connect", sock, ("127.0.0.1", 80))  # loopback passes
+    with pytest.raises(PermissionError, match=r"test tried to look up 'example\.com'"):
+        sys.audit("socket.getaddrinfo", "example.com", 80, 0, 0, 0)
