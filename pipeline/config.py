@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     max_feed_bytes: int = Field(10_000_000, gt=0)
     max_page_bytes: int = Field(5_000_000, gt=0)
     max_redirects: int = Field(5, ge=0, le=20)
+    max_new_stories: int = Field(
+        200, ge=1, description="New stories taken from one feed per cycle, newest first; the rest next cycle."
+    )
     max_connections: int = Field(32, ge=1, description="Requests in flight at once, all hosts together.")
     max_connections_per_host: int = Field(4, ge=1, description="Requests in flight at once to one host.")
     extraction_workers: int = Field(0, ge=0, description="Processes for text extraction; 0: one per core.")

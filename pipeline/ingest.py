@@ -79,7 +79,8 @@ def build_article(
     """The story to store, from the feed entry and whatever the page gave. Pure."""
     page = result.page
     extracted = result.status is ExtractionStatus.EXTRACTED and page is not None and page.text
-    text = page.text if extracted and page and page.text else entry.summary
+    # no page text: the feed's summary, or its title when it gives none (an article is never textless)
+    text = page.text if extracted and page and page.text else (entry.summary or entry.title)
     published = (
         plausible_date(entry.published, fetched_at)
         or plausible_date(page.published if page else None, fetched_at)
@@ -106,6 +107,23 @@ def build_article(
     )
 
 
+def newest_first(groups: list[list[FeedEntry]], limit: int) -> tuple[list[list[FeedEntry]], int]:
+    """At most `limit` new stories, the newest first (undated ones last); and how many wait for later
+    cycles. A feed that dumps 10,000 entries costs one bounded cycle, and loses none of them."""
+    if len(groups) <= limit:
+        return groups, 0
+    oldest = datetime.min.replace(tzinfo=UTC)
+    ranked = sorted(groups, key=lambda group: group[0].published or oldest, reverse=True)
+    return ranked[:limit], len(groups) - limit
+
+
+def _deferred_warning(warning: str | None, taken: int, deferred: int) -> str | None:
+    if not deferred:
+        return warning
+    note = f"{taken + deferred:,} new entries: the newest {taken} stored now, {deferred:,} in the next cycles"
+    return f"{warning}; {note}" if warning else note
+
+
 class Ingestor:
     """Runs fetch cycles. Holds the HTTP client, the worker pool and the store; owns none of them."""
 
@@ -119,8 +137,10 @@ class Ingestor:
         max_feed_bytes: int,
         max_page_bytes: int,
         backoff: BackoffPolicy | None = None,
+        max_new_stories: int = 200,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self._max_new_stories = max_new_stories
         self._backoff = backoff or BackoffPolicy()
         self._store = store
         self._classifier = classifier
@@ -219,6 +239,7 @@ class Ingestor:
             ), no_validators
 
         groups, duplicates = await self._new_stories(feed, parsed.entries, now)
+        groups, deferred = newest_first(groups, self._max_new_stories)
         results = await asyncio.gather(
             *(self._ingest_story(feed, group, parsed.language, now) for group in groups)
         )
@@ -233,9 +254,11 @@ class Ingestor:
             duplicates=duplicates + sum(len(group) for group in groups) - created,
             skipped_entries=parsed.skipped,
             extraction_failures=sum(1 for _, extracted in results if not extracted),
-            warning=parsed.warning,
+            warning=_deferred_warning(parsed.warning, len(groups), deferred),
             permanent_redirect=response.permanent_redirect,
         )
+        if deferred:
+            return outcome, no_validators  # the next fetch must get the whole feed again, not a 304
         return outcome, (response.headers.get("etag"), response.headers.get("last-modified"))
 
     async def _new_stories(

@@ -82,6 +82,7 @@ async def open_runtime(
             max_feed_bytes=settings.max_feed_bytes,
             max_page_bytes=settings.max_page_bytes,
             backoff=BackoffPolicy(settings.backoff_max, settings.dead_after, settings.dead_retry),
+            max_new_stories=settings.max_new_stories,
             classifier=classifier,
         )
         yield Runtime(store, fetcher, ingestor)
