@@ -37,6 +37,7 @@ from pipeline.http import FEED_ACCEPT, Fetcher
 from pipeline.ingest import utc_now
 from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource, Recipient
 from pipeline.runtime import digest_service, fetch_policy, open_runtime, open_store
+from pipeline.urls import redact_url
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -224,7 +225,8 @@ def status(options: Options) -> None:
             or (f"warning: {row.last_warning}" if row.last_warning else "")
         )
         if row.url_moved_from:
-            problem = f"moved (301/308) from {row.url_moved_from} to {row.url}; {problem}".rstrip("; ")
+            moved = f"moved (301/308) from {redact_url(row.url_moved_from)} to {redact_url(row.url)}"
+            problem = f"{moved}; {problem}".rstrip("; ")
         style = "red" if row.last_result == FeedResult.ERROR else None
         table.add_row(
             row.name,
@@ -279,7 +281,7 @@ def feeds_list(options: Options) -> None:
     for feed in config.feeds:
         table.add_row(
             feed.name,
-            feed.url,
+            redact_url(feed.url),
             _duration(feed.interval.total_seconds()),
             "yes" if feed.enabled else "no",
             ", ".join(feed.tags),

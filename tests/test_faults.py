@@ -412,3 +412,43 @@ def test_page_faults_keep_the_story_with_its_summary(
     assert stored["silent"].extraction_error == "no complete answer within 2 s"
     for key in BLOCKED_LINKS:
         assert stored[key].extraction_error, key
+
+
+# --- secrets -------------------------------------------------------------------------------------------
+
+
+def test_urls_are_logged_and_recorded_without_credentials_or_query_secrets(
+    fault_settings: Settings,
+    store: Store,
+    workers: WorkerPool,
+    httpserver: HTTPServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    httpserver.expect_request("/p").respond_with_data("gone", status=404)
+    page = httpserver.url_for("/p") + "?session=page-s3cret"
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss([Item("A story", page, guid="s", description="Summary.")]), content_type=RSS_TYPE
+    )
+    httpserver.expect_request("/down.xml").respond_with_data("no", status=503)
+    with_token = httpserver.url_for("/feed.xml") + "?token=feed-s3cret"
+    failing = httpserver.url_for("/down.xml") + "?api_key=down-s3cret"
+    with_password = httpserver.url_for("/feed.xml").replace("http://", "http://ana:pass-s3cret@")
+    caplog.set_level("DEBUG", logger="pipeline")
+    report = run_cycle(
+        fault_settings,
+        store,
+        workers,
+        [source("token", with_token), source("down", failing), source("password", with_password)],
+    )
+    assert {o.feed: o.result for o in report.outcomes} == {
+        "token": FeedResult.OK,
+        "down": FeedResult.ERROR,
+        "password": FeedResult.OK,  # a feed behind HTTP basic auth: its configured credentials are used
+    }
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("pipeline"))
+    assert "token=…" in ours  # the URL is logged, its secret is not
+    recorded = [feed_row(store, name).last_error or "" for name in ("token", "down", "password")]
+    recorded += [a.extraction_error or "" for a in articles(store)]
+    for secret in ("feed-s3cret", "down-s3cret", "pass-s3cret", "page-s3cret"):
+        assert secret not in ours
+        assert not [text for text in recorded if secret in text]
