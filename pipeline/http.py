@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from pipeline.decoding import BoundedDecoder, DecodingError
 from pipeline.errors import (
     BlockedAddressError,
     FetchError,
@@ -38,6 +39,7 @@ from pipeline.netguard import AddressPolicy, GuardedNetworkBackend
 from pipeline.records import HttpResponse
 from pipeline.urls import is_http_url, redact_url
 
+ACCEPT_ENCODING = "gzip, deflate, br"  # what BoundedDecoder decodes
 log = logging.getLogger(__name__)
 
 FEED_ACCEPT = (
@@ -154,7 +156,7 @@ class Fetcher:
         """GET url, following redirects. Returns a 2xx or 304 response; raises a FetchError otherwise."""
         if not is_http_url(url):
             raise UnsupportedURLError(f"not an http(s) URL: {redact_url(url)}", url)
-        headers = {"Accept": accept}
+        headers = {"Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -250,11 +252,17 @@ async def _read_capped(response: httpx.Response, max_bytes: int, url: str) -> by
         )
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ResponseTooLargeError(f"body is over the {max_bytes:,}-byte cap", url)
-        chunks.append(chunk)
+    try:
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""))
+        # raw bytes, decoded here a bounded piece at a time: the cap bounds memory, not just the result
+        async for raw in response.aiter_raw():
+            for piece in decoder.decode(raw):
+                size += len(piece)
+                if size > max_bytes:
+                    raise ResponseTooLargeError(f"body is over the {max_bytes:,}-byte cap", url)
+                chunks.append(piece)
+    except DecodingError as exc:
+        raise NetworkError(f"body could not be decoded: {exc}", url) from None
     return b"".join(chunks)
 
 
