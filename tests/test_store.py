@@ -205,3 +205,22 @@ def test_a_new_deal_gets_its_headline_from_its_first_report(store: Store) -> Non
         1,
         "Nvidia acquires Run:ai",
     )
+
+
+def test_connections_dropped_by_the_server_are_replaced(store: Store, database_url: str) -> None:
+    """What a PostgreSQL restart looks like to a running daemon: its pooled connection is cut. The next
+    call must get a fresh one, not fail. (On SQLite there is no server to lose.)"""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: set DEALPULSE_TEST_DATABASE_URL (.ci/run does)")
+    from sqlalchemy import create_engine, text
+
+    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    with store.engine.connect() as connection:  # the one connection the pool holds, and will hand out next
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(database_url.split("?", maxsplit=1)[0])
+    with admin.begin() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+    assert [s.name for s in store.feed_states()] == ["a"]
+    store.record_outcome(store.feed_states()[0].id, FeedOutcome("a", "u", FeedResult.NOT_MODIFIED), NOW)
+    assert feed_row(store, "a").last_result == "not_modified"
