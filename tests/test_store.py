@@ -224,3 +224,36 @@ def test_connections_dropped_by_the_server_are_replaced(store: Store, database_u
     assert [s.name for s in store.feed_states()] == ["a"]
     store.record_outcome(store.feed_states()[0].id, FeedOutcome("a", "u", FeedResult.NOT_MODIFIED), NOW)
     assert feed_row(store, "a").last_result == "not_modified"
+
+
+def test_a_write_waits_for_another_process_holding_the_sqlite_lock(store: Store, database_url: str) -> None:
+    """SQLite allows one writer at a time: a second process's write waits (busy_timeout), it does not fail."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only")
+    import subprocess
+    import sys
+
+    path = database_url.removeprefix("sqlite:///")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({path!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(2)\n"
+            "c.execute('COMMIT')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    with holder.stdout:
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            # without the busy timeout this fails at once with "database is locked"
+            store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+        finally:
+            assert holder.wait(timeout=10) == 0
+    assert [s.name for s in store.feed_states()] == ["a"]
