@@ -139,3 +139,32 @@ def test_sender_killed_mid_conversation_is_retried_once_after_its_lease(
         assert "ana@example.com: sent, 2 deals" in stdout
     assert len(server.messages) == 1
     assert ledger(database_url) == [("sent", 2)]
+
+
+def test_daemon_killed_mid_send_and_restarted_sends_exactly_once(tmp_path: Path, database_url: str) -> None:
+    seed(database_url)
+    server = StallingRecorder()
+    with smtp_server(server, port=free_port()) as port:
+        config = config_with_recipient(tmp_path, database_url, port, smtp_timeout=1)
+        first = start(config, "run")
+        try:
+            assert server.in_data.wait(timeout=30)  # the daemon is in the middle of sending
+            first.send_signal(signal.SIGKILL)
+            first.communicate(timeout=10)
+        finally:
+            first.kill()
+        server.release.set()
+        server.stall = False
+        assert ledger(database_url) == [("pending", 2)]
+        time.sleep(15)  # the dead daemon's lease runs out (10 x smtp_timeout + 5 s)
+        second = start(config, "run")
+        try:
+            wait_for(lambda: len(server.messages) == 1, timeout=30)
+            time.sleep(2)  # room for a wrong second send
+            second.send_signal(signal.SIGTERM)
+            _, stderr = second.communicate(timeout=30)
+        finally:
+            second.kill()
+        assert second.returncode == 0, stderr
+    assert len(server.messages) == 1
+    assert ledger(database_url) == [("sent", 2)]
