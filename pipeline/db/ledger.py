@@ -11,11 +11,11 @@ server has accepted it. The database, not the process, is what makes a digest ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.models import Article, Deal, DigestItem, DigestRecord, Event, Feed, FeedItem
@@ -135,9 +135,7 @@ class Ledger:
     def deals_of(self, digest_id: int) -> list[DigestDeal]:
         """The deals recorded in a digest, as they stand now (a deal a reclassification removed is gone)."""
         with self._sessions() as session:
-            ids = session.scalars(select(DigestItem.deal_id).where(DigestItem.digest_id == digest_id)).all()
-            deals = session.scalars(select(Deal).where(Deal.id.in_(ids))).all() if ids else []
-            return _digest_deals(session, deals)
+            return _digest_deals(session, select(DigestItem.deal_id).where(DigestItem.digest_id == digest_id))
 
     def mark_sent(self, digest_id: int, now: datetime, subject: str) -> None:
         with self._sessions.begin() as session:
@@ -237,16 +235,17 @@ def _window_start(session: Session, recipient: str, until: datetime) -> datetime
 
 def _candidates(session: Session, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
     already = select(DigestItem.deal_id).where(DigestItem.recipient == recipient)
-    deals = session.scalars(
-        select(Deal)
-        .where(Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already))
-        .order_by(Deal.id)
-    ).all()
-    return _digest_deals(session, deals)
+    window = select(Deal.id).where(
+        Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already)
+    )
+    return _digest_deals(session, window)
 
 
-def _digest_deals(session: Session, deals: Sequence[Deal]) -> list[DigestDeal]:
-    sources = _sources(session, [d.id for d in deals])
+def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
+    """The deals whose ids the query gives, with their sources. Plain rows rather than ORM objects, and the
+    ids as a subquery rather than a list: a digest of thousands of deals stays a few fast queries."""
+    deals = session.execute(select(Deal.__table__).where(Deal.id.in_(ids)).order_by(Deal.id)).all()
+    sources = _sources(session, ids)
     return [
         DigestDeal(
             id=d.id,
@@ -270,12 +269,9 @@ def _digest_deals(session: Session, deals: Sequence[Deal]) -> list[DigestDeal]:
     ]
 
 
-def _sources(session: Session, deal_ids: Iterable[int]) -> dict[int, list[SourceLink]]:
+def _sources(session: Session, ids: Select[int]) -> dict[int, list[SourceLink]]:
     """The articles reporting each deal, earliest first, one link per article."""
-    ids = list(deal_ids)
     found: dict[int, list[SourceLink]] = {}
-    if not ids:
-        return found
     rows = session.execute(
         select(
             Event.deal_id,
