@@ -4,9 +4,9 @@
 
 Makes a fresh database (a SQLite file in a temporary folder unless --database-url is given) with the
 project's schema and fills it: 50 feeds, N articles each with its feed item, a deal for every 20th article
-(5,000 of them recorded in the last day) with its event. Then, each timed as the median of 20 runs, beside a
-baseline of the same query with its index dropped... no: beside a full scan of the same table (the cost the
-index saves), and with the plan the database chose:
+(the last 5,000 recorded in the last day) with its event. Then times each of these (median of several runs)
+beside a baseline, a full scan of the articles table (what a lookup without an index would cost), and prints
+the plan the database chose:
   - the dedupe lookups ingest makes for a feed of 50 entries (GUIDs, canonical URLs, a text hash);
   - the digest query: the deals recorded since the last digest that the recipient has not had, and their
     sources;
