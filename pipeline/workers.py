@@ -19,7 +19,9 @@ from pipeline.extract import quiet_worker_logging
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# A worker is replaced after this many tasks, so a slow leak in a parser cannot grow without bound.
+# The pool is replaced after this many tasks per worker, so a slow leak in a parser cannot grow without
+# bound. Not with ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 to 3.15b3 a pool using it stops
+# starting workers once one retires with tasks queued, and hangs for ever (CPython gh-115634).
 TASKS_PER_WORKER = 500
 
 
@@ -27,12 +29,18 @@ class WorkerPool:
     """A process pool started on first use and rebuilt if a worker dies (a parser crash takes out one
     task, not the daemon)."""
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, tasks_per_worker: int = TASKS_PER_WORKER) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self._recycle_after = self.workers * tasks_per_worker
         self._pool: ProcessPoolExecutor | None = None
+        self._tasks = 0  # given to the current pool
 
     def _ensure(self) -> ProcessPoolExecutor:
+        if self._pool is not None and self._tasks >= self._recycle_after:
+            retired, self._pool = self._pool, None
+            retired.shutdown(wait=False)  # its queued tasks still finish; new ones go to a fresh pool
         if self._pool is None:
+            self._tasks = 0
             # forkserver: workers fork from a clean process with the parsers already imported, never
             # from this one with its threads and event loop.
             context = multiprocessing.get_context("forkserver")
@@ -42,8 +50,8 @@ class WorkerPool:
                 mp_context=context,
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
-                max_tasks_per_child=TASKS_PER_WORKER,
             )
+        self._tasks += 1
         return self._pool
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -1,0 +1,25 @@
+"""The worker pool: recycled after a number of tasks without ever stalling a backlog."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from pipeline.workers import WorkerPool
+
+
+def test_a_backlog_far_past_the_recycling_point_all_completes_in_fresh_workers() -> None:
+    """Where max_tasks_per_child hangs for ever (CPython gh-115634): 2 workers, 3 tasks each, 60 queued."""
+    pool = WorkerPool(2, tasks_per_worker=3)
+
+    async def run_all() -> list[int]:
+        # a hang fails the test instead of stalling the suite
+        return await asyncio.wait_for(asyncio.gather(*(pool.run(os.getpid) for _ in range(60))), timeout=60)
+
+    try:
+        pids = asyncio.run(run_all())
+    finally:
+        pool.close()
+    assert len(pids) == 60
+    assert len(set(pids)) > 2  # the pool was replaced along the way
+    assert os.getpid() not in pids  # the work ran in worker processes
