@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import json
 import logging
 import resource
@@ -80,6 +81,7 @@ def main() -> None:
     feeds = [FeedSource(p.stem, f"{base}/feeds/{p.name}", timedelta(minutes=30)) for p in feed_files]
     store = open_store(settings, feeds)
     samples: list[tuple[int, float, float]] = []  # cycle, RSS MB, seconds
+    objects: dict[int, int] = {}  # cycle -> live Python objects, to tell a Python leak from allocator noise
 
     async def soak() -> None:
         async with open_runtime(settings, store, classifier=default_classifier()) as runtime:
@@ -90,12 +92,16 @@ def main() -> None:
                 started = time.perf_counter()
                 await runtime.ingestor.run_cycle(store.feed_states())
                 samples.append((cycle, rss_mb(), time.perf_counter() - started))
+                if cycle in (args.fresh_every + 1, args.cycles):
+                    gc.collect()
+                    objects[cycle] = len(gc.get_objects())
                 if cycle == 1 or cycle % max(1, args.cycles // 10) == 0:
                     print(f"cycle {cycle:4d}: RSS {samples[-1][1]:7.1f} MB, {samples[-1][2]:5.2f} s")
 
     began = time.perf_counter()
     asyncio.run(soak())
     elapsed = time.perf_counter() - began
+    connections = store.engine.pool.checkedin()
     store.close()
     server.shutdown()
 
@@ -111,9 +117,12 @@ def main() -> None:
         "rss_after_warmup_mb": round(warm[1], 1),
         "rss_last_mb": round(samples[-1][1], 1),
         "rss_growth_after_warmup_mb": round(samples[-1][1] - warm[1], 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6, 1),  # KiB
         "median_cycle_s": round(statistics.median(s for _, _, s in samples), 3),
         "baseline_idle_growth_mb": round(idle_end - idle_start, 1),
+        "python_objects_after_warmup": objects.get(args.fresh_every + 1),
+        "python_objects_last": objects.get(args.cycles),
+        "database_connections_pooled": connections,
     }
     print(json.dumps(figures, indent=2))
     if args.json:
