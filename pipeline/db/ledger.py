@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.models import Article, Deal, DigestItem, DigestRecord, Event, Feed, FeedItem
@@ -122,12 +122,7 @@ class Ledger:
         with self._sessions.begin() as session:
             taken = session.execute(
                 update(DigestRecord)
-                .where(
-                    DigestRecord.id == digest_id,
-                    DigestRecord.status == "pending",
-                    or_(DigestRecord.lease_until.is_(None), DigestRecord.lease_until <= now),
-                    or_(DigestRecord.next_attempt_at.is_(None), DigestRecord.next_attempt_at <= now),
-                )
+                .where(DigestRecord.id == digest_id, *_sendable(now))
                 .values(lease_until=now + lease)
             )
             return bool(getattr(taken, "rowcount", 0) == 1)
@@ -170,13 +165,7 @@ class Ledger:
         """Pending digests whose next attempt is due and that no sender holds."""
         with self._sessions() as session:
             rows = session.scalars(
-                select(DigestRecord)
-                .where(
-                    DigestRecord.status == "pending",
-                    or_(DigestRecord.next_attempt_at.is_(None), DigestRecord.next_attempt_at <= now),
-                    or_(DigestRecord.lease_until.is_(None), DigestRecord.lease_until <= now),
-                )
-                .order_by(DigestRecord.id)
+                select(DigestRecord).where(*_sendable(now)).order_by(DigestRecord.id)
             ).all()
             return [_entry(r) for r in rows]
 
@@ -209,6 +198,15 @@ class Ledger:
                 for feed, last_new in session.execute(query)
                 if (problem := _feed_problem(feed, last_new, now)) is not None
             ]
+
+
+def _sendable(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """A digest a sender may take now: pending, its next attempt due, and no live lease on it."""
+    return (
+        DigestRecord.status == "pending",
+        or_(DigestRecord.next_attempt_at.is_(None), DigestRecord.next_attempt_at <= now),
+        or_(DigestRecord.lease_until.is_(None), DigestRecord.lease_until <= now),
+    )
 
 
 def _feed_problem(feed: Feed, last_new: datetime | None, now: datetime) -> FeedHealth | None:
