@@ -150,9 +150,8 @@ class Daemon:
         if self.stopping.is_set() or self._digests is None:
             return
         with self._tracked():
+            # a database or template error must not stop the scheduler; the next tick tries again
             try:
                 await asyncio.to_thread(self._digests.send_due, utc_now())
-            except (
-                Exception
-            ):  # a database or template error must not stop the scheduler; the next tick retries
+            except Exception:
                 log.exception("digest job failed")

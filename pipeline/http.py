@@ -235,8 +235,6 @@ class Fetcher:
             raise FetchTimeoutError(f"timed out ({type(exc).__name__})", url) from None
         except httpx.RemoteProtocolError as exc:
             raise NetworkError(f"connection broken mid-response: {exc}", url) from None
-        except httpx.DecodingError as exc:
-            raise NetworkError(f"body could not be decoded: {exc}", url) from None
         except httpx.TransportError as exc:
             raise NetworkError(_in_words(exc), url) from None
         except httpx.InvalidURL as exc:

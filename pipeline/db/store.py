@@ -187,8 +187,8 @@ class Store:
                     redirect = outcome.permanent_redirect
                     target, seen, move = moved_to(feed.redirect_target, feed.redirect_count, redirect)
                     feed.redirect_target, feed.redirect_count = target, seen
-                    if move and outcome.permanent_redirect:
-                        feed.url = outcome.permanent_redirect  # the configured address stays in config_url
+                    if move and redirect:
+                        feed.url = redirect  # the configured address stays in config_url
             feed.dead = is_dead(feed.failing_since, now, policy)
             feed.next_fetch_at = next_fetch_time(
                 now,
