@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from pipeline import __version__
 from pipeline.errors import ConfigError
+from pipeline.feedhealth import DEFAULT_BACKOFF
 from pipeline.records import EVENT_TYPES, EventType, FeedSource, Recipient
 from pipeline.urls import is_http_url
 
@@ -102,10 +103,12 @@ class Settings(BaseSettings):
     )
     shutdown_grace: float = Field(30.0, ge=0, description="Seconds in-flight work gets to finish on SIGTERM.")
     backoff_max: timedelta = Field(
-        timedelta(hours=6), description="Longest wait between fetches of a failing feed."
+        DEFAULT_BACKOFF.backoff_max, description="Longest wait between fetches of a failing feed."
     )
-    dead_after: timedelta = Field(timedelta(days=3), description="A feed failing this long is dead.")
-    dead_retry: timedelta = Field(timedelta(days=1), description="How often a dead feed is still tried.")
+    dead_after: timedelta = Field(DEFAULT_BACKOFF.dead_after, description="A feed failing this long is dead.")
+    dead_retry: timedelta = Field(
+        DEFAULT_BACKOFF.dead_retry, description="How often a dead feed is still tried."
+    )
     # the digest e-mail
     mail_from: str = Field("DealPulse <dealpulse@localhost>", description="The digest's From address.")
     outbox_dir: Path | None = Field(

@@ -27,6 +27,9 @@ class BackoffPolicy:
     dead_retry: timedelta = timedelta(days=1)
 
 
+DEFAULT_BACKOFF = BackoffPolicy()  # the settings' defaults too
+
+
 def is_dead(failing_since: datetime | None, now: datetime, policy: BackoffPolicy) -> bool:
     return failing_since is not None and now - failing_since >= policy.dead_after
 

@@ -136,12 +136,12 @@ class Ingestor:
         classifier: Classifier | None = None,
         max_feed_bytes: int,
         max_page_bytes: int,
-        backoff: BackoffPolicy | None = None,
-        max_new_stories: int = 200,
+        backoff: BackoffPolicy,
+        max_new_stories: int,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._max_new_stories = max_new_stories
-        self._backoff = backoff or BackoffPolicy()
+        self._backoff = backoff
         self._store = store
         self._classifier = classifier
         self._fetcher = fetcher

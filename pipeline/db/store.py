@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.classify.entities import company_key
 from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event, Feed, FeedItem
 from pipeline.deals import WINDOW, DealSummary, deal_key, find_deal, headline, revisions
-from pipeline.feedhealth import BackoffPolicy, is_dead, moved_to, next_fetch_time
+from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_to, next_fetch_time
 from pipeline.records import (
     Classification,
     DealEvent,
@@ -154,13 +154,12 @@ class Store:
         *,
         etag: str | None = None,
         last_modified: str | None = None,
-        backoff: BackoffPolicy | None = None,
+        backoff: BackoffPolicy = DEFAULT_BACKOFF,
         chance: float = 0.5,
     ) -> None:
         """Store what one fetch of the feed did, and when it is fetched next (feedhealth decides: backoff,
         dead, gone, moved). Validators change only on success, so a cycle that was interrupted is repeated
         in full next time."""
-        policy = backoff or BackoffPolicy()
         with self._sessions.begin() as session:
             feed = session.get_one(Feed, feed_id)
             feed.last_fetch_at = now
@@ -189,14 +188,14 @@ class Store:
                     feed.redirect_target, feed.redirect_count = target, seen
                     if move and redirect:
                         feed.url = redirect  # the configured address stays in config_url
-            feed.dead = is_dead(feed.failing_since, now, policy)
+            feed.dead = is_dead(feed.failing_since, now, backoff)
             feed.next_fetch_at = next_fetch_time(
                 now,
                 timedelta(seconds=feed.interval_seconds),
                 failures=feed.error_count,
                 dead=feed.dead,
                 retry_after=outcome.retry_after,
-                policy=policy,
+                policy=backoff,
                 chance=chance,
             )
 
