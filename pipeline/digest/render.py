@@ -138,8 +138,9 @@ def _count(n: int, noun: str) -> str | None:
 
 def render(digest: Digest, footer: Footer) -> RenderedDigest:
     zone = digest.recipient.timezone
+    title = subject(digest)
     context = {
-        "subject": subject(digest),
+        "subject": title,
         "date": f"{digest.date:%A %d %B %Y}",
         "zone": zone,
         "sections": [
@@ -163,7 +164,7 @@ def render(digest: Digest, footer: Footer) -> RenderedDigest:
     }
     html = _environment().get_template("digest.html.j2").render(context)
     text = _environment().get_template("digest.txt.j2").render(context)
-    return RenderedDigest(subject=subject(digest), text=text, html=_inliner().inline(html))
+    return RenderedDigest(subject=title, text=text, html=_inliner().inline(html))
 
 
 @cache
