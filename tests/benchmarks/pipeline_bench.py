@@ -17,10 +17,8 @@ Prints one table with the ratios, and writes it as JSON. Not built yet (step 5 g
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -29,43 +27,16 @@ import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-BENCH_FEED = "/bench/feeds/bench-all.rss.xml"
-
-
-class SlowHandler(SimpleHTTPRequestHandler):
-    latency = 0.15
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        time.sleep(self.latency)
-        if self.path.split("?")[0] == BENCH_FEED:  # links rewritten to this server's own port
-            body = (Path(self.directory) / BENCH_FEED.lstrip("/")).read_bytes()
-            body = body.replace(b"127.0.0.1:8000", f"127.0.0.1:{self.server.server_address[1]}".encode())
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+from tests.benchmarks.corpus_server import BENCH_FEED, corpus_server, peak_rss_mb
 
 
 def serve(corpus: str, latency: float) -> None:
-    SlowHandler.latency = latency
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SlowHandler, directory=corpus))
-    server.daemon_threads = True
+    server = corpus_server(Path(corpus), latency)
     print(server.server_address[1], flush=True)
     server.serve_forever()
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # ru_maxrss is in KiB on Linux
 
 
 def _extract_file(path: str) -> bool:

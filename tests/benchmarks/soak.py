@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import gc
 import json
 import logging
@@ -25,7 +24,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from sqlalchemy import update
@@ -35,6 +34,7 @@ from pipeline.config import Settings
 from pipeline.db.models import Feed
 from pipeline.records import FeedSource
 from pipeline.runtime import open_runtime, open_store
+from tests.benchmarks.corpus_server import corpus_server, peak_rss_mb
 
 
 def rss_mb() -> float:
@@ -43,13 +43,8 @@ def rss_mb() -> float:
     return pages * resource.getpagesize() / 1e6
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    server = corpus_server(folder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -117,7 +112,7 @@ def main() -> None:
         "rss_after_warmup_mb": round(warm[1], 1),
         "rss_last_mb": round(samples[-1][1], 1),
         "rss_growth_after_warmup_mb": round(samples[-1][1] - warm[1], 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6, 1),  # KiB
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "median_cycle_s": round(statistics.median(s for _, _, s in samples), 3),
         "baseline_idle_growth_mb": round(idle_end - idle_start, 1),
         "python_objects_after_warmup": objects.get(args.fresh_every + 1),

@@ -1,0 +1,47 @@
+"""The shared corpus served from 127.0.0.1 for the benchmarks, and the memory figure they all report."""
+
+from __future__ import annotations
+
+import functools
+import resource
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+BENCH_FEED = "/bench/feeds/bench-all.rss.xml"
+
+
+class CorpusHandler(SimpleHTTPRequestHandler):
+    """Quiet, waits `latency` seconds before each answer (as the internet would), and serves the bench feed
+    with its 127.0.0.1:8000 links rewritten to this server's own port."""
+
+    latency = 0.0
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        time.sleep(self.latency)
+        if self.path.split("?")[0] != BENCH_FEED:
+            super().do_GET()
+            return
+        body = (Path(self.directory) / BENCH_FEED.lstrip("/")).read_bytes()
+        body = body.replace(b"127.0.0.1:8000", f"127.0.0.1:{self.server.server_address[1]}".encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def corpus_server(folder: Path, latency: float = 0.0) -> ThreadingHTTPServer:
+    """A server for the folder on a free loopback port, not yet serving."""
+    handler = type("Handler", (CorpusHandler,), {"latency": latency})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server.daemon_threads = True
+    return server
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, in MB (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
