@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,23 @@ def start(config: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@contextmanager
+def running(config: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """A dealpulse process, killed on the way out whatever the test did with it."""
+    process = start(config, *args)
+    try:
+        yield process
+    finally:
+        process.kill()
+
+
+def stop(process: subprocess.Popen[str], sig: signal.Signals, timeout: float) -> str:
+    """Send the signal and wait for the process to end; its stderr."""
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=timeout)
+    return stderr
+
+
 def counts(database_url: str) -> tuple[int, int, int]:
     """Articles, feed items, and articles without text (a half-written story would show here)."""
     engine = make_engine(database_url)
@@ -78,13 +97,9 @@ def test_sigterm_lets_in_flight_fetches_finish(
     config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(httpserver, delay=0.5)})
     text = config.read_text().replace("settings:\n", "settings:\n  max_connections_per_host: 4\n")
     config.write_text(text)
-    daemon = start(config, "run")
-    try:
+    with running(config, "run") as daemon:
         wait_for(lambda: counts(database_url)[0] >= 2, timeout=40)  # mid-cycle: some stories stored
-        daemon.send_signal(signal.SIGTERM)
-        _, stderr = daemon.communicate(timeout=40)
-    finally:
-        daemon.kill()
+        stderr = stop(daemon, signal.SIGTERM, timeout=40)
     assert daemon.returncode == 0, stderr
     assert "received SIGTERM" in stderr
     assert "daemon stopped" in stderr
@@ -96,13 +111,9 @@ def test_kill_in_the_middle_of_fetch_then_rerun(
     tmp_path: Path, database_url: str, httpserver: HTTPServer
 ) -> None:
     config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(httpserver, delay=0.3)})
-    first = start(config, "fetch")
-    try:
+    with running(config, "fetch") as first:
         wait_for(lambda: counts(database_url)[0] >= 3, timeout=40)
-        first.send_signal(signal.SIGKILL)
-        first.communicate(timeout=10)
-    finally:
-        first.kill()
+        stop(first, signal.SIGKILL, timeout=10)
     stored, items, empty = counts(database_url)
     assert 3 <= stored < STORIES  # killed halfway
     assert (items, empty) == (stored, 0)  # every stored story is whole, with its entry

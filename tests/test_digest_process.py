@@ -20,7 +20,7 @@ from pipeline.db.store import Store
 from pipeline.ingest import utc_now
 from tests.deal_stories import launch, store_story, strategic
 from tests.test_cli import write_config
-from tests.test_daemon import start, wait_for
+from tests.test_daemon import running, start, stop, wait_for
 from tests.test_smtp import Recorder, free_port, smtp_server
 
 pytestmark = pytest.mark.slow
@@ -73,20 +73,12 @@ def test_daemon_killed_after_sending_and_restarted_sends_nothing_more(
     server = Recorder()
     with smtp_server(server) as port:
         config = config_with_recipient(tmp_path, database_url, port, smtp_timeout=5)
-        first = start(config, "run")
-        try:
+        with running(config, "run") as first:
             wait_for(lambda: len(server.messages) == 1, timeout=30)
-            first.send_signal(signal.SIGKILL)
-            first.communicate(timeout=10)
-        finally:
-            first.kill()
-        second = start(config, "run")
-        try:
+            stop(first, signal.SIGKILL, timeout=10)
+        with running(config, "run") as second:
             time.sleep(4)  # the digest job runs at start
-            second.send_signal(signal.SIGTERM)
-            _, stderr = second.communicate(timeout=30)
-        finally:
-            second.kill()
+            stderr = stop(second, signal.SIGTERM, timeout=30)
         assert second.returncode == 0, stderr
         assert "digests" in stderr or "digest recipients" in stderr
     assert len(server.messages) == 1
@@ -119,13 +111,9 @@ def test_sender_killed_mid_conversation_is_retried_once_after_its_lease(
     server = StallingRecorder()
     with smtp_server(server, port=free_port()) as port:
         config = config_with_recipient(tmp_path, database_url, port, smtp_timeout=1)
-        killed = start(config, "digest", "--send")
-        try:
+        with running(config, "digest", "--send") as killed:
             assert server.in_data.wait(timeout=30)
-            killed.send_signal(signal.SIGKILL)  # the server has the data but never said it took it
-            killed.communicate(timeout=10)
-        finally:
-            killed.kill()
+            stop(killed, signal.SIGKILL, timeout=10)  # the server has the data but never said it took it
         server.release.set()
         server.stall = False
         assert ledger(database_url) == [("pending", 2)]
@@ -146,25 +134,17 @@ def test_daemon_killed_mid_send_and_restarted_sends_exactly_once(tmp_path: Path,
     server = StallingRecorder()
     with smtp_server(server, port=free_port()) as port:
         config = config_with_recipient(tmp_path, database_url, port, smtp_timeout=1)
-        first = start(config, "run")
-        try:
+        with running(config, "run") as first:
             assert server.in_data.wait(timeout=30)  # the daemon is in the middle of sending
-            first.send_signal(signal.SIGKILL)
-            first.communicate(timeout=10)
-        finally:
-            first.kill()
+            stop(first, signal.SIGKILL, timeout=10)
         server.release.set()
         server.stall = False
         assert ledger(database_url) == [("pending", 2)]
         time.sleep(15)  # the dead daemon's lease runs out (10 x smtp_timeout + 5 s)
-        second = start(config, "run")
-        try:
+        with running(config, "run") as second:
             wait_for(lambda: len(server.messages) == 1, timeout=30)
             time.sleep(2)  # room for a wrong second send
-            second.send_signal(signal.SIGTERM)
-            _, stderr = second.communicate(timeout=30)
-        finally:
-            second.kill()
+            stderr = stop(second, signal.SIGTERM, timeout=30)
         assert second.returncode == 0, stderr
     assert len(server.messages) == 1
     assert ledger(database_url) == [("sent", 2)]
