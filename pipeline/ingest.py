@@ -305,17 +305,24 @@ class Ingestor:
         return stored.created, result.status is ExtractionStatus.EXTRACTED
 
     def _store_and_classify(self, article: NewArticle) -> StoredArticle:
-        """Store a story and, when it is new, the deal events a classifier finds in it (in a thread)."""
-        stored = self._store.store_article(article)
-        if stored.created and self._classifier is not None:
-            story = Story.of_article(stored.article_id, article)
+        """Classify a story and store it with what the classifier found, in one transaction (in a thread).
+        A classifier failure costs the story its events, not its place: `dealpulse reclassify` can read
+        it again later."""
+        classification = None
+        if self._classifier is not None:
             try:
-                result = self._classifier.classify(story)
-            except Exception:  # the story is stored; `dealpulse reclassify` can read it again later
+                classification = self._classifier.classify(Story.of_article(article.canonical_url, article))
+            except Exception:
                 log.exception("url=%s classifier failed; story stored unclassified", redact_url(article.url))
-                return stored
-            self._store.save_classification(stored.article_id, article.published_at, result, self._clock())
-        return stored
+        if classification is None:
+            return self._store.store_article(article)
+        try:
+            return self._store.store_article(article, classification, self._clock())
+        except Exception:  # a bug in deal merging: keep the story; reclassify can add its events later
+            log.exception(
+                "url=%s deal events could not be stored; story stored without them", redact_url(article.url)
+            )
+            return self._store.store_article(article)
 
     async def _read_page(self, link: str) -> PageResult:
         try:

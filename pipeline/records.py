@@ -209,9 +209,10 @@ class Story:
     published: datetime | None = None
 
     @classmethod
-    def of_article(cls, article_id: int, article: ArticleText) -> Story:
+    def of_article(cls, story_id: int | str, article: ArticleText) -> Story:
+        """The story of an article: by its row id once stored, by its URL before."""
         return cls(
-            id=str(article_id),
+            id=str(story_id),
             title=article.title,
             summary=article.summary,
             text=article.text,

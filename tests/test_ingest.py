@@ -10,7 +10,7 @@ from werkzeug import Request, Response
 
 from pipeline.config import Settings
 from pipeline.db.store import Store
-from pipeline.records import ExtractionStatus, FeedResult
+from pipeline.records import Classification, ExtractionStatus, FeedResult, Story
 from pipeline.workers import WorkerPool
 from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 from tests.helpers import articles, feed_item_count, feed_row, run_cycle, source
@@ -340,3 +340,48 @@ def test_new_stories_are_classified_and_one_deal_has_all_its_sources(
     assert deal.parties[0] == "Quillmark"
     assert deal.headline == "Quillmark raises USD 42M"
     assert {e.deal_id for e in events} == {deal.id}
+
+
+class ExplodingClassifier:
+    version = "exploding-1"
+
+    def classify(self, story: Story) -> Classification:
+        raise RuntimeError(f"cannot read {story.id}")
+
+
+class MergeBugStore(Store):
+    """A store whose deal merging fails, as a bug in it would."""
+
+    def _add_events(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("merge bug")
+
+
+def test_a_classifier_crash_costs_a_story_its_events_not_its_place(
+    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+) -> None:
+    from pipeline.db.models import ArticleClassification
+
+    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
+    report = run_cycle(settings, store, workers, feeds, classifier=ExplodingClassifier())
+    assert [o.result for o in report.outcomes] == [FeedResult.OK, FeedResult.OK]
+    assert len(articles(store)) == 2
+    with store.session() as session:
+        assert session.query(ArticleClassification).count() == 0  # so reclassify will read them
+
+
+def test_events_that_cannot_be_stored_do_not_lose_the_story(
+    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+) -> None:
+    from pipeline.classify import default_classifier
+    from pipeline.db.models import ArticleClassification, Deal, Event
+
+    buggy = MergeBugStore(store.engine)
+    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
+    report = run_cycle(settings, buggy, workers, feeds, classifier=default_classifier())
+    assert [o.result for o in report.outcomes] == [FeedResult.OK, FeedResult.OK]
+    assert len(articles(store)) == 2
+    with store.session() as session:
+        # the failed transaction took nothing half-done with it
+        assert session.query(ArticleClassification).count() == 0
+        assert session.query(Event).count() == 0
+        assert session.query(Deal).count() == 0

@@ -90,7 +90,7 @@ class Ledger:
             chosen = choose(_candidates(session, recipient.address, start, now))
             status = "pending" if chosen or send_empty else "skipped"
             inserted = session.execute(
-                insert_ignore(session, DigestRecord)
+                insert_ignore(session.get_bind().dialect.name, DigestRecord)
                 .values(
                     recipient=recipient.address,
                     digest_date=day,
@@ -108,7 +108,7 @@ class Ledger:
                 return None
             for deal in chosen:
                 session.execute(
-                    insert_ignore(session, DigestItem).values(
+                    insert_ignore(session.get_bind().dialect.name, DigestItem).values(
                         digest_id=inserted,
                         deal_id=deal.id,
                         recipient=recipient.address,
