@@ -32,6 +32,7 @@ from pipeline.records import (
     FeedState,
     HttpResponse,
     NewArticle,
+    ParsedFeed,
     Story,
 )
 from pipeline.text import content_hash, guess_language
@@ -54,6 +55,21 @@ class PageResult:
     status: ExtractionStatus
     page: ExtractedPage | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRead:
+    """What the feed stage found in a feed that answered with one. Made by Ingestor.read_feed."""
+
+    response: HttpResponse
+    parsed: ParsedFeed
+    stories: list[list[FeedEntry]]  # new stories, each the entries that link to it (one fetch each)
+    duplicates: int  # entries carrying a story already stored, now recorded against this feed
+
+    @property
+    def validators(self) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified), for the next conditional fetch."""
+        return self.response.headers.get("etag"), self.response.headers.get("last-modified")
 
 
 def choose_canonical_url(link: str, page_canonical: str | None) -> str:
@@ -203,10 +219,9 @@ class Ingestor:
         )
         return outcome
 
-    async def _fetch_feed(
-        self, feed: FeedState, now: datetime
-    ) -> tuple[FeedOutcome, tuple[str | None, str | None]]:
-        no_validators: tuple[str | None, str | None] = (None, None)
+    async def read_feed(self, feed: FeedState, now: datetime) -> FeedRead | FeedOutcome:
+        """The feed stage alone: fetch and parse the feed, and find which of its stories are new. An
+        outcome instead when there is nothing to read (an error, or 304 Not Modified)."""
         try:
             response = await self._fetcher.get(
                 feed.url,
@@ -224,11 +239,11 @@ class Ingestor:
                 http_status=exc.status,
                 error=str(exc),
                 retry_after=wait,
-            ), no_validators
+            )
         except FetchError as exc:
-            return FeedOutcome(feed.name, feed.url, FeedResult.ERROR, error=str(exc)), no_validators
+            return FeedOutcome(feed.name, feed.url, FeedResult.ERROR, error=str(exc))
         if response.status == 304:
-            return FeedOutcome(feed.name, feed.url, FeedResult.NOT_MODIFIED, http_status=304), no_validators
+            return FeedOutcome(feed.name, feed.url, FeedResult.NOT_MODIFIED, http_status=304)
         try:
             parsed = await self._workers.run(
                 parse_feed, response.body, url=response.url, headers=response.headers
@@ -236,10 +251,19 @@ class Ingestor:
         except FeedParseError as exc:
             return FeedOutcome(
                 feed.name, feed.url, FeedResult.ERROR, http_status=response.status, error=str(exc)
-            ), no_validators
+            )
+        stories, duplicates = await self._new_stories(feed, parsed.entries, now)
+        return FeedRead(response, parsed, stories, duplicates)
 
-        groups, duplicates = await self._new_stories(feed, parsed.entries, now)
-        groups, deferred = newest_first(groups, self._max_new_stories)
+    async def _fetch_feed(
+        self, feed: FeedState, now: datetime
+    ) -> tuple[FeedOutcome, tuple[str | None, str | None]]:
+        no_validators: tuple[str | None, str | None] = (None, None)
+        read = await self.read_feed(feed, now)
+        if isinstance(read, FeedOutcome):
+            return read, no_validators
+        response, parsed = read.response, read.parsed
+        groups, deferred = newest_first(read.stories, self._max_new_stories)
         results = await asyncio.gather(
             *(self._ingest_story(feed, group, parsed.language, now) for group in groups)
         )
@@ -251,7 +275,7 @@ class Ingestor:
             http_status=response.status,
             entries_seen=len(parsed.entries),
             new_articles=created,
-            duplicates=duplicates + sum(len(group) for group in groups) - created,
+            duplicates=read.duplicates + sum(len(group) for group in groups) - created,
             skipped_entries=parsed.skipped,
             extraction_failures=sum(1 for _, extracted in results if not extracted),
             warning=_deferred_warning(parsed.warning, len(groups), deferred),
@@ -259,7 +283,7 @@ class Ingestor:
         )
         if deferred:
             return outcome, no_validators  # the next fetch must get the whole feed again, not a 304
-        return outcome, (response.headers.get("etag"), response.headers.get("last-modified"))
+        return outcome, read.validators
 
     async def _new_stories(
         self, feed: FeedState, entries: Sequence[FeedEntry], now: datetime

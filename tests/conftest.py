@@ -3,10 +3,7 @@ PostgreSQL schema when DEALPULSE_TEST_DATABASE_URL is set), and settings that po
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,37 +18,10 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
 from pipeline.workers import WorkerPool
+from tests.loopback import loopback_only
 
 POSTGRES_URL = os.environ.get("DEALPULSE_TEST_DATABASE_URL")
-_LOOPBACK_NAMES = {"localhost", "ip6-localhost", "ip6-loopback"}
-
-
-def _is_loopback(host: object) -> bool:
-    name = host.decode() if isinstance(host, bytes) else str(host)
-    if name.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def _network_tripwire(event: str, args: tuple[object, ...]) -> None:
-    """The last line of defence: no test in this process connects to, or even looks up, anything but
-    loopback, whatever the code under test gets wrong. (The address guard is tested on its own as a pure
-    function; this catches a test that would reach past it.)"""
-    if event == "socket.connect":
-        sock, address = args[0], args[1]
-        family = getattr(sock, "family", None)
-        if family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):  # type: ignore[index]
-            raise PermissionError(f"test tried to connect to {address!r}: only loopback is allowed")
-    elif event == "socket.getaddrinfo":
-        host = args[0]
-        if host is not None and not _is_loopback(host):
-            raise PermissionError(f"test tried to look up {host!r}: only loopback is allowed")
-
-
-sys.addaudithook(_network_tripwire)
+loopback_only()  # no test connects to, or looks up, anything but loopback
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -170,8 +170,9 @@ def test_policy_flags() -> None:
 
 
 def test_the_test_process_cannot_reach_past_loopback() -> None:
-    """conftest's tripwire refuses a connect or a lookup beyond loopback. Checked by raising the audit
-    events directly, so that not even this test sends a packet."""
+    """The tripwire (tests/loopback.py, installed by conftest and by every benchmark phase) refuses a
+    connect or a lookup beyond loopback. Checked by raising the audit events directly, so that not even
+    this test sends a packet."""
     import socket
     import sys
 
@@ -179,5 +180,5 @@ def test_the_test_process_cannot_reach_past_loopback() -> None:
         with pytest.raises(PermissionError, match="only loopback is allowed"):
             sys.audit("socket.connect", sock, ("10.1.2.3", 80))
         sys.audit("socket.connect", sock, ("127.0.0.1", 80))  # loopback passes
-    with pytest.raises(PermissionError, match=r"test tried to look up 'example\.com'"):
+    with pytest.raises(PermissionError, match=r"tried to look up 'example\.com'"):
         sys.audit("socket.getaddrinfo", "example.com", 80, 0, 0, 0)
