@@ -16,6 +16,11 @@ from pipeline.records import ExtractedPage
 from pipeline.text import collapse_spaces, html_language
 
 _MAX_META_CHARS = 1_000
+# A page's date from its markup (meta tags, JSON-LD, <time>, the URL), not from scanning its text: that
+# scan (htmldate's extensive search) took 40% of all extraction time on the corpus, and the date it finds
+# is only a fallback for a feed entry without one. On the 710 corpus pages: 608 dated this way, 707 with
+# the scan, the same date on 605 of the 608.
+_DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
 
 def extract_page(html: bytes, url: str, charset: str | None = None) -> ExtractedPage:
@@ -32,6 +37,7 @@ def extract_page(html: bytes, url: str, charset: str | None = None) -> Extracted
         with_metadata=True,
         include_comments=False,
         include_tables=True,
+        date_extraction_params=_DATE_SEARCH,
     )
     language = html_language(html)
     if result is None:

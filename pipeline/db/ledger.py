@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.models import Article, Deal, DigestItem, DigestRecord, Event, Feed, FeedItem
@@ -232,37 +233,67 @@ def _window_start(session: Session, recipient: str, until: datetime) -> datetime
 
 
 def _candidates(session: Session, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
+    return _digest_deals(session, candidates_window(recipient, start, until))
+
+
+def candidates_window(recipient: str, start: datetime, until: datetime) -> Select[int]:
+    """The ids of the deals recorded in the window that the recipient has not had yet."""
     already = select(DigestItem.deal_id).where(DigestItem.recipient == recipient)
-    window = select(Deal.id).where(
-        Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already)
+    return select(Deal.id).where(Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already))
+
+
+_DIGEST_COLUMNS = (
+    Deal.id,
+    Deal.type,
+    Deal.subtype,
+    Deal.headline,
+    Deal.parties,
+    Deal.roles,
+    Deal.amount,
+    Deal.currency,
+    Deal.amount_usd,
+    Deal.round,
+    Deal.product,
+    Deal.rumor,
+    Deal.evidence,
+    Deal.first_reported_at,
+    Deal.recorded_at,
+)
+
+
+def digest_queries(ids: Select[int]) -> tuple[Select[*tuple[Any, ...]], ...]:
+    """The digest's two statements for the deals whose ids `ids` gives (a subquery, not a list of
+    thousands of parameters): the deals, and the articles that report them, earliest first."""
+    deals = select(*_DIGEST_COLUMNS).where(Deal.id.in_(ids)).order_by(Deal.id)
+    sources = (
+        select(
+            Event.deal_id,
+            Article.published_at,
+            Article.id,
+            Article.title,
+            Article.canonical_url,
+            Article.site_name,
+            Feed.name,
+        )
+        .join(Article, Article.id == Event.article_id)
+        .join(Feed, Feed.id == Article.feed_id)
+        .where(Event.deal_id.in_(ids))
+        .distinct()  # one link per article, however many of its events name the deal
+        .order_by(Event.deal_id, Article.published_at, Article.id)
     )
-    return _digest_deals(session, window)
+    return deals, sources
 
 
 def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
-    """The deals whose ids the query gives, with their sources. Plain tuples rather than ORM objects, and
-    the ids as a subquery rather than a list: a digest of thousands of deals stays two fast queries."""
-    columns = (
-        Deal.id,
-        Deal.type,
-        Deal.subtype,
-        Deal.headline,
-        Deal.parties,
-        Deal.roles,
-        Deal.amount,
-        Deal.currency,
-        Deal.amount_usd,
-        Deal.round,
-        Deal.product,
-        Deal.rumor,
-        Deal.evidence,
-        Deal.first_reported_at,
-        Deal.recorded_at,
-    )
-    # Core rather than ORM execution: the ORM adds nothing to plain columns but time per row
+    """The deals whose ids the query gives, with their sources, as records. Core execution and plain
+    tuples rather than ORM objects: the ORM adds nothing to plain columns but time per row."""
+    deals_query, sources_query = digest_queries(ids)
     connection = session.connection()
-    rows = connection.execute(select(*columns).where(Deal.id.in_(ids)).order_by(Deal.id))
-    sources = _sources(connection, ids)
+    sources: dict[int, list[SourceLink]] = {}
+    for deal_id, _, _, title, url, site_name, feed_name in connection.execute(sources_query):
+        sources.setdefault(deal_id, []).append(
+            SourceLink(title=title, url=url, outlet=site_name or feed_name)
+        )
     return [
         DigestDeal(
             id=deal_id,
@@ -298,32 +329,8 @@ def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
             evidence,
             first_reported_at,
             recorded_at,
-        ) in rows
+        ) in connection.execute(deals_query)
     ]
-
-
-def _sources(connection: Connection, ids: Select[int]) -> dict[int, list[SourceLink]]:
-    """The articles reporting each deal, earliest first, one link per article."""
-    found: dict[int, list[SourceLink]] = {}
-    rows = connection.execute(
-        select(
-            Event.deal_id,
-            Article.published_at,
-            Article.id,
-            Article.title,
-            Article.canonical_url,
-            Article.site_name,
-            Feed.name,
-        )
-        .join(Article, Article.id == Event.article_id)
-        .join(Feed, Feed.id == Article.feed_id)
-        .where(Event.deal_id.in_(ids))
-        .distinct()
-        .order_by(Event.deal_id, Article.published_at, Article.id)
-    )
-    for deal_id, _, _, title, url, site_name, feed_name in rows:
-        found.setdefault(deal_id, []).append(SourceLink(title=title, url=url, outlet=site_name or feed_name))
-    return found
 
 
 def _entry(row: DigestRecord) -> LedgerEntry:

@@ -9,7 +9,8 @@ beside a baseline, a full scan of the articles table (what a lookup without an i
 the plan the database chose:
   - the dedupe lookups ingest makes for a feed of 50 entries (GUIDs, canonical URLs, a text hash);
   - the digest query: the deals recorded since the last digest that the recipient has not had, and their
-    sources;
+    sources; its SQL alone (executed and fetched), and with the records built, for the last day's 5,000
+    deals and for an ordinary day (one deal every 10 minutes);
   - digest selection and rendering for 5,000 deals.
 """
 
@@ -29,7 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 
 from pipeline.db.engine import make_engine
-from pipeline.db.ledger import Ledger, _candidates
+from pipeline.db.ledger import Ledger, _candidates, candidates_window, digest_queries
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import Article, Deal, Event, Feed, FeedItem
 from pipeline.db.store import Store
@@ -165,8 +166,12 @@ def median_ms(work: Callable[[], object], runs: int = 20) -> float:
     return round(statistics.median(times), 2)
 
 
+def literal_sql(engine: Engine, statement: Any) -> str:
+    return str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
 def plan(engine: Engine, statement: Any) -> list[str]:
-    sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    sql = literal_sql(engine, statement)
     explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
     with engine.connect() as connection:
         return [" ".join(str(c) for c in row[-1:]) for row in connection.execute(text(explain + sql))]
@@ -215,12 +220,25 @@ def main() -> None:
     recipient = Recipient("bench@example.com")
     until = NOW
 
-    def digest_query() -> object:
+    window = candidates_window(recipient.address, until - timedelta(days=1), until)
+    deals_query, sources_query = digest_queries(window)
+
+    digest_sql_text = [literal_sql(engine, q) for q in (deals_query, sources_query)]
+
+    def digest_sql() -> object:
+        """The digest's two statements, executed and fetched through the driver: the database's part."""
+        with engine.connect() as connection:
+            return [connection.exec_driver_sql(sql).fetchall() for sql in digest_sql_text]
+
+    def digest_query(start: datetime = until - timedelta(days=1), end: datetime = until) -> list[Any]:
+        """The same, and the records built from the rows: what the digest job waits for."""
         with ledger._sessions() as session:
-            return _candidates(session, recipient.address, until - timedelta(days=1), until)
+            return _candidates(session, recipient.address, start, end)
 
     deals = digest_query()
-    assert isinstance(deals, list)
+    # an ordinary day: before the last day's 5,000 (the last 100,000 articles), one deal every 10 minutes
+    day = (until - timedelta(days=36), until - timedelta(days=35))
+    day_deals = len(digest_query(*day))
 
     def select_and_render() -> object:
         chosen = ledger.candidates(recipient.address, until)
@@ -234,8 +252,11 @@ def main() -> None:
         "dedupe_urls_ms": median_ms(lambda: store.articles_by_url(urls)),
         "dedupe_text_hash_ms": median_ms(content_lookup),
         "baseline_full_scan_ms": median_ms(full_scan, runs=3),
+        "digest_sql_ms": median_ms(digest_sql, runs=5),
         "digest_query_ms": median_ms(digest_query, runs=5),
         "digest_deals": len(deals),
+        "digest_day_query_ms": median_ms(lambda: digest_query(*day)),
+        "digest_day_deals": day_deals,
         "digest_select_and_render_ms": median_ms(select_and_render, runs=3),
         "plans": {
             "dedupe_guids": plan(
@@ -249,18 +270,8 @@ def main() -> None:
                 select(Article.url_hash, Article.id).where(Article.url_hash.in_([sha(u) for u in urls])),
             ),
             "dedupe_text_hash": plan(engine, by_hash),
-            "digest_deals": plan(
-                engine,
-                select(Deal.id).where(
-                    Deal.recorded_at > until - timedelta(days=1), Deal.recorded_at <= until
-                ),
-            ),
-            "digest_sources": plan(
-                engine,
-                select(Event.deal_id, Article.title)
-                .join(Article, Article.id == Event.article_id)
-                .where(Event.deal_id.in_([d.id for d in deals[:50]])),
-            ),
+            "digest_deals": plan(engine, deals_query),
+            "digest_sources": plan(engine, sources_query),
         },
     }
     print(json.dumps(figures, indent=2))
