@@ -656,7 +656,7 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "alembic", "apscheduler.executors", "trafilatura", "htmldate"):
+    for noisy in ("aiohttp", "alembic", "apscheduler.executors", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -1,9 +1,9 @@
 """Content-Encoding decoding that never makes more than STEP bytes at a time. Pure.
 
-httpx decodes a whole network chunk at once, so a 64 KB chunk of a gzip bomb could become 64 MB in memory
-before the size cap is checked. Here every stage is asked for at most STEP bytes per call (zlib's
-`max_length`; brotli's `output_buffer_limit`, which can overshoot by a block, so at most 2 x STEP there), so
-the body cap bounds memory, not just the stored size.
+HTTP clients decode a whole network chunk at once (aiohttp does, with auto_decompress), so a 64 KB chunk of
+a gzip bomb could become 64 MB in memory before the size cap is checked. Here every stage is asked for at
+most STEP bytes per call (zlib's `max_length`; brotli's `output_buffer_limit`, which can overshoot by a
+block, so at most 2 x STEP there), so the body cap bounds memory, not just the stored size.
 """
 
 from __future__ import annotations

@@ -21,8 +21,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
-import httpx
+import aiohttp
 
 from pipeline.decoding import BoundedDecoder, DecodingError
 from pipeline.errors import (
@@ -35,11 +34,18 @@ from pipeline.errors import (
     TooManyRedirectsError,
     UnsupportedURLError,
 )
-from pipeline.netguard import AddressPolicy, GuardedNetworkBackend
+from pipeline.netguard import (
+    AddressPolicy,
+    GuardedResolver,
+    check_addresses,
+    guarded_socket_factory,
+    parse_ip_literal,
+)
 from pipeline.records import HttpResponse
 from pipeline.urls import is_http_url, redact_url
 
 ACCEPT_ENCODING = "gzip, deflate, br"  # what BoundedDecoder decodes
+_CHUNK = 64 * 1024
 log = logging.getLogger(__name__)
 
 FEED_ACCEPT = (
@@ -105,34 +111,29 @@ class _HostSlots:
                 self._slots[host] = (semaphore, users - 1)
 
 
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport over an httpcore pool whose TCP connects all pass the address guard.
-    httpx has no public hook for the network backend, so the pool is built here the way httpx builds it."""
-
-    def __init__(self, policy: FetchPolicy) -> None:
-        super().__init__(trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=policy.max_connections,
-            max_keepalive_connections=policy.max_connections,
-            keepalive_expiry=5.0,
-            network_backend=GuardedNetworkBackend(policy.addresses),
-        )
-
-
 class Fetcher:
     """Fetches one URL at a time per call; many calls may run at once. Use as an async context manager."""
 
     def __init__(self, policy: FetchPolicy) -> None:
+        """Call with an event loop running (aiohttp binds its session to it)."""
         self.policy = policy
         self._global = asyncio.Semaphore(policy.max_connections)
         self._hosts = _HostSlots(policy.max_connections_per_host)
-        self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(policy),
+        connector = aiohttp.TCPConnector(
+            limit=policy.max_connections,
+            limit_per_host=0,  # _HostSlots limits per host, before the deadline starts
+            resolver=GuardedResolver(policy.addresses),
+            socket_factory=guarded_socket_factory(policy.addresses),
+            happy_eyeballs_delay=None,  # one address after another: a refused one stops the request
+            keepalive_timeout=5.0,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
             headers={"User-Agent": policy.user_agent},
-            timeout=httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout, pool=None),
-            follow_redirects=False,
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=policy.connect_timeout),
+            auto_decompress=False,  # bodies are decoded by BoundedDecoder, a bounded piece at a time
             trust_env=False,  # no proxy from the environment may route around the guard
+            cookie_jar=aiohttp.DummyCookieJar(),  # no site's cookies follow DealPulse to another
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -142,7 +143,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._session.close()
 
     async def get(
         self,
@@ -220,30 +221,44 @@ class Fetcher:
 
     async def _get_once(self, url: str, headers: Mapping[str, str], max_bytes: int) -> HttpResponse:
         """One request, no redirects followed; the body read only for a final 2xx."""
+        host = urlsplit(url).hostname or ""
+        literal = parse_ip_literal(host)
+        if literal is not None:  # checked here too: aiohttp turns odd spellings ("127.1") into its own error
+            try:
+                check_addresses(host, [literal], self.policy.addresses)
+            except BlockedAddressError as exc:
+                raise BlockedAddressError(str(exc), url) from None
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
+            async with self._session.get(url, headers=headers, allow_redirects=False) as response:
                 lower = {k.lower(): v for k, v in response.headers.items()}
                 body = b""
-                if 200 <= response.status_code < 300:
-                    body = await _read_capped(response, max_bytes, url)
-                return HttpResponse(url, url, response.status_code, lower, body)
-        except FetchError as exc:
-            if isinstance(exc, BlockedAddressError):
-                raise BlockedAddressError(str(exc), url) from None
+                if 200 <= response.status < 300:
+                    body = await _read_capped(response, lower, max_bytes, url)
+                return HttpResponse(url, url, response.status, lower, body)
+        except BlockedAddressError as exc:
+            raise BlockedAddressError(str(exc), url) from None
+        except FetchError:
             raise
-        except httpx.TimeoutException as exc:
+        except TimeoutError as exc:
             raise FetchTimeoutError(f"timed out ({type(exc).__name__})", url) from None
-        except httpx.RemoteProtocolError as exc:
-            raise NetworkError(f"connection broken mid-response: {exc}", url) from None
-        except httpx.TransportError as exc:
-            raise NetworkError(_in_words(exc), url) from None
-        except httpx.InvalidURL as exc:
-            # httpx builds the next request of a redirect eagerly, so a bad Location lands here too.
-            raise UnsupportedURLError(f"invalid URL or redirect target: {exc}", url) from None
+        except aiohttp.InvalidURL as exc:
+            raise UnsupportedURLError(f"invalid URL: {exc}", url) from None
+        except aiohttp.ClientConnectorError as exc:
+            raise NetworkError(f"could not connect: {_os_words(exc.os_error)}", url) from None
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
+            raise NetworkError(f"connection broken mid-response: {_cause_words(exc)}", url) from None
+        except aiohttp.ClientResponseError as exc:  # a status line or headers that do not parse
+            raise NetworkError(f"malformed response: {exc.message}", url) from None
+        except aiohttp.ClientOSError as exc:
+            raise NetworkError(f"connection broken: {_os_words(exc)}", url) from None
+        except aiohttp.ClientError as exc:
+            raise NetworkError(_cause_words(exc), url) from None
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int, url: str) -> bytes:
-    declared = response.headers.get("content-length", "")
+async def _read_capped(
+    response: aiohttp.ClientResponse, headers: Mapping[str, str], max_bytes: int, url: str
+) -> bytes:
+    declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise ResponseTooLargeError(
             f"body of {int(declared):,} bytes is over the {max_bytes:,}-byte cap", url
@@ -251,9 +266,9 @@ async def _read_capped(response: httpx.Response, max_bytes: int, url: str) -> by
     chunks: list[bytes] = []
     size = 0
     try:
-        decoder = BoundedDecoder(response.headers.get("content-encoding", ""))
+        decoder = BoundedDecoder(headers.get("content-encoding", ""))
         # raw bytes, decoded here a bounded piece at a time: the cap bounds memory, not just the result
-        async for raw in response.aiter_raw():
+        async for raw in response.content.iter_chunked(_CHUNK):
             for piece in decoder.decode(raw):
                 size += len(piece)
                 if size > max_bytes:
@@ -271,30 +286,23 @@ def _reason(status: int) -> str:
         return ""
 
 
-def _in_words(exc: httpx.TransportError) -> str:
-    """ "could not connect: connection refused" rather than "ConnectError: [Errno 111] Connection refused"."""
-    text = _os_error_text(exc) or str(exc) or "connection failed"
-    errno_text = re.search(r"\[Errno -?\d+\] ([^\]]+)", text)
-    detail = (errno_text.group(1) if errno_text else text).strip().rstrip(".").lower()
-    if isinstance(exc, httpx.ConnectError):
-        return f"could not connect: {detail}"
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        return f"connection broken: {detail}"
-    return detail
+def _os_words(exc: OSError) -> str:
+    """ "connection refused" rather than "[Errno 111] Connect call failed ('127.0.0.1', 9)"."""
+    if exc.errno:
+        return os.strerror(exc.errno).lower()
+    return _cause_words(exc)
 
 
-def _os_error_text(exc: BaseException) -> str | None:
-    """The operating system's words ("Connection refused") from the causes of a wrapped error."""
+def _cause_words(exc: BaseException) -> str:
+    """The first useful words of an error or of what caused it."""
     seen: set[int] = set()
-    pending: list[BaseException] = [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, OSError) and (current.errno or current.strerror):
-            # asyncio puts "Connect call failed ('1.2.3.4', 80)" in strerror; the errno says what happened
-            return os.strerror(current.errno) if current.errno else current.strerror
-        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
-        pending += list(getattr(current, "exceptions", ()))
-    return None
+        if isinstance(current, OSError) and current.errno:
+            return os.strerror(current.errno).lower()
+        text = str(current).strip()
+        if text:
+            return re.sub(r"\[Errno -?\d+\] ", "", text).rstrip(".").lower()
+        current = current.__cause__ or current.__context__
+    return type(exc).__name__

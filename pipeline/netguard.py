@@ -1,20 +1,21 @@
 """The private-address guard: which addresses DealPulse may connect to.
 
-`blocked_reason` is a pure function on one address; `GuardedNetworkBackend` applies it to every address a
-host name resolves to, at connect time, and then connects to the checked address itself, so a DNS answer
-that changes between check and connect (DNS rebinding) cannot slip through, and neither can redirects.
+`blocked_reason` is a pure function on one address. `GuardedResolver` applies it to every address a host
+name resolves to, and `guarded_socket_factory` to the address each socket is about to connect to, so a DNS
+answer that changes between check and connect (DNS rebinding) cannot slip through, and neither can an
+address in a URL or a redirect.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-import httpcore
+from aiohappyeyeballs import AddrInfoType
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
 from pipeline.errors import BlockedAddressError
 
@@ -109,64 +110,49 @@ def check_addresses(host: str, addresses: Iterable[IPAddress], policy: AddressPo
     return checked
 
 
-class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves each host once, checks every address against the
-    policy, and connects to the checked address."""
+class GuardedResolver(AbstractResolver):
+    """aiohttp's name resolution, through the policy: every address a name resolves to is checked, and
+    with public addresses off a name is not even looked up (asking a DNS server, which may sit anywhere,
+    is itself traffic that mode exists to prevent)."""
 
-    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+    def __init__(self, policy: AddressPolicy) -> None:
         self.policy = policy
-        self._inner = inner or httpcore.AnyIOBackend()
+        self._inner: ThreadedResolver | None = None  # made on first use, in the running loop
 
-    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        self._inner = self._inner or ThreadedResolver()
         literal = parse_ip_literal(host)
         if literal is not None:
-            return [literal]
+            check_addresses(host, [literal], self.policy)
+            return await self._inner.resolve(str(literal), port, family)
         if not self.policy.allow_public and not _is_localhost(host):
-            # Without public addresses the answer could only be refused, and asking a DNS server
-            # (which may sit anywhere) is itself traffic this mode exists to prevent.
             raise BlockedAddressError(f"refused: {host} is not resolved, public addresses are disabled", host)
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        found: list[IPAddress] = []
-        for info in infos:
-            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-            if address not in found:
-                found.append(address)
-        return found
+        results = await self._inner.resolve(host, port, family)
+        check_addresses(host, (_address(r["host"]) for r in results), self.policy)
+        return results
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await self.resolve(host, port)
-        except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
-        addresses = check_addresses(host, addresses, self.policy)
-        last_error: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(address),
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last_error = exc
-        raise last_error or httpcore.ConnectError(f"no address for host {host!r}")
+    async def close(self) -> None:
+        if self._inner is not None:
+            await self._inner.close()
 
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not used by DealPulse")
 
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+def guarded_socket_factory(policy: AddressPolicy) -> Callable[[AddrInfoType], socket.socket]:
+    """aiohttp's socket factory, through the policy: the address is checked at the moment of connecting,
+    whatever gave it (a name resolved just now or earlier, or an address in the URL), so neither DNS
+    rebinding nor a redirect can slip past the check."""
+
+    def open_socket(addr_info: AddrInfoType) -> socket.socket:
+        family, type_, proto, _, sockaddr = addr_info
+        check_addresses(str(sockaddr[0]), [_address(str(sockaddr[0]))], policy)
+        return socket.socket(family=family, type=type_, proto=proto)
+
+    return open_socket
+
+
+def _address(text: str) -> IPAddress:
+    return ipaddress.ip_address(text.split("%", 1)[0])
 
 
 def _is_localhost(host: str) -> bool:

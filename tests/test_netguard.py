@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -13,9 +14,10 @@ from pipeline.http import Fetcher, FetchPolicy
 from pipeline.netguard import (
     LOOPBACK_ONLY,
     AddressPolicy,
-    GuardedNetworkBackend,
+    GuardedResolver,
     blocked_reason,
     check_addresses,
+    guarded_socket_factory,
     parse_ip_literal,
 )
 
@@ -97,12 +99,23 @@ def test_one_bad_answer_refuses_the_whole_host() -> None:
         check_addresses("evil.example", addresses, AddressPolicy())
 
 
-@pytest.mark.parametrize("host", ["10.0.0.1", "169.254.169.254", "192.168.1.1", "0x0a000001", "172.16.5.4"])
-def test_backend_refuses_before_connecting(host: str) -> None:
-    """The refusal happens in the pure check: no socket is ever opened to these addresses."""
-    backend = GuardedNetworkBackend(AddressPolicy())
+@pytest.mark.parametrize(
+    "host", ["10.0.0.1", "169.254.169.254", "192.168.1.1", "172.16.5.4", "::ffff:10.0.0.1"]
+)
+def test_socket_factory_refuses_before_a_socket_exists(host: str) -> None:
+    """The connect-time check: whatever gave the address, no socket is opened for a refused one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    open_socket = guarded_socket_factory(AddressPolicy())
     with pytest.raises(BlockedAddressError, match="allow_private_addresses"):
-        asyncio.run(backend.connect_tcp(host, 80, timeout=0.5))
+        open_socket((family, socket.SOCK_STREAM, 6, "", (host, 80)))
+    with open_socket((socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 80))) as allowed:
+        assert allowed.family == socket.AF_INET  # a public address gets its socket (not connected here)
+
+
+@pytest.mark.parametrize("host", ["10.0.0.1", "169.254.169.254", "0x0a000001", "172.16.5.4"])
+def test_resolver_refuses_private_addresses_in_any_spelling(host: str) -> None:
+    with pytest.raises(BlockedAddressError, match="allow_private_addresses"):
+        asyncio.run(GuardedResolver(AddressPolicy()).resolve(host, 80))
 
 
 @pytest.mark.parametrize("form", ["127.0.0.1", "2130706433", "0x7f000001", "127.1", "localhost"])
@@ -148,10 +161,12 @@ def test_redirect_to_a_private_address_is_refused(httpserver: HTTPServer, target
 
 
 def test_names_are_not_even_resolved_when_public_addresses_are_off() -> None:
-    backend = GuardedNetworkBackend(LOOPBACK_ONLY)
+    async def resolve(host: str) -> object:
+        return await GuardedResolver(LOOPBACK_ONLY).resolve(host, 80)
+
     with pytest.raises(BlockedAddressError, match="not resolved, public addresses are disabled"):
-        asyncio.run(backend.resolve("news.example.com", 80))
-    assert asyncio.run(backend.resolve("localhost", 80))  # the local names are still looked up
+        asyncio.run(resolve("news.example.com"))
+    assert asyncio.run(resolve("localhost"))  # the local names are still looked up
 
 
 def test_policy_flags() -> None:
