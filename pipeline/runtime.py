@@ -73,6 +73,7 @@ async def open_runtime(
     (tests share one across many cycles); classifier None stores stories without classifying them."""
     own_workers = workers is None
     pool = WorkerPool(settings.extraction_workers) if workers is None else workers
+    pool.start()
     fetcher = Fetcher(fetch_policy(settings))
     try:
         ingestor = Ingestor(

@@ -23,3 +23,25 @@ def test_a_backlog_far_past_the_recycling_point_all_completes_in_fresh_workers()
     assert len(pids) == 60
     assert len(set(pids)) > 2  # the pool was replaced along the way
     assert os.getpid() not in pids  # the work ran in worker processes
+
+
+def test_start_brings_every_worker_up_before_any_work_arrives() -> None:
+    import time
+
+    pool = WorkerPool(2)
+    try:
+        pool.start()
+        executor = pool._pool
+        assert executor is not None
+        deadline = time.monotonic() + 30
+        while len(executor._processes) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(executor._processes) == 2  # both started, with nothing submitted but start's no-ops
+
+        async def run_four() -> list[int]:
+            return await asyncio.wait_for(asyncio.gather(*(pool.run(os.getpid) for _ in range(4))), 60)
+
+        pids = asyncio.run(run_four())
+        assert set(pids) <= set(executor._processes)  # the work ran in those workers
+    finally:
+        pool.close()
