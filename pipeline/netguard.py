@@ -8,6 +8,7 @@ address in a URL or a redirect.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
@@ -143,9 +144,16 @@ def guarded_socket_factory(policy: AddressPolicy) -> Callable[[AddrInfoType], so
     whatever gave it (a name resolved just now or earlier, or an address in the URL), so neither DNS
     rebinding nor a redirect can slip past the check."""
 
+    @functools.lru_cache(maxsize=4096)  # the same few addresses, connected to again and again
+    def refusal(address: str) -> str | None:
+        return policy.refusal(_address(address))
+
     def open_socket(addr_info: AddrInfoType) -> socket.socket:
         family, type_, proto, _, sockaddr = addr_info
-        check_addresses(str(sockaddr[0]), [_address(str(sockaddr[0]))], policy)
+        address = str(sockaddr[0])
+        reason = refusal(address)
+        if reason:
+            raise BlockedAddressError(f"refused: {address} is {reason}", address)
         return socket.socket(family=family, type=type_, proto=proto)
 
     return open_socket

@@ -18,10 +18,11 @@ lookup beyond loopback:
   - reader: lemon24/reader's update_feeds on the same 289 feeds into a fresh database, with its default of
     one worker and with as many workers as DealPulse has connections: feeds per second;
   - repoll: 300 feeds (the 289, and 11 of them again under a second URL) fetched once, then re-polled
-    while unchanged, so every one answers 304: seconds for the whole cycle;
+    while unchanged, so each answers 304 (the 4 HTML pages among them are errors, fetched whole again):
+    seconds for the whole cycle, beside bare aiohttp making the same 300 requests (the server's floor);
   - bigdb: tests.benchmarks.bigdb on a database of `--bigdb-articles` articles (0 skips it): dedupe lookups
-    and the digest query beside a full scan, with their query plans, and digest selection and rendering
-    for 5,000 deals.
+    beside a full scan (ratio: times faster), the digest query, with their query plans (in the JSON), and
+    digest selection and rendering for 5,000 deals.
 Prints one table of figures, baselines, ratios and targets, and writes everything as JSON.
 
 DealPulse runs with its default settings except two, which the table's notes repeat: every page and feed
@@ -228,13 +229,35 @@ def repoll(base: str, corpus: Path) -> dict[str, Any]:
             return report, time.perf_counter() - started
 
     report, seconds = asyncio.run(cycle())
+    requests = [(f.url, f.etag, f.last_modified) for f in bench.store.feed_states()]
     bench.store.close()
     results = [o.result for o in report.outcomes]
     return {
         "feeds": len(results),
         "not_modified": results.count(FeedResult.NOT_MODIFIED),
         "seconds": round(seconds, 3),
+        "floor_seconds": round(asyncio.run(bare_conditional_gets(requests)), 3),
     }
+
+
+async def bare_conditional_gets(requests: list[tuple[str, str | None, str | None]]) -> float:
+    """The floor under the re-poll: bare aiohttp making the same conditional requests, as many at a time as
+    DealPulse, and doing nothing with the answers: what the server and the latency cost by themselves."""
+    import aiohttp
+
+    slots = asyncio.Semaphore(CONNECTIONS)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS)) as session:
+
+        async def one(url: str, etag: str | None, last_modified: str | None) -> None:
+            headers = {"If-None-Match": etag} if etag else {}
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            async with slots, session.get(url, headers=headers) as response:
+                await response.read()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(*request) for request in requests))
+        return time.perf_counter() - started
 
 
 # --- the peer: lemon24/reader -------------------------------------------------------------------------
@@ -351,8 +374,10 @@ def table(f: dict[str, Any]) -> list[Row]:
             f"re-poll, {rp['feeds']} feeds, {rp['not_modified']} x 304",
             rp["seconds"],
             "s",
-            target="< 2 s",
-            met=rp["seconds"] < 2 and rp["not_modified"] == rp["feeds"],
+            f"bare aiohttp {rp['floor_seconds']:.2f} s",
+            rp["seconds"] / rp["floor_seconds"],
+            "< 2 s",
+            rp["seconds"] < 2,
         ),
     ]
     big = f.get("bigdb")
@@ -370,7 +395,7 @@ def table(f: dict[str, Any]) -> list[Row]:
                     big[key],
                     "ms",
                     f"full scan {scan:.0f} ms",
-                    big[key] / scan,
+                    scan / big[key],  # times faster than the scan
                     "< 50 ms",
                     big[key] < 50,
                 )
@@ -409,12 +434,12 @@ def table(f: dict[str, Any]) -> list[Row]:
 
 
 def print_table(rows: list[Row]) -> None:
-    print(f"{'measure':<44}{'value':>10} {'unit':<11}{'baseline':<28}{'ratio':>7}  {'target':<10}met")
+    print(f"{'measure':<44}{'value':>10} {'unit':<11}{'baseline':<28}{'ratio':>8}  {'target':<10}met")
     for r in rows:
-        ratio = "" if r.ratio is None else f"{r.ratio:.2f}" if r.ratio < 10 else f"{r.ratio:.1f}"
+        ratio = "" if r.ratio is None else f"{r.ratio:.2f}" if r.ratio < 10 else f"{r.ratio:,.0f}"
         met = "" if r.met is None else "yes" if r.met else "NO"
         value = f"{r.value:.1f}" if r.value >= 1 else f"{r.value:.3f}"
-        print(f"{r.measure:<44}{value:>10} {r.unit:<11}{r.baseline:<28}{ratio:>7}  {r.target:<10}{met}")
+        print(f"{r.measure:<44}{value:>10} {r.unit:<11}{r.baseline:<28}{ratio:>8}  {r.target:<10}{met}")
 
 
 def main() -> None:
@@ -483,6 +508,10 @@ def main() -> None:
     rows = table(figures)
     figures["table"] = [r.__dict__ for r in rows]
     print_table(rows)
+    if figures["bigdb"]:
+        print(f"query plans ({figures['bigdb']['database']}):")
+        for query, steps in figures["bigdb"]["plans"].items():
+            print(f"  {query}: " + "; ".join(steps))
     args.json.write_text(json.dumps(figures, indent=2))
     print(f"written to {args.json}")
 
