@@ -21,12 +21,14 @@ from pipeline.errors import BlockedAddressError, FeedParseError, FetchError, HTT
 from pipeline.extract import extract_page
 from pipeline.feedhealth import BackoffPolicy
 from pipeline.feeds import parse_feed, plausible_date
+from pipeline.groupcommit import GroupCommit
 from pipeline.http import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from pipeline.records import (
     CycleReport,
     ExtractedPage,
     ExtractionStatus,
     FeedEntry,
+    FeedFetch,
     FeedOutcome,
     FeedResult,
     FeedState,
@@ -157,7 +159,6 @@ class Ingestor:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._max_new_stories = max_new_stories
-        self._backoff = backoff
         self._store = store
         self._classifier = classifier
         self._fetcher = fetcher
@@ -165,6 +166,8 @@ class Ingestor:
         self._max_feed_bytes = max_feed_bytes
         self._max_page_bytes = max_page_bytes
         self._clock = clock
+        # hundreds of feeds finish at once in a cycle: their outcomes are written a batch per transaction
+        self._outcomes = GroupCommit[FeedFetch](lambda fetches: store.record_outcomes(fetches, backoff))
         # Bounds the pages held in memory between download and storage, whatever the feeds deliver.
         self._page_slots = asyncio.Semaphore(fetcher.policy.max_connections + 2 * workers.workers)
         self.stories_done = 0  # new stories fetched and stored so far, for progress displays
@@ -193,16 +196,8 @@ class Ingestor:
             outcome = FeedOutcome(
                 feed.name, feed.url, FeedResult.ERROR, error=f"internal error: {type(exc).__name__}: {exc}"
             )
-        await asyncio.to_thread(
-            self._store.record_outcome,
-            feed.id,
-            outcome,
-            now,
-            etag=validators[0],
-            last_modified=validators[1],
-            backoff=self._backoff,
-            chance=random.random(),  # noqa: S311 - jitter, not security
-        )
+        chance = random.random()  # noqa: S311 - jitter, not security
+        await self._outcomes.submit(FeedFetch(feed.id, outcome, now, *validators, chance))
         level = logging.WARNING if outcome.result is FeedResult.ERROR else logging.INFO
         log.log(
             level,

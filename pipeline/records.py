@@ -150,6 +150,18 @@ class FeedOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedFetch:
+    """One fetch of a feed as the store records it. Made by the Ingestor, read by Store.record_outcomes."""
+
+    feed_id: int
+    outcome: FeedOutcome
+    at: datetime
+    etag: str | None = None  # validators for the next conditional fetch; stored only on success
+    last_modified: str | None = None
+    chance: float = 0.5  # where in the jitter range the next fetch falls
+
+
+@dataclass(frozen=True, slots=True)
 class CycleReport:
     """One fetch cycle over several feeds."""
 

@@ -24,6 +24,7 @@ from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_t
 from pipeline.records import (
     Classification,
     DealEvent,
+    FeedFetch,
     FeedOutcome,
     FeedResult,
     FeedSource,
@@ -163,47 +164,16 @@ class Store:
         backoff: BackoffPolicy = DEFAULT_BACKOFF,
         chance: float = 0.5,
     ) -> None:
-        """Store what one fetch of the feed did, and when it is fetched next (feedhealth decides: backoff,
-        dead, gone, moved). Validators change only on success, so a cycle that was interrupted is repeated
-        in full next time."""
+        """Store what one fetch of the feed did (see record_outcomes)."""
+        self.record_outcomes([FeedFetch(feed_id, outcome, now, etag, last_modified, chance)], backoff)
+
+    def record_outcomes(self, fetches: Sequence[FeedFetch], backoff: BackoffPolicy = DEFAULT_BACKOFF) -> None:
+        """Store what each fetch did, and when its feed is fetched next (feedhealth decides: backoff, dead,
+        gone, moved), all in one transaction. Validators change only on success, so a cycle that was
+        interrupted is repeated in full next time."""
         with self._sessions.begin() as session:
-            feed = session.get_one(Feed, feed_id)
-            feed.last_fetch_at = now
-            feed.last_result = outcome.result.value
-            feed.last_http_status = outcome.http_status
-            feed.last_entries = outcome.entries_seen
-            feed.last_new_articles = outcome.new_articles
-            if outcome.result is FeedResult.ERROR:
-                feed.last_error = outcome.error
-                feed.error_count += 1
-                feed.failing_since = feed.failing_since or now
-                if outcome.http_status == 410:
-                    feed.disabled_reason = (
-                        f"410 Gone on {now:%Y-%m-%d}: the server says this feed is gone for good; "
-                        "it is not fetched again until its url in feeds.yaml changes"
-                    )
-            else:
-                feed.last_success_at = now
-                feed.last_error = None
-                feed.error_count, feed.failing_since = 0, None
-                if outcome.result is FeedResult.OK:
-                    feed.last_warning = outcome.warning
-                    feed.etag, feed.last_modified = etag, last_modified
-                    redirect = outcome.permanent_redirect
-                    target, seen, move = moved_to(feed.redirect_target, feed.redirect_count, redirect)
-                    feed.redirect_target, feed.redirect_count = target, seen
-                    if move and redirect:
-                        feed.url = redirect  # the configured address stays in config_url
-            feed.dead = is_dead(feed.failing_since, now, backoff)
-            feed.next_fetch_at = next_fetch_time(
-                now,
-                timedelta(seconds=feed.interval_seconds),
-                failures=feed.error_count,
-                dead=feed.dead,
-                retry_after=outcome.retry_after,
-                policy=backoff,
-                chance=chance,
-            )
+            for fetch in fetches:
+                _apply_outcome(session.get_one(Feed, fetch.feed_id), fetch, backoff)
 
     def feed_statuses(self) -> list[FeedStatus]:
         # Stories each feed carries, including those another feed delivered first.
@@ -486,6 +456,45 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def _apply_outcome(feed: Feed, fetch: FeedFetch, backoff: BackoffPolicy) -> None:
+    feed.last_fetch_at = fetch.at
+    feed.last_result = fetch.outcome.result.value
+    feed.last_http_status = fetch.outcome.http_status
+    feed.last_entries = fetch.outcome.entries_seen
+    feed.last_new_articles = fetch.outcome.new_articles
+    if fetch.outcome.result is FeedResult.ERROR:
+        feed.last_error = fetch.outcome.error
+        feed.error_count += 1
+        feed.failing_since = feed.failing_since or fetch.at
+        if fetch.outcome.http_status == 410:
+            feed.disabled_reason = (
+                f"410 Gone on {fetch.at:%Y-%m-%d}: the server says this feed is gone for good; "
+                "it is not fetched again until its url in feeds.yaml changes"
+            )
+    else:
+        feed.last_success_at = fetch.at
+        feed.last_error = None
+        feed.error_count, feed.failing_since = 0, None
+        if fetch.outcome.result is FeedResult.OK:
+            feed.last_warning = fetch.outcome.warning
+            feed.etag, feed.last_modified = fetch.etag, fetch.last_modified
+            redirect = fetch.outcome.permanent_redirect
+            target, seen, move = moved_to(feed.redirect_target, feed.redirect_count, redirect)
+            feed.redirect_target, feed.redirect_count = target, seen
+            if move and redirect:
+                feed.url = redirect  # the configured address stays in config_url
+    feed.dead = is_dead(feed.failing_since, fetch.at, backoff)
+    feed.next_fetch_at = next_fetch_time(
+        fetch.at,
+        timedelta(seconds=feed.interval_seconds),
+        failures=feed.error_count,
+        dead=feed.dead,
+        retry_after=fetch.outcome.retry_after,
+        policy=backoff,
+        chance=fetch.chance,
+    )
 
 
 def _state(feed: Feed) -> FeedState:
