@@ -436,7 +436,7 @@ def table(f: dict[str, Any]) -> list[Row]:
 def print_table(rows: list[Row]) -> None:
     print(f"{'measure':<44}{'value':>10} {'unit':<11}{'baseline':<28}{'ratio':>8}  {'target':<10}met")
     for r in rows:
-        ratio = "" if r.ratio is None else f"{r.ratio:.2f}" if r.ratio < 10 else f"{r.ratio:,.0f}"
+        ratio = "" if r.ratio is None else f"{r.ratio:,.{2 if r.ratio < 10 else 1 if r.ratio < 100 else 0}f}"
         met = "" if r.met is None else "yes" if r.met else "NO"
         value = f"{r.value:.1f}" if r.value >= 1 else f"{r.value:.3f}"
         print(f"{r.measure:<44}{value:>10} {r.unit:<11}{r.baseline:<28}{ratio:>8}  {r.target:<10}{met}")
