@@ -656,7 +656,8 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiohttp", "alembic", "apscheduler.executors", "trafilatura", "htmldate"):
+    # apscheduler says "Adding job tentatively" per feed at start; the daemon reports its schedule itself
+    for noisy in ("aiohttp", "alembic", "apscheduler", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
