@@ -73,9 +73,9 @@ async def open_runtime(
     (tests share one across many cycles); classifier None stores stories without classifying them."""
     own_workers = workers is None
     pool = WorkerPool(settings.extraction_workers) if workers is None else workers
-    pool.start()
     fetcher = Fetcher(fetch_policy(settings))
     try:
+        pool.start()  # inside the try: whatever fails from here on, the pool is closed again
         ingestor = Ingestor(
             store,
             fetcher,
