@@ -37,6 +37,7 @@ from pipeline.db.store import Store
 from pipeline.digest.render import Footer, render
 from pipeline.digest.select import build_digest
 from pipeline.records import Recipient
+from tests.loopback import loopback_only
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 FEEDS = 50
@@ -185,6 +186,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    loopback_only()  # this process talks to 127.0.0.1 and ::1 only, whatever it is given
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='dealpulse-bigdb-')) / 'big.db'}"
     engine = make_engine(url)
     upgrade(engine)

@@ -22,6 +22,7 @@ from pipeline.classify import default_classifier
 from pipeline.classify.lexicon import AI_TERMS
 from pipeline.classify.rules import split_story
 from pipeline.records import Story
+from tests.loopback import loopback_only
 
 
 def load(corpus: Path) -> list[Story]:
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    loopback_only()  # this process talks to 127.0.0.1 and ::1 only, whatever it is given
     stories = load(args.corpus)
     classifier = default_classifier()
 

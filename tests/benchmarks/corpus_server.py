@@ -34,6 +34,11 @@ class CorpusHandler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def corpus_feed_files(corpus: Path) -> list[Path]:
+    """The corpus's real feeds (289 files under feeds/), by name."""
+    return sorted(p for p in (corpus / "feeds").iterdir() if p.suffix in (".xml", ".rss", ".atom", ""))
+
+
 def corpus_server(folder: Path, latency: float = 0.0) -> ThreadingHTTPServer:
     """A server for the folder on a free loopback port, not yet serving."""
     handler = type("Handler", (CorpusHandler,), {"latency": latency})

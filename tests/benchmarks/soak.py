@@ -34,7 +34,8 @@ from pipeline.config import Settings
 from pipeline.db.models import Feed
 from pipeline.records import FeedSource
 from pipeline.runtime import open_runtime, open_store
-from tests.benchmarks.corpus_server import corpus_server, peak_rss_mb
+from tests.benchmarks.corpus_server import corpus_feed_files, corpus_server, peak_rss_mb
+from tests.loopback import loopback_only
 
 
 def rss_mb() -> float:
@@ -58,10 +59,9 @@ def main() -> None:
     parser.add_argument("--fresh-every", type=int, default=10)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    loopback_only()  # this process talks to 127.0.0.1 and ::1 only, whatever it is given
     logging.basicConfig(level=logging.ERROR)  # feeds failing every cycle would otherwise fill the screen
-    feed_files = sorted(
-        p for p in (args.corpus / "feeds").iterdir() if p.suffix in (".xml", ".rss", ".atom", "")
-    )
+    feed_files = corpus_feed_files(args.corpus)
     if not feed_files:
         raise SystemExit(f"no feeds under {args.corpus / 'feeds'}: pass the shared corpus folder")
     server, base = serve(args.corpus)
