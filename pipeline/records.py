@@ -308,7 +308,6 @@ class DigestDeal:
     rumor: bool
     evidence: str
     first_reported_at: datetime
-    recorded_at: datetime  # when DealPulse first stored it: what "new since the last digest" means
     sources: tuple[SourceLink, ...] = ()
 
 

@@ -113,7 +113,6 @@ def deal(
         rumor=False,
         evidence="e.",
         first_reported_at=CUTOFF - age,
-        recorded_at=CUTOFF - age,
         sources=tuple(SourceLink(f"t{i}", f"https://o{i}.example.com/", f"o{i}") for i in range(sources)),
     )
 
@@ -171,7 +170,6 @@ def golden_digest() -> tuple[object, Footer]:
             "product": None,
             "rumor": False,
             "first_reported_at": at,
-            "recorded_at": at,
         }
         return DigestDeal(**{**base, **fields})  # type: ignore[arg-type]
 
@@ -278,7 +276,6 @@ def hostile_deal() -> DigestDeal:
         rumor=False,
         evidence=HOSTILE + " " + "A" * 5000,
         first_reported_at=at,
-        recorded_at=at,
         sources=(
             SourceLink(HOSTILE, "javascript:alert(3)", HOSTILE),
             SourceLink("t", "data:text/html,<b>x</b>", "Data"),
@@ -574,3 +571,29 @@ def test_feed_health_names_failing_and_silent_feeds(store: Store) -> None:
     assert "HTTP 503 Service Unavailable" in health["bad"]
     assert health["bad"].startswith("failing")
     assert health["quiet"] == "no new stories since it was added"
+
+
+def test_a_deals_sources_are_one_link_per_article_earliest_first(store: Store) -> None:
+    """An article naming the deal in two events is one link; the outlets come in the order they told it."""
+    night = SEND - timedelta(hours=5)
+    store_story(
+        store,
+        [strategic("Microsoft", "Mistral AI", 15e6, "EUR", 16.3e6)],
+        published_at=night + timedelta(minutes=40),
+        recorded_at=night,
+        outlet="late",
+        title="Later report",
+    )
+    store_story(
+        store,
+        [
+            strategic("Microsoft", "Mistral AI", 15e6, "EUR", 16.3e6),
+            strategic("Microsoft", "Mistral AI SAS", 15e6, "EUR", 16.3e6, evidence="Again, in other words."),
+        ],
+        published_at=night,
+        recorded_at=night,
+        outlet="early",
+        title="First report",
+    )
+    (deal,) = Ledger(store.engine).candidates(ANA.address, SEND)
+    assert [(s.title, s.outlet) for s in deal.sources] == [("First report", "early"), ("Later report", "late")]

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -13,16 +15,22 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for url. A SQLite file's folder is created; WAL lets readers and one writer overlap."""
+    """An engine for url. A SQLite file's folder is created; WAL lets readers and one writer overlap.
+    JSON columns (a deal's parties and roles) are read with orjson: json.loads was a third of the time
+    it took to read a digest's 5,000 deals."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_deserializer=orjson.loads
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a PostgreSQL restarted under a long-running daemon costs one reconnect, not a failed cycle.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, json_deserializer=orjson.loads
+    )
 
 
 def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:

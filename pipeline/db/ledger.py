@@ -257,7 +257,6 @@ _DIGEST_COLUMNS = (
     Deal.rumor,
     Deal.evidence,
     Deal.first_reported_at,
-    Deal.recorded_at,
 )
 
 
@@ -265,20 +264,13 @@ def digest_queries(ids: Select[int]) -> tuple[Select[*tuple[Any, ...]], ...]:
     """The digest's two statements for the deals whose ids `ids` gives (a subquery, not a list of
     thousands of parameters): the deals, and the articles that report them, earliest first."""
     deals = select(*_DIGEST_COLUMNS).where(Deal.id.in_(ids)).order_by(Deal.id)
+    # No DISTINCT: it would need published_at in the select list (PostgreSQL), parsed for every row only
+    # to be thrown away; an article naming a deal in several events is dropped in Python instead.
     sources = (
-        select(
-            Event.deal_id,
-            Article.published_at,
-            Article.id,
-            Article.title,
-            Article.canonical_url,
-            Article.site_name,
-            Feed.name,
-        )
+        select(Event.deal_id, Article.id, Article.title, Article.canonical_url, Article.site_name, Feed.name)
         .join(Article, Article.id == Event.article_id)
         .join(Feed, Feed.id == Article.feed_id)
         .where(Event.deal_id.in_(ids))
-        .distinct()  # one link per article, however many of its events name the deal
         .order_by(Event.deal_id, Article.published_at, Article.id)
     )
     return deals, sources
@@ -290,10 +282,13 @@ def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
     deals_query, sources_query = digest_queries(ids)
     connection = session.connection()
     sources: dict[int, list[SourceLink]] = {}
-    for deal_id, _, _, title, url, site_name, feed_name in connection.execute(sources_query):
-        sources.setdefault(deal_id, []).append(
-            SourceLink(title=title, url=url, outlet=site_name or feed_name)
-        )
+    seen: set[tuple[int, int]] = set()  # (deal, article): one link per article, whatever its events
+    for deal_id, article_id, title, url, site_name, feed_name in connection.execute(sources_query):
+        if (deal_id, article_id) not in seen:
+            seen.add((deal_id, article_id))
+            sources.setdefault(deal_id, []).append(
+                SourceLink(title=title, url=url, outlet=site_name or feed_name)
+            )
     return [
         DigestDeal(
             id=deal_id,
@@ -310,7 +305,6 @@ def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
             rumor=rumor,
             evidence=evidence,
             first_reported_at=first_reported_at,
-            recorded_at=recorded_at,
             sources=tuple(sources.get(deal_id, ())),
         )
         for (
@@ -328,7 +322,6 @@ def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
             rumor,
             evidence,
             first_reported_at,
-            recorded_at,
         ) in connection.execute(deals_query)
     ]
 
