@@ -34,6 +34,7 @@ class WorkerPool:
         self._recycle_after = self.workers * tasks_per_worker
         self._pool: ProcessPoolExecutor | None = None
         self._tasks = 0  # given to the current pool
+        self._starting: threading.Thread | None = None  # start()'s thread, while it may be running
 
     def _ensure(self) -> ProcessPoolExecutor:
         if self._pool is not None and self._tasks >= self._recycle_after:
@@ -55,12 +56,26 @@ class WorkerPool:
         return self._pool
 
     def start(self) -> None:
-        """Start every worker now, without waiting: the forkserver's imports (trafilatura, feedparser:
-        half a second) then overlap the first feed's download instead of following it."""
-        for _ in range(self.workers):
-            self._ensure().submit(_ready)
+        """Start every worker now, in a thread of its own. The first start waits for the forkserver's
+        imports (trafilatura, feedparser: a quarter of a second); done here it would hold up the event
+        loop, and with it the first feed's download, instead of overlapping it."""
+        pools = [self._ensure() for _ in range(self.workers)]
+        self._starting = threading.Thread(
+            target=_submit_no_ops, args=(pools,), name="worker-pool-start", daemon=True
+        )
+        self._starting.start()
+
+    async def _started(self) -> None:
+        """Wait, off the event loop, for a start still under way: a submit meanwhile would block the loop
+        on the pool's lock until the forkserver is up."""
+        starting = self._starting
+        if starting is not None:
+            if starting.is_alive():
+                await asyncio.to_thread(starting.join)
+            self._starting = None
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        await self._started()
         pool = self._ensure()
         try:
             return await asyncio.get_running_loop().run_in_executor(
@@ -74,6 +89,9 @@ class WorkerPool:
             raise
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -81,6 +99,14 @@ class WorkerPool:
 
 def _ready() -> None:
     """A task that does nothing: submitting it makes the pool start a worker."""
+
+
+def _submit_no_ops(pools: list[ProcessPoolExecutor]) -> None:
+    try:
+        for pool in pools:
+            pool.submit(_ready)
+    except Exception:  # the first real task meets the same failure, and reports it where it belongs
+        log.warning("worker processes could not be started ahead of time", exc_info=True)
 
 
 def _start_worker(parent_pid: int) -> None:

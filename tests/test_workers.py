@@ -45,3 +45,26 @@ def test_start_brings_every_worker_up_before_any_work_arrives() -> None:
         assert set(pids) <= set(executor._processes)  # the work ran in those workers
     finally:
         pool.close()
+
+
+def test_work_submitted_while_the_workers_are_still_starting_waits_for_them() -> None:
+    """start() returns before the forkserver is up; tasks given at once wait for that start (off the event
+    loop) and run in the workers it started, not in extra ones."""
+    pool = WorkerPool(2)
+
+    async def start_then_run() -> tuple[bool, list[int]]:
+        pool.start()
+        still_starting = pool._starting is not None
+        pids = await asyncio.wait_for(asyncio.gather(*(pool.run(os.getpid) for _ in range(6))), 60)
+        return still_starting, pids
+
+    try:
+        still_starting, pids = asyncio.run(start_then_run())
+        executor = pool._pool
+        assert executor is not None
+        assert still_starting
+        assert len(executor._processes) == 2
+        assert set(pids) <= set(executor._processes)
+        assert os.getpid() not in pids
+    finally:
+        pool.close()
