@@ -438,3 +438,21 @@ def test_the_investee_is_never_among_its_investors() -> None:
     assert event.parties[0] == "Quillmark"
     assert [company_key(p) for p in event.parties].count("quillmark") == 1
     assert {"northgate ventures", "harbor capital"} <= keys(event)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 6, 30])
+def test_a_limited_split_is_the_start_of_the_full_one(limit: int) -> None:
+    """The classifier decides on the head of a story and splits the rest only when it reads on: the head
+    must be exactly the first sentences of the whole split, the summary's repeats dropped alike."""
+    from pipeline.classify.rules import split_story
+
+    sentences = [f"Sentence number {n} says Mistral AI did thing {n}." for n in range(40)]
+    story = Story(
+        id="s",
+        title="Mistral AI raises money - Example News",
+        summary=" ".join(sentences[:3]),
+        text=" ".join(sentences),
+    )
+    full = split_story(story)
+    assert len(full) == 30  # the title and 29 sentences: the summary's three are not counted twice
+    assert split_story(story, limit=limit) == full[:limit]

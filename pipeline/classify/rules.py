@@ -32,6 +32,9 @@ LEAD_SENTENCES = 4  # the title and the first three sentences of the body
 # A story states its own news near the top; past this many sentences come quotes and background, which
 # cost time to read and add false events.
 MAX_SENTENCES = 30
+# Whether a story is about AI at all is decided on its head (title and lead, and the sentences the language
+# guess reads): most stories are not, and for them the rest is never split.
+_HEAD_SENTENCES = LEAD_SENTENCES + 2
 _MAX_CHARS = 20_000  # of summary or text split into sentences: far more than MAX_SENTENCES need
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“«(]?[A-ZÀ-Ý0-9])|\n+")
 _ABBREVIATION = re.compile(
@@ -61,16 +64,17 @@ class RulesClassifier:
 
 
 def classify_story(story: Story) -> Classification:
-    sentences = split_story(story)
-    language = story.language or guess_language(" ".join(s.text for s in sentences[:6])) or "en"
-    lead_sentences = [s.text for s in sentences if s.lead]
+    head = split_story(story, limit=_HEAD_SENTENCES)
+    language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
+    lead_sentences = [s.text for s in head if s.lead]
     lead_text = " ".join(lead_sentences)
     denied = bool(lx.DENIAL.search(lead_text))
     rumor = denied or bool(lx.RUMOR.search(lead_text))
     owner = _site_owner(story.url)
-    ai = is_ai_related(sentences) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
-    if not ai or denied or lx.STALE_TITLE.search(sentences[0].text):
+    ai = is_ai_related(head) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
+    if not ai or denied or lx.STALE_TITLE.search(head[0].text):
         return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION)
+    sentences = split_story(story) if len(head) == _HEAD_SENTENCES else head
     main = _main_organisations(sentences)
     events: list[DealEvent] = []
     for sentence in sentences:
@@ -93,14 +97,15 @@ def classify_story(story: Story) -> Classification:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def split_story(story: Story) -> list[Sentence]:
-    """The title, then each sentence of summary and text once (a text often repeats the summary)."""
+def split_story(story: Story, limit: int = MAX_SENTENCES) -> list[Sentence]:
+    """The title, then each sentence of summary and text once (a text often repeats the summary): the
+    first `limit` of them, the same whatever the limit."""
     title = _TITLE_SUFFIX.sub("", story.title.strip())
     parts: list[str] = []
     seen: set[str] = set()
     for block in (story.summary, story.text):
         for piece in _sentences(_without_truncation_mark((block or "")[:_MAX_CHARS])):
-            if len(parts) >= MAX_SENTENCES - 1:
+            if len(parts) >= limit - 1:
                 break  # a lazy split: the rest of a long text is never cut up
             key = fold(piece[:80])
             if key and key not in seen and len(piece) > 3:
