@@ -596,4 +596,5 @@ def test_a_deals_sources_are_one_link_per_article_earliest_first(store: Store) -
         title="First report",
     )
     (deal,) = Ledger(store.engine).candidates(ANA.address, SEND)
-    assert [(s.title, s.outlet) for s in deal.sources] == [("First report", "early"), ("Later report", "late")]
+    links = [(s.title, s.outlet) for s in deal.sources]
+    assert links == [("First report", "early"), ("Later report", "late")]

@@ -11,7 +11,9 @@ from pipeline.text import collapse_spaces
 
 _ANY_SPACE = re.compile(r"\s+")
 # Characters that are whitespace to one definition or another, to make sure they turn up in the examples.
-_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+_SPACES = (
+    " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 @given(st.text(alphabet=st.one_of(st.sampled_from(_SPACES), st.characters()), max_size=200))

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -28,9 +27,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a PostgreSQL restarted under a long-running daemon costs one reconnect, not a failed cycle.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, json_deserializer=orjson.loads
-    )
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, json_deserializer=orjson.loads)
 
 
 def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:

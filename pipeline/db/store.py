@@ -271,7 +271,8 @@ class Store:
                 match = Article.url_hash == values["url_hash"]
                 if article.content_hash:
                     match = or_(match, Article.content_hash == article.content_hash)
-                article_id, created = connection.scalars(select(Article.id).where(match).limit(1)).one(), False
+                article_id = connection.scalars(select(Article.id).where(match).limit(1)).one()
+                created = False
             self._add_feed_item(session, article.feed_id, article.guid, article_id, article.fetched_at)
             if created and classification is not None:
                 self._write_classification(
