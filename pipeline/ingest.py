@@ -196,8 +196,7 @@ class Ingestor:
             outcome = FeedOutcome(
                 feed.name, feed.url, FeedResult.ERROR, error=f"internal error: {type(exc).__name__}: {exc}"
             )
-        chance = random.random()  # noqa: S311 - jitter, not security
-        await self._outcomes.submit(FeedFetch(feed.id, outcome, now, *validators, chance))
+        await self.record_outcome(feed, outcome, now, validators)
         level = logging.WARNING if outcome.result is FeedResult.ERROR else logging.INFO
         log.log(
             level,
@@ -213,6 +212,14 @@ class Ingestor:
             f" error={outcome.error!r}" if outcome.error else "",
         )
         return outcome
+
+    async def record_outcome(
+        self, feed: FeedState, outcome: FeedOutcome, now: datetime, validators: tuple[str | None, str | None]
+    ) -> None:
+        """Store what became of a fetch on the feed (result, validators, next fetch), in a batch with the
+        other feeds finishing at the same time."""
+        chance = random.random()  # noqa: S311 - jitter, not security
+        await self._outcomes.submit(FeedFetch(feed.id, outcome, now, *validators, chance))
 
     async def read_feed(self, feed: FeedState, now: datetime) -> FeedRead | FeedOutcome:
         """The feed stage alone: fetch and parse the feed, and find which of its stories are new. An
