@@ -16,6 +16,7 @@ class CorpusHandler(SimpleHTTPRequestHandler):
     with its 127.0.0.1:8000 links rewritten to this server's own port."""
 
     latency = 0.0
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:
         pass
