@@ -38,7 +38,12 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFe
         response_headers["content-type"] = headers["content-type"]
     if "content-language" in headers:
         response_headers["content-language"] = headers["content-language"]
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    # Summaries and HTML titles become plain text here (html_to_text), so feedparser's HTML sanitiser and its
+    # rewriting of relative URIs inside HTML would be thrown away: on the corpus's 289 feeds they were 60% of
+    # the parse time. Links themselves (and xml:base) are resolved either way.
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+    )
     raw_entries: list[Any] = parsed.get("entries", [])
     channel = parsed.get("feed", {})
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None

@@ -10,6 +10,7 @@ from lxml.etree import ParserError
 
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-zà-ÿß]+")
+_CODE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # A handful of frequent function words per language: enough to tell news text apart, nothing to download.
 _STOPWORDS = {
     "en": {"the", "and", "of", "to", "in", "is", "that", "for", "with", "said", "its", "has", "was", "on"},
@@ -45,13 +46,17 @@ def collapse_spaces(text: str) -> str:
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (a feed summary), whitespace collapsed."""
+    """Plain text of an HTML fragment (a feed summary), whitespace collapsed; scripts and styles are code,
+    not text, and are left out with their contents."""
     if "<" not in fragment and "&" not in fragment:
         return collapse_spaces(fragment)
     try:
-        return collapse_spaces(lxml.html.fragment_fromstring(fragment, create_parent="div").text_content())
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
-        return collapse_spaces(re.sub(r"<[^>]*>", " ", fragment))
+        return collapse_spaces(re.sub(r"<[^>]*>", " ", _CODE.sub(" ", fragment)))
+    for code in root.findall(".//script") + root.findall(".//style"):
+        code.drop_tree()  # its tail, the text after it, stays
+    return collapse_spaces(root.text_content())
 
 
 def content_hash(text: str) -> str | None:

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text import collapse_spaces
+from pipeline.text import collapse_spaces, html_to_text
 
 _ANY_SPACE = re.compile(r"\s+")
 # Characters that are whitespace to one definition or another, to make sure they turn up in the examples.
@@ -24,3 +24,11 @@ def test_collapse_spaces_is_the_regex_definition(text: str) -> None:
 
 def test_collapse_spaces_on_a_sample() -> None:
     assert collapse_spaces("  Mistral\u00a0AI \n\t raises\u2003€400m  ") == "Mistral AI raises €400m"
+
+
+def test_html_to_text_leaves_out_scripts_and_styles_but_not_the_text_after_them() -> None:
+    fragment = (
+        "<p>Mistral AI <b>raised</b> &euro;400m.</p><script>alert('x')</script>After the script."
+        "<style>p { color: red }</style><SCRIPT type='text/javascript'>var a = 1;</SCRIPT> The end."
+    )
+    assert html_to_text(fragment) == "Mistral AI raised €400m.After the script. The end."
