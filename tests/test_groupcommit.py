@@ -49,3 +49,28 @@ def test_a_bad_item_fails_alone_and_the_rest_of_its_batch_is_written() -> None:
     assert isinstance(failed, ValueError)
     assert "negative row in [-3]" in str(failed)  # retried alone, failed alone
     assert results == [None, None, None, None]
+
+
+def test_a_caller_cancelled_mid_write_leaves_no_unretrieved_error() -> None:
+    """Its item still fails alone; the error, which no one is left to await, is not reported by asyncio
+    as 'exception was never retrieved'."""
+    import gc
+
+    ledger = Ledger()
+    unhandled: list[dict[str, object]] = []
+
+    async def run() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, context: unhandled.append(context))
+        commit = GroupCommit[int](ledger.write)
+        doomed = asyncio.create_task(commit.submit(-1))
+        survivor = asyncio.create_task(commit.submit(1))
+        await asyncio.sleep(0)  # both submitted: the batch is being written
+        doomed.cancel()
+        await asyncio.wait_for(survivor, timeout=10)  # a broken writer fails the test instead of hanging it
+        await asyncio.sleep(0.05)
+        gc.collect()
+        await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert ledger.rows == [1]
+    assert unhandled == []
