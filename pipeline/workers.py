@@ -23,6 +23,7 @@ T = TypeVar("T")
 # bound. Not with ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 to 3.15b3 a pool using it stops
 # starting workers once one retires with tasks queued, and hangs for ever (CPython gh-115634).
 TASKS_PER_WORKER = 500
+_START_POLL = 0.01  # seconds between looks at a start under way
 
 
 class WorkerPool:
@@ -66,12 +67,13 @@ class WorkerPool:
         self._starting.start()
 
     async def _started(self) -> None:
-        """Wait, off the event loop, for a start still under way: a submit meanwhile would block the loop
-        on the pool's lock until the forkserver is up."""
+        """Wait, without blocking the event loop, for a start still under way: a submit meanwhile would
+        block the loop on the pool's lock until the forkserver is up. Polled rather than joined in a
+        thread, so the many feeds of a cycle's first moments do not each take a thread to wait."""
         starting = self._starting
         if starting is not None:
-            if starting.is_alive():
-                await asyncio.to_thread(starting.join)
+            while starting.is_alive():
+                await asyncio.sleep(_START_POLL)
             self._starting = None
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
