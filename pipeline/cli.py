@@ -96,8 +96,8 @@ class _ConfigFailure(click.ClickException):
 )
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, database_url: str | None) -> None:
-    """DealPulse follows AI deals in the news: it fetches feeds, stores each story's full text, and
-    (in later steps) finds the deals in them and mails a daily digest."""
+    """DealPulse follows AI deals in the news: it fetches feeds, stores each story's full text, finds the
+    investments, partnerships and launches in them, and mails a daily digest of the new deals."""
     ctx.obj = Options(config_path, database_url)
     for console in (out, err):
         if not console.is_terminal:  # piped or captured: tables as wide as their content, not 80 columns

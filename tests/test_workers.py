@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 from pipeline.workers import WorkerPool
 
@@ -68,3 +69,40 @@ def test_work_submitted_while_the_workers_are_still_starting_waits_for_them() ->
         assert os.getpid() not in pids
     finally:
         pool.close()
+
+
+_CONSOLE_SCRIPT = """\
+import sys
+from pipeline.__main__ import main  # all the generated `dealpulse` script imports
+if __name__ == "__main__":
+    import asyncio
+    from pipeline.workers import WorkerPool
+
+    async def loaded_in_a_worker():
+        pool = WorkerPool(1)
+        try:
+            return await pool.run(eval, "[m for m in MODULES if m in __import__('sys').modules]")
+        finally:
+            pool.close()
+
+    print(asyncio.run(loaded_in_a_worker()))
+"""
+
+
+def test_workers_under_the_dealpulse_command_do_not_load_the_whole_application(tmp_path: Path) -> None:
+    """multiprocessing re-imports the main script in every worker: the `dealpulse` script must import only
+    the light entry module, not the CLI with SQLAlchemy, aiohttp and the scheduler (a second per worker)."""
+    import subprocess
+    import sys
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="dealpulse")
+    assert script.value == "pipeline.__main__:main"
+    heavy = ["pipeline.cli", "sqlalchemy", "aiohttp", "apscheduler", "rich"]
+    path = tmp_path / "dealpulse"
+    path.write_text(_CONSOLE_SCRIPT.replace("MODULES", repr(heavy)))
+    result = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
