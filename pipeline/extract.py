@@ -10,8 +10,6 @@ import warnings
 from datetime import UTC, datetime
 from typing import Any
 
-import trafilatura
-
 from pipeline.records import ExtractedPage
 from pipeline.text import collapse_spaces, html_language
 
@@ -25,6 +23,10 @@ _DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
 def extract_page(html: bytes, url: str, charset: str | None = None) -> ExtractedPage:
     """Main text and metadata of an HTML page. `text` is None when no main text was found."""
+    # Imported here, not at the top: the parent process only hands this function to the workers (whose
+    # forkserver preloads trafilatura), and importing it there cost every command 0.2 s of start-up.
+    import trafilatura  # noqa: PLC0415
+
     document: bytes | str = html
     if charset:
         try:

@@ -46,7 +46,7 @@ class WorkerPool:
             # forkserver: workers fork from a clean process with the parsers already imported, never
             # from this one with its threads and event loop.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["pipeline.extract", "pipeline.feeds"])
+            context.set_forkserver_preload(["trafilatura", "pipeline.extract", "pipeline.feeds"])
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,
