@@ -36,8 +36,9 @@ from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher
 from pipeline.ingest import utc_now
 from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource, Recipient
-from pipeline.runtime import digest_service, fetch_policy, open_runtime, open_store
+from pipeline.runtime import digest_service, fetch_policy, open_runtime, open_store, started_workers
 from pipeline.urls import redact_url
+from pipeline.workers import WorkerPool
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -111,10 +112,16 @@ def run(options: Options) -> None:
     send time, until SIGTERM or Ctrl-C."""
     config = options.config()
     configure_logging(config.settings.log_level)
-    with closing(open_store(config.settings, config.feeds)) as store:
+    with (
+        started_workers(config.settings) as workers,
+        closing(open_store(config.settings, config.feeds)) as store,
+    ):
 
         async def main() -> None:
-            async with open_runtime(config.settings, store, classifier=default_classifier()) as runtime:
+            classifier = default_classifier()
+            async with open_runtime(
+                config.settings, store, classifier=classifier, workers=workers
+            ) as runtime:
                 await Daemon(config, store, runtime.ingestor, digest_service(config, store)).run()
 
         asyncio.run(main())
@@ -133,17 +140,20 @@ def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
         config.feed(name)  # an unknown name is a configuration error
     interactive = err.is_terminal
     configure_logging(config.settings.log_level if not interactive else "WARNING")
-    with closing(open_store(config.settings, config.feeds)) as store:
+    with (
+        started_workers(config.settings) as workers,
+        closing(open_store(config.settings, config.feeds)) as store,
+    ):
         states = store.feed_states(feed_names or None)
         started = time.perf_counter()
-        report = asyncio.run(_fetch_with_progress(config.settings, store, states, interactive))
+        report = asyncio.run(_fetch_with_progress(config.settings, store, workers, states, interactive))
     _print_cycle(report, time.perf_counter() - started)
 
 
 async def _fetch_with_progress(
-    settings: Settings, store: Store, states: Sequence[Any], interactive: bool
+    settings: Settings, store: Store, workers: WorkerPool, states: Sequence[Any], interactive: bool
 ) -> CycleReport:
-    async with open_runtime(settings, store, classifier=default_classifier()) as runtime:
+    async with open_runtime(settings, store, classifier=default_classifier(), workers=workers) as runtime:
         if not interactive:
             return await runtime.ingestor.run_cycle(states)
         columns = (

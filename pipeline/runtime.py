@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from pipeline.classify import Classifier
@@ -58,6 +58,19 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
     )
 
 
+@contextmanager
+def started_workers(settings: Settings) -> Iterator[WorkerPool]:
+    """A worker pool started now and closed on exit. Commands start it before they open the database, so
+    the forkserver's imports (a third of a second) overlap opening and migrating it instead of holding
+    up the first feed's parse."""
+    pool = WorkerPool(settings.extraction_workers)
+    try:
+        pool.start()
+        yield pool
+    finally:
+        pool.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Runtime:
     store: Store
@@ -69,13 +82,15 @@ class Runtime:
 async def open_runtime(
     settings: Settings, store: Store, *, classifier: Classifier | None, workers: WorkerPool | None = None
 ) -> AsyncIterator[Runtime]:
-    """The ingest parts, closed on exit. A worker pool given by the caller stays the caller's to close
-    (tests share one across many cycles); classifier None stores stories without classifying them."""
+    """The ingest parts, closed on exit. A worker pool given by the caller stays the caller's to start
+    and close (commands start it early, tests share one across many cycles); classifier None stores
+    stories without classifying them."""
     own_workers = workers is None
     pool = WorkerPool(settings.extraction_workers) if workers is None else workers
     fetcher = Fetcher(fetch_policy(settings))
     try:
-        pool.start()  # inside the try: whatever fails from here on, the pool is closed again
+        if own_workers:
+            pool.start()  # inside the try: whatever fails from here on, the pool is closed again
         ingestor = Ingestor(
             store,
             fetcher,
