@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from pipeline.classify import Classifier
@@ -61,8 +61,8 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 @contextmanager
 def started_workers(settings: Settings) -> Iterator[WorkerPool]:
     """A worker pool started now and closed on exit. Commands start it before they open the database, so
-    the forkserver's imports (a third of a second) overlap opening and migrating it instead of holding
-    up the first feed's parse."""
+    the forkserver's imports (about 0.3 s) overlap opening and migrating it instead of holding up the
+    first feed's parse."""
     pool = WorkerPool(settings.extraction_workers)
     try:
         pool.start()
@@ -85,24 +85,20 @@ async def open_runtime(
     """The ingest parts, closed on exit. A worker pool given by the caller stays the caller's to start
     and close (commands start it early, tests share one across many cycles); classifier None stores
     stories without classifying them."""
-    own_workers = workers is None
-    pool = WorkerPool(settings.extraction_workers) if workers is None else workers
-    fetcher = Fetcher(fetch_policy(settings))
-    try:
-        if own_workers:
-            pool.start()  # inside the try: whatever fails from here on, the pool is closed again
-        ingestor = Ingestor(
-            store,
-            fetcher,
-            pool,
-            max_feed_bytes=settings.max_feed_bytes,
-            max_page_bytes=settings.max_page_bytes,
-            backoff=BackoffPolicy(settings.backoff_max, settings.dead_after, settings.dead_retry),
-            max_new_stories=settings.max_new_stories,
-            classifier=classifier,
-        )
-        yield Runtime(store, fetcher, ingestor)
-    finally:
-        await fetcher.aclose()
-        if own_workers:
-            pool.close()
+    with ExitStack() as owned:
+        pool = workers if workers is not None else owned.enter_context(started_workers(settings))
+        fetcher = Fetcher(fetch_policy(settings))
+        try:
+            ingestor = Ingestor(
+                store,
+                fetcher,
+                pool,
+                max_feed_bytes=settings.max_feed_bytes,
+                max_page_bytes=settings.max_page_bytes,
+                backoff=BackoffPolicy(settings.backoff_max, settings.dead_after, settings.dead_retry),
+                max_new_stories=settings.max_new_stories,
+                classifier=classifier,
+            )
+            yield Runtime(store, fetcher, ingestor)
+        finally:
+            await fetcher.aclose()

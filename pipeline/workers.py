@@ -58,7 +58,7 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start every worker now, in a thread of its own. The first start waits for the forkserver's
-        imports (trafilatura, feedparser: a quarter of a second); done here it would hold up the event
+        imports (trafilatura, feedparser: about 0.3 s); done here it would hold up the event
         loop, and with it the first feed's download, instead of overlapping it."""
         pools = [self._ensure() for _ in range(self.workers)]
         self._starting = threading.Thread(
