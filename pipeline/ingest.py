@@ -36,6 +36,7 @@ from pipeline.records import (
     NewArticle,
     ParsedFeed,
     Story,
+    WantedMetadata,
 )
 from pipeline.text import content_hash, guess_language
 from pipeline.urls import canonical_url, redact_url
@@ -89,6 +90,16 @@ def choose_canonical_url(link: str, page_canonical: str | None) -> str:
     page_parts = urlsplit(candidate)
     same_site = (page_parts.hostname or "").removeprefix("www.") == link_host
     return candidate if same_site and page_parts.path not in ("", "/") else own
+
+
+def wanted_metadata(entry: FeedEntry, now: datetime) -> WantedMetadata:
+    """The page metadata build_article will fall back on for this entry: what the feed does not give.
+    Pure; the extraction skips searching for the rest."""
+    return WantedMetadata(
+        title=not entry.title,
+        author=not entry.author,
+        published=plausible_date(entry.published, now) is None,
+    )
 
 
 def build_article(
@@ -314,7 +325,7 @@ class Ingestor:
         """Fetch, extract and store one story. Returns (newly stored, text extracted)."""
         entry = group[0]
         async with self._page_slots:
-            result = await self._read_page(entry.link)
+            result = await self._read_page(entry.link, wanted_metadata(entry, now))
             article = build_article(feed.id, entry, result, now, feed_language)
         if result.status is not ExtractionStatus.EXTRACTED:
             log.info(
@@ -350,7 +361,7 @@ class Ingestor:
             )
             return self._store.store_article(article)
 
-    async def _read_page(self, link: str) -> PageResult:
+    async def _read_page(self, link: str, wanted: WantedMetadata) -> PageResult:
         try:
             response = await self._fetcher.get(link, max_bytes=self._max_page_bytes, accept=PAGE_ACCEPT)
         except BlockedAddressError as exc:
@@ -360,7 +371,9 @@ class Ingestor:
         if response.content_type not in HTML_TYPES:
             return PageResult(ExtractionStatus.NOT_HTML, error=f"content type {response.content_type}")
         try:
-            page = await self._workers.run(extract_page, response.body, response.url, _charset(response))
+            page = await self._workers.run(
+                extract_page, response.body, response.url, _charset(response), wanted
+            )
         except Exception as exc:  # a parser crash costs this page its text, nothing more
             return PageResult(ExtractionStatus.EMPTY, error=f"extraction failed: {type(exc).__name__}: {exc}")
         if not page.text:

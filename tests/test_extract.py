@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import Any
 
+import pytest
+import trafilatura
+
+from pipeline import extract
 from pipeline.extract import extract_page
-from pipeline.ingest import PageResult, build_article, choose_canonical_url
-from pipeline.records import ExtractedPage, ExtractionStatus, FeedEntry
+from pipeline.ingest import PageResult, build_article, choose_canonical_url, wanted_metadata
+from pipeline.records import ExtractedPage, ExtractionStatus, FeedEntry, WantedMetadata
 from pipeline.text import content_hash, guess_language, html_to_text
 from tests.builders import PARAGRAPHS, article_html
 
@@ -35,6 +42,109 @@ def test_extract_page_text_and_metadata() -> None:
     assert page.site_name == "Example News"
     assert page.language == "en"
     assert page.canonical_url == "https://news.example.com/q"
+
+
+def _page(head: str, body_top: str, paragraphs: tuple[str, ...] = PARAGRAPHS) -> bytes:
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head><body>'
+        f"<main><article>{body_top}{body}</article></main><footer><p>Footer links.</p></footer></body></html>"
+    ).encode()
+
+
+# Pages whose metadata comes from each place trafilatura looks: meta tags, JSON-LD, or the markup only.
+METADATA_PAGES = {
+    "meta tags": article_html("Quillmark raises $42M", canonical="https://news.example.com/q"),
+    "json-ld": _page(
+        "<title>Ignored title</title>"
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Northgate backs Quillmark", "datePublished": "2026-11-20T09:30:00Z",'
+        ' "author": {"@type": "Person", "name": "Ana Lopez"},'
+        ' "publisher": {"@type": "Organization", "name": "Wire Daily"}}</script>',
+        "<h1>Northgate backs Quillmark</h1>",
+    ),
+    "markup only": _page(
+        "<title>Quillmark opens a Paris office | news.example.com</title>"
+        '<meta property="og:url" content="https://news.example.com/2026/11/18/quillmark-paris">'
+        '<link rel="canonical" href="/2026/11/18/quillmark-paris">',
+        '<h1>Quillmark opens a Paris office</h1><p class="byline">By Sam Keller</p>'
+        '<time datetime="2026-11-18">18 November 2026</time>',
+    ),
+    "handle as site name": _page(
+        '<meta name="twitter:site" content="@examplenews"><meta name="author" content="jo">'
+        '<meta property="og:title" content="Ben &amp;amp; Jerry&amp;#39;s AI fund">',  # escaped twice
+        "<h2>Ben &amp; Jerry's AI fund</h2>",
+    ),
+}
+
+
+def _trafilatura_reference(html: bytes, url: str) -> ExtractedPage | None:
+    """What extract_page gave when it let trafilatura search every field (bare_extraction with
+    with_metadata=True): the lean search must give the same values."""
+    result: Any = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params=extract._DATE_SEARCH,
+    )
+    if result is None:
+        return None
+    return ExtractedPage(
+        text=(result.text or "").strip() or None,
+        title=extract._meta(result.title),
+        author=extract._meta(result.author),
+        published=extract._date(result.date),
+        site_name=extract._meta(result.sitename),
+        language="en",
+        canonical_url=extract._meta(result.url),
+    )
+
+
+@pytest.mark.parametrize("name", METADATA_PAGES)
+def test_extract_page_metadata_is_trafilaturas(name: str) -> None:
+    url = "https://news.example.com/feed-link"
+    page = extract_page(METADATA_PAGES[name], url)
+    assert page.text is not None
+    assert page == _trafilatura_reference(METADATA_PAGES[name], url)
+
+
+def test_the_metadata_pages_cover_each_fallback() -> None:
+    """The pages above are only a check if they reach the searches the lean path re-implements."""
+    url = "https://news.example.com/feed-link"
+    pages = {name: extract_page(html, url) for name, html in METADATA_PAGES.items()}
+    assert pages["json-ld"].author == "Ana Lopez"
+    assert pages["json-ld"].site_name == "Wire Daily"
+    assert pages["markup only"].title == "Quillmark opens a Paris office"
+    assert pages["markup only"].author == "Sam Keller"
+    assert pages["markup only"].published == datetime(2026, 11, 18, tzinfo=UTC)
+    assert pages["markup only"].site_name == "news.example.com"
+    assert pages["markup only"].canonical_url == "https://news.example.com/2026/11/18/quillmark-paris"
+    assert pages["handle as site name"].site_name == "Examplenews"
+    assert pages["handle as site name"].author is None  # a one-word author is taken for a handle
+    assert pages["handle as site name"].title == "Ben & Jerry's AI fund"
+
+
+def test_extract_page_skips_the_metadata_not_wanted() -> None:
+    url = "https://news.example.com/feed-link"
+    for html in METADATA_PAGES.values():
+        full = extract_page(html, url)
+        lean = extract_page(html, url, wanted=WantedMetadata(title=False, author=False, published=False))
+        assert lean == dataclasses.replace(full, title=None, author=None, published=None)
+        only_author = extract_page(html, url, wanted=WantedMetadata(title=False, published=False))
+        assert only_author == dataclasses.replace(full, title=None, published=None)
+
+
+def test_wanted_metadata_is_what_the_feed_entry_lacks() -> None:
+    assert wanted_metadata(ENTRY, NOW) == WantedMetadata(title=False, author=True, published=False)
+    complete = dataclasses.replace(ENTRY, author="Jo Writer")
+    assert wanted_metadata(complete, NOW) == WantedMetadata(title=False, author=False, published=False)
+    bare = dataclasses.replace(ENTRY, title="", published=None)
+    assert wanted_metadata(bare, NOW) == WantedMetadata(title=True, author=True, published=True)
+    # a date build_article would reject (too far in the future) is as good as none
+    future = dataclasses.replace(ENTRY, published=NOW + timedelta(days=3))
+    assert wanted_metadata(future, NOW).published
 
 
 def test_extract_page_uses_the_declared_charset() -> None:
