@@ -215,10 +215,7 @@ def main() -> None:
         f"filled {args.articles:,} articles in {time.perf_counter() - started:.0f} s ({engine.dialect.name})"
     )
     with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("ANALYZE"))
-        else:
-            connection.execute(text("ANALYZE"))
+        connection.execute(text("ANALYZE"))  # fresh statistics, as a live database has (both dialects)
     store, ledger = Store(engine), Ledger(engine)
 
     n = args.articles
