@@ -5,17 +5,15 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from html import escape
-from typing import Any
 
 import pytest
-import trafilatura
 
-from pipeline import extract
 from pipeline.extract import extract_page
 from pipeline.ingest import PageResult, build_article, choose_canonical_url, wanted_metadata
 from pipeline.records import ExtractedPage, ExtractionStatus, FeedEntry, WantedMetadata
 from pipeline.text import content_hash, guess_language, html_to_text
 from tests.builders import PARAGRAPHS, article_html
+from tests.extraction_reference import full_metadata_extraction
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 ENTRY = FeedEntry(
@@ -78,36 +76,12 @@ METADATA_PAGES = {
 }
 
 
-def _trafilatura_reference(html: bytes, url: str) -> ExtractedPage | None:
-    """What extract_page gave when it let trafilatura search every field (bare_extraction with
-    with_metadata=True): the lean search must give the same values."""
-    result: Any = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params=extract._DATE_SEARCH,
-    )
-    if result is None:
-        return None
-    return ExtractedPage(
-        text=(result.text or "").strip() or None,
-        title=extract._meta(result.title),
-        author=extract._meta(result.author),
-        published=extract._date(result.date),
-        site_name=extract._meta(result.sitename),
-        language="en",
-        canonical_url=extract._meta(result.url),
-    )
-
-
 @pytest.mark.parametrize("name", METADATA_PAGES)
 def test_extract_page_metadata_is_trafilaturas(name: str) -> None:
     url = "https://news.example.com/feed-link"
     page = extract_page(METADATA_PAGES[name], url)
     assert page.text is not None
-    assert page == _trafilatura_reference(METADATA_PAGES[name], url)
+    assert page == full_metadata_extraction(METADATA_PAGES[name], url)
 
 
 def test_the_metadata_pages_cover_each_fallback() -> None:
