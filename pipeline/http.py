@@ -14,6 +14,7 @@ import email.utils
 import logging
 import os
 import re
+import socket
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -293,6 +294,8 @@ def _cause_words(exc: BaseException) -> str:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        if isinstance(current, socket.gaierror):  # a negative EAI_* code: os.strerror knows none of them
+            return f"name lookup failed: {current.strerror or 'unknown reason'}".lower()
         if isinstance(current, OSError) and current.errno:
             return os.strerror(current.errno).lower()
         text = str(current).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from pipeline.errors import (
     TooManyRedirectsError,
     UnsupportedURLError,
 )
-from pipeline.http import Fetcher, FetchPolicy, parse_retry_after
+from pipeline.http import Fetcher, FetchPolicy, _cause_words, parse_retry_after
 from pipeline.netguard import LOOPBACK_ONLY
 from pipeline.records import HttpResponse
 
@@ -200,6 +201,15 @@ def test_server_that_trickles_hits_the_total_deadline(httpserver: HTTPServer) ->
 def test_connection_refused_is_a_network_error() -> None:
     with pytest.raises(NetworkError, match=r"^could not connect: connection refused$"):
         get("http://127.0.0.1:9/feed")  # the discard port: nothing listens there
+
+
+def test_a_failed_name_lookup_is_named_as_one() -> None:
+    """getaddrinfo's errors carry negative EAI_* codes, which os.strerror calls "Unknown error -2"; the
+    daemon's log said "could not connect: unknown error -2" for every feed whose host did not resolve.
+    (Pure: a real failed lookup would ask a DNS server, and the tests talk to loopback only.)"""
+    lookup = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    assert _cause_words(lookup) == "name lookup failed: name or service not known"
+    assert _cause_words(ConnectionRefusedError(111, "Connection refused")) == "connection refused"
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/feed", "file:///etc/passwd", "not a url"])
