@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from pipeline.workers import WorkerPool
@@ -117,3 +120,48 @@ def test_the_parent_process_leaves_trafilatura_to_the_workers() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+# A process that keeps a page in a worker for 2 s and survives SIGTERM itself, as the daemon does (it stops
+# after its in-flight work). It prints "running" once the task is in a worker, then how the task ended.
+_STOPPED_MID_TASK = """
+import asyncio, signal, sys, time
+from pipeline.workers import WorkerPool
+signal.signal(signal.SIGTERM, lambda *_: None)
+pool = WorkerPool(2)
+pool.start()
+async def main():
+    await pool.run(time.sleep, 0)  # the workers are up
+    task = asyncio.ensure_future(pool.run(time.sleep, 2))
+    await asyncio.sleep(0.3)
+    print("running", flush=True)
+    try:
+        await task
+        print("finished")
+    except Exception as exc:
+        print(type(exc).__name__)
+asyncio.run(main())
+pool.close()
+"""
+
+
+def test_a_stop_signal_to_the_whole_process_group_leaves_the_work_in_flight_to_finish() -> None:
+    """systemd's default stop, `timeout` and Ctrl-C signal every process of the group. The forkserver used
+    to die of it, the pool broke, and the pages being extracted were stored without their text."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _STOPPED_MID_TASK],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a group of its own, so the signal below reaches no one else
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "running"
+        os.killpg(child.pid, signal.SIGTERM)
+        out, _ = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    assert out.strip() == "finished"
+    assert child.returncode == 0
