@@ -49,7 +49,6 @@ class WorkerPool:
             # from this one with its threads and event loop.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["trafilatura", "pipeline.extract", "pipeline.feeds"])
-            _forkserver_shielded_from_stop_signals()
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,
@@ -64,6 +63,7 @@ class WorkerPool:
         imports (trafilatura, feedparser: about 0.3 s); done here it would hold up the event
         loop, and with it the first feed's download, instead of overlapping it."""
         pools = [self._ensure() for _ in range(self.workers)]
+        _forkserver_shielded_from_stop_signals()  # once, here: not at every recycle of the pool
         self._starting = threading.Thread(
             target=_submit_no_ops, args=(pools,), name="worker-pool-start", daemon=True
         )
@@ -112,8 +112,9 @@ def _forkserver_shielded_from_stop_signals() -> None:
     forkserver died of it, the pool took that for a dead worker and broke, and every page being extracted
     lost its text (1-28 of 710 stories in a stopped cold fetch) while the daemon was finishing its in-flight
     fetches. (A blocked mask, as CPython starts its resource tracker, does not survive the exec.) The
-    forkserver exits when this process does; each worker leaves the group (`_start_worker`). Only the main
-    thread may change a handler; a SIGTERM in the few milliseconds of the start is lost."""
+    forkserver exits when this process does; each worker leaves the group (`_start_worker`). Called by
+    start(), before any worker is spawned; only the main thread may change a handler, and a SIGTERM in
+    the few milliseconds of the forkserver's start is lost."""
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return
