@@ -4,8 +4,8 @@
 
 On each of the 710 pages, one after the other in one process (their order rotated page by page, so a slow
 spell of the machine hits all alike), it runs:
-  - dealpulse: `extract_page` as the cold fetch of the bench feed calls it (asked for the metadata its feed
-    entry lacks: the author);
+  - dealpulse: `extract_page` as the cold fetch of the bench feed calls it (each page asked for the
+    metadata its feed entry lacks: the author, as the bench feed gives titles and dates);
   - dealpulse-all-metadata: `extract_page` asked for every field;
   - trafilatura-defaults: `trafilatura.extract(html)`, the naive loop's call (text only, no metadata);
   - trafilatura-with-metadata: `bare_extraction(with_metadata=True)` with DealPulse's other settings, the
@@ -39,12 +39,11 @@ import trafilatura
 from pipeline import extract
 from pipeline.extract import extract_page
 from pipeline.records import ALL_METADATA, ExtractedPage, WantedMetadata
+from tests.benchmarks.pipeline_bench import bench_wanted
 from tests.extraction_reference import full_metadata_extraction
 from tests.loopback import loopback_only
 
 _WORD = re.compile(r"\w+")
-# What the bench feed's entries lack (they give titles and dates): what the cold fetch asks for.
-BENCH_WANTED = WantedMetadata(title=False, author=True, published=False)
 
 
 def shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
@@ -91,12 +90,18 @@ def _with_metadata(html: bytes, url: str) -> str:
     return (page.text or "") if page is not None else ""
 
 
-VARIANTS: dict[str, Callable[[bytes, str], str]] = {
-    "dealpulse": lambda html, url: extract_page(html, url, None, BENCH_WANTED).text or "",
-    "dealpulse-all-metadata": lambda html, url: extract_page(html, url).text or "",
-    "trafilatura-defaults": _defaults,
-    "trafilatura-with-metadata": _with_metadata,
-}
+def variants(wanted: dict[str, WantedMetadata]) -> dict[str, Callable[[bytes, str], str]]:
+    """The calls compared; `wanted` is what the cold fetch of the bench feed asks each page for."""
+
+    def as_the_cold_fetch(html: bytes, url: str) -> str:
+        return extract_page(html, url, None, wanted[url.rsplit("/", 1)[1]]).text or ""
+
+    return {
+        "dealpulse": as_the_cold_fetch,
+        "dealpulse-all-metadata": lambda html, url: extract_page(html, url).text or "",
+        "trafilatura-defaults": _defaults,
+        "trafilatura-with-metadata": _with_metadata,
+    }
 
 
 def metadata_differs(html: bytes, url: str) -> bool:
@@ -121,7 +126,8 @@ def main() -> None:
     if not index.exists():
         raise SystemExit(f"no {index}: pass the shared corpus folder")
     rows = list(csv.DictReader(index.open(encoding="utf-8"), delimiter="\t"))
-    names = list(VARIANTS)
+    calls = variants(bench_wanted(args.corpus))
+    names = list(calls)
     cpu = dict.fromkeys(names, 0.0)
     scores: dict[str, dict[str, list[float]]] = {name: {} for name in names}
     differing = []
@@ -132,7 +138,7 @@ def main() -> None:
         gold = next((g for g in golds if g.suffix == ".json"), golds[0])
         for name in names[n % len(names) :] + names[: n % len(names)]:
             started = time.process_time()
-            text = VARIANTS[name](html, url)
+            text = calls[name](html, url)
             cpu[name] += time.process_time() - started
             score(text, gold, row["source_set"], scores[name])
         if metadata_differs(html, url):

@@ -82,16 +82,22 @@ def _extract_file(path: str, wanted: Any) -> bool:
     return bool(page.text)
 
 
-def ceiling(corpus: Path) -> dict[str, Any]:
-    """Each page extracted as the cold fetch extracts it: the metadata its bench feed entry lacks is
-    searched for, the rest is not (the same `ingest.wanted_metadata`)."""
+def bench_wanted(corpus: Path) -> dict[str, Any]:
+    """Page file name -> the metadata a cold fetch of the bench feed asks that page for: what its entry
+    lacks (`ingest.wanted_metadata`, as the fetch decides it)."""
     from pipeline.feeds import parse_feed
     from pipeline.ingest import wanted_metadata
 
     feed_path = corpus / BENCH_FEED.lstrip("/")
     entries = parse_feed(feed_path.read_bytes(), url="http://127.0.0.1:8000" + BENCH_FEED, headers={}).entries
     now = datetime.now(UTC)
-    wanted = {Path(entry.link).name: wanted_metadata(entry, now) for entry in entries}
+    return {Path(entry.link).name: wanted_metadata(entry, now) for entry in entries}
+
+
+def ceiling(corpus: Path) -> dict[str, Any]:
+    """Each page extracted as the cold fetch extracts it: the metadata its bench feed entry lacks is
+    searched for, the rest is not."""
+    wanted = bench_wanted(corpus)
     pages = sorted(str(p) for p in (corpus / "pages" / "html").glob("*.html"))
     asked = [wanted[Path(page).name] for page in pages]
     started = time.perf_counter()
