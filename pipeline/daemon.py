@@ -15,8 +15,11 @@ import contextlib
 import logging
 import random
 import signal
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from enum import Enum
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -30,6 +33,25 @@ from pipeline.records import FeedSource
 log = logging.getLogger(__name__)
 # Spread the first fetches of a freshly started daemon over this many seconds.
 START_SPREAD_SECONDS = 10.0
+# A stop signal this soon after the first is the same request: `timeout` and `kill -- -PGID` deliver one
+# signal twice, to the daemon and again through its process group.
+REPEAT_WINDOW_SECONDS = 1.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class StopAction(Enum):
+    STOP = "stop"  # pause the scheduler, let in-flight work finish (up to shutdown_grace)
+    SAME = "same"  # the request already being served, delivered again
+    FORCE = "force"  # asked again: cancel in-flight work now
+
+
+def stop_action(first_request_at: float | None, now: float) -> StopAction:
+    """What a stop signal received at `now` means, given when the first one came (None: none yet). Pure."""
+    if first_request_at is None:
+        return StopAction.STOP
+    if now - first_request_at < REPEAT_WINDOW_SECONDS:
+        return StopAction.SAME
+    return StopAction.FORCE
 
 
 def jitter_for(interval: timedelta) -> float:
@@ -47,9 +69,12 @@ class Daemon:
         self._digests = digests
         self._in_flight: set[asyncio.Task[object]] = set()
         self.stopping = asyncio.Event()
+        self._forced = asyncio.Event()  # a second stop request: do not wait out the grace
+        self._stop_requested_at: float | None = None
 
     async def run(self) -> None:
-        """Run until SIGTERM or SIGINT, then let in-flight fetches finish (up to shutdown_grace)."""
+        """Run until SIGTERM or SIGINT, then let in-flight fetches finish (up to shutdown_grace; a second
+        signal, a second or more after the first, cancels them at once)."""
         settings = self._config.settings
         scheduler = AsyncIOScheduler(
             timezone="UTC",
@@ -84,7 +109,7 @@ class Daemon:
                 next_run_time=now,
             )
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in STOP_SIGNALS:
             loop.add_signal_handler(sig, self._request_stop, sig)
         scheduler.start()
         log.info(
@@ -99,24 +124,54 @@ class Daemon:
             # Pause, drain, then shut down: APScheduler's asyncio executor cancels running jobs on
             # shutdown, which would cut in-flight fetches short.
             scheduler.pause()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
+            # the handlers stay during the drain: a repeated signal must not kill the process mid-write
             await self._drain(settings.shutdown_grace)
+            for sig in STOP_SIGNALS:
+                loop.remove_signal_handler(sig)
             scheduler.shutdown(wait=False)
         log.info("daemon stopped")
 
     def _request_stop(self, sig: signal.Signals) -> None:
-        log.info("received %s: stopping after in-flight fetches (%d)", sig.name, len(self._in_flight))
-        self.stopping.set()
+        now = time.monotonic()
+        action = stop_action(self._stop_requested_at, now)
+        if action is StopAction.STOP:
+            self._stop_requested_at = now
+            log.info(
+                "received %s: stopping after in-flight fetches (%d); send it again to cancel them now",
+                sig.name,
+                len(self._in_flight),
+            )
+            self.stopping.set()
+        elif action is StopAction.SAME:
+            log.info("received %s again: already stopping", sig.name)
+        elif not self._forced.is_set():
+            log.warning(
+                "received %s again: cancelling %d in-flight fetches now", sig.name, len(self._in_flight)
+            )
+            self._forced.set()
 
     async def _drain(self, grace: float) -> None:
-        if not self._in_flight:
-            return
-        _, pending = await asyncio.wait(set(self._in_flight), timeout=grace)
+        """Wait for the in-flight jobs until they end, the grace runs out or a second stop request comes;
+        then cancel what still runs."""
+        pending: set[asyncio.Future[Any]] = set(self._in_flight)
+        deadline = asyncio.get_running_loop().time() + grace
+        forced: asyncio.Future[Any] = asyncio.ensure_future(self._forced.wait())
+        try:
+            while pending and not self._forced.is_set():
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    break
+                _, pending = await asyncio.wait(
+                    pending | {forced}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+                )
+                pending.discard(forced)
+        finally:
+            forced.cancel()
         for task in pending:
             task.cancel()  # a cancelled fetch leaves no half-written article: each is one transaction
         if pending:
-            log.warning("cancelled %d fetches still running after %.0f s", len(pending), grace)
+            why = "on a second stop request" if self._forced.is_set() else f"after {grace:.0f} s"
+            log.warning("cancelled %d fetches still running %s", len(pending), why)
             await asyncio.wait(pending)
 
     @contextlib.contextmanager

@@ -17,6 +17,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from werkzeug import Request, Response
 
+from pipeline.daemon import REPEAT_WINDOW_SECONDS, StopAction, stop_action
 from pipeline.db.engine import make_engine
 from pipeline.db.models import Article, FeedItem
 from tests.builders import Item, article_html, rss, unique_paragraphs
@@ -36,6 +37,14 @@ def serve_slow_stories(server: HTTPServer, delay: float) -> str:
     items = [Item(f"Story {n}", server.url_for(f"/story/{n}"), guid=f"s{n}") for n in range(STORIES)]
     server.expect_request("/feed.xml").respond_with_data(rss(items), content_type="application/rss+xml")
     return server.url_for("/feed.xml")
+
+
+def slow_feed_config(tmp_path: Path, database_url: str, server: HTTPServer, delay: float) -> Path:
+    """A config with one feed of slow stories, 4 fetched at a time: a cycle long enough to stop midway."""
+    config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(server, delay)})
+    text = config.read_text().replace("settings:\n", "settings:\n  max_connections_per_host: 4\n")
+    config.write_text(text)
+    return config
 
 
 def start(config: Path, *args: str) -> subprocess.Popen[str]:
@@ -94,9 +103,7 @@ def wait_for(predicate: object, timeout: float) -> None:
 def test_sigterm_lets_in_flight_fetches_finish(
     tmp_path: Path, database_url: str, httpserver: HTTPServer
 ) -> None:
-    config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(httpserver, delay=0.5)})
-    text = config.read_text().replace("settings:\n", "settings:\n  max_connections_per_host: 4\n")
-    config.write_text(text)
+    config = slow_feed_config(tmp_path, database_url, httpserver, delay=0.5)
     with running(config, "run") as daemon:
         wait_for(lambda: counts(database_url)[0] >= 2, timeout=40)  # mid-cycle: some stories stored
         stderr = stop(daemon, signal.SIGTERM, timeout=40)
@@ -105,6 +112,42 @@ def test_sigterm_lets_in_flight_fetches_finish(
     assert "daemon stopped" in stderr
     assert f"feed=desk url={httpserver.url_for('/feed.xml')} result=ok" in stderr
     assert counts(database_url) == (STORIES, STORIES, 0)  # the cycle in flight was finished, not dropped
+
+
+def test_a_stop_signal_delivered_twice_at_once_is_one_request(
+    tmp_path: Path, database_url: str, httpserver: HTTPServer
+) -> None:
+    """`timeout` and `kill -- -PGID` signal the daemon twice, directly and through its process group. A
+    second copy arriving during the drain used to find the handler gone and kill the daemon there."""
+    config = slow_feed_config(tmp_path, database_url, httpserver, delay=0.5)
+    with running(config, "run") as daemon:
+        wait_for(lambda: counts(database_url)[0] >= 2, timeout=40)
+        daemon.send_signal(signal.SIGTERM)
+        time.sleep(0.3)  # the second copy lands while the daemon drains, within the repeat window
+        stderr = stop(daemon, signal.SIGTERM, timeout=40)
+    assert daemon.returncode == 0, stderr
+    assert "received SIGTERM again: already stopping" in stderr
+    assert "daemon stopped" in stderr
+    assert "leaked" not in stderr
+    assert counts(database_url) == (STORIES, STORIES, 0)  # drained in full, as after one signal
+
+
+def test_a_second_stop_request_cancels_in_flight_fetches(
+    tmp_path: Path, database_url: str, httpserver: HTTPServer
+) -> None:
+    config = slow_feed_config(tmp_path, database_url, httpserver, delay=2.0)
+    with running(config, "run") as daemon:
+        wait_for(lambda: counts(database_url)[0] >= 2, timeout=40)
+        daemon.send_signal(signal.SIGINT)
+        time.sleep(1.5)  # past the window in which a repeat counts as the same request
+        stderr = stop(daemon, signal.SIGINT, timeout=40)
+    assert daemon.returncode == 0, stderr
+    assert "received SIGINT again: cancelling" in stderr
+    assert "on a second stop request" in stderr
+    assert "daemon stopped" in stderr
+    stored, items, empty = counts(database_url)
+    assert stored < STORIES  # the rest were cancelled, not waited for (12 s more at 4 pages per 2 s)
+    assert (items, empty) == (stored, 0)  # and what was stored is whole
 
 
 def test_kill_in_the_middle_of_fetch_then_rerun(
@@ -123,3 +166,17 @@ def test_kill_in_the_middle_of_fetch_then_rerun(
     assert second.returncode == 0, stderr
     assert counts(database_url) == (STORIES, STORIES, 0)
     assert re.search(rf"new articles\s*│\s*{STORIES - stored}\b", stdout)
+
+
+@pytest.mark.parametrize(
+    ("first_at", "now", "action"),
+    [
+        (None, 100.0, StopAction.STOP),
+        (100.0, 100.0, StopAction.SAME),
+        (100.0, 100.0 + REPEAT_WINDOW_SECONDS - 0.01, StopAction.SAME),
+        (100.0, 100.0 + REPEAT_WINDOW_SECONDS, StopAction.FORCE),
+        (100.0, 160.0, StopAction.FORCE),
+    ],
+)
+def test_stop_action(first_at: float | None, now: float, action: StopAction) -> None:
+    assert stop_action(first_at, now) is action
