@@ -175,20 +175,25 @@ class Daemon:
             await asyncio.wait(pending)
 
     @contextlib.contextmanager
-    def _tracked(self) -> Iterator[None]:
-        """Count the running job as in flight, so that a shutdown waits for it."""
+    def _tracked(self, job: str) -> Iterator[None]:
+        """Count the running job as in flight, so that a shutdown waits for it. A job the shutdown cancels
+        ends quietly: APScheduler would log the cancellation as a failed job, with a traceback."""
         task = asyncio.current_task()
         assert task is not None
         self._in_flight.add(task)
         try:
             yield
+        except asyncio.CancelledError:
+            if not self.stopping.is_set():
+                raise  # not the shutdown's doing
+            log.info("%s cancelled by the stop", job)
         finally:
             self._in_flight.discard(task)
 
     async def _fetch_job(self, feed: FeedSource) -> None:
         if self.stopping.is_set():
             return
-        with self._tracked():
+        with self._tracked(f"feed={feed.name} fetch"):
             try:
                 early = timedelta(seconds=jitter_for(feed.interval) + 1)
                 state = await asyncio.to_thread(
@@ -204,7 +209,7 @@ class Daemon:
     async def _digest_job(self) -> None:
         if self.stopping.is_set() or self._digests is None:
             return
-        with self._tracked():
+        with self._tracked("digest job"):
             # a database or template error must not stop the scheduler; the next tick tries again
             try:
                 await asyncio.to_thread(self._digests.send_due, utc_now())

@@ -144,6 +144,8 @@ def test_a_second_stop_request_cancels_in_flight_fetches(
     assert daemon.returncode == 0, stderr
     assert "received SIGINT again: cancelling" in stderr
     assert "on a second stop request" in stderr
+    assert "feed=desk fetch cancelled by the stop" in stderr
+    assert "Traceback" not in stderr  # a cancellation the stop asked for is not a failed job
     assert "daemon stopped" in stderr
     stored, items, empty = counts(database_url)
     assert stored < STORIES  # the rest were cancelled, not waited for (12 s more at 4 pages per 2 s)
