@@ -19,7 +19,6 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from enum import Enum
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -29,6 +28,7 @@ from pipeline.db.store import Store
 from pipeline.digest.service import DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor, utc_now
 from pipeline.records import FeedSource
+from pipeline.workers import STOP_SIGNALS
 
 log = logging.getLogger(__name__)
 # Spread the first fetches of a freshly started daemon over this many seconds.
@@ -36,7 +36,6 @@ START_SPREAD_SECONDS = 10.0
 # A stop signal this soon after the first is the same request: `timeout` and `kill -- -PGID` deliver one
 # signal twice, to the daemon and again through its process group.
 REPEAT_WINDOW_SECONDS = 1.0
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class StopAction(Enum):
@@ -153,20 +152,15 @@ class Daemon:
     async def _drain(self, grace: float) -> None:
         """Wait for the in-flight jobs until they end, the grace runs out or a second stop request comes;
         then cancel what still runs."""
-        pending: set[asyncio.Future[Any]] = set(self._in_flight)
-        deadline = asyncio.get_running_loop().time() + grace
-        forced: asyncio.Future[Any] = asyncio.ensure_future(self._forced.wait())
-        try:
-            while pending and not self._forced.is_set():
-                remaining = deadline - asyncio.get_running_loop().time()
-                if remaining <= 0:
-                    break
-                _, pending = await asyncio.wait(
-                    pending | {forced}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
-                )
-                pending.discard(forced)
-        finally:
-            forced.cancel()
+        running = set(self._in_flight)
+        if not running:
+            return
+        all_done = asyncio.ensure_future(asyncio.wait(running))  # cancelling this wait cancels no job
+        forced = asyncio.ensure_future(self._forced.wait())
+        await asyncio.wait({all_done, forced}, timeout=grace, return_when=asyncio.FIRST_COMPLETED)
+        all_done.cancel()
+        forced.cancel()
+        pending = {task for task in running if not task.done()}
         for task in pending:
             task.cancel()  # a cancelled fetch leaves no half-written article: each is one transaction
         if pending:

@@ -102,8 +102,9 @@ class WorkerPool:
             self._pool = None
 
 
-# The signals a terminal (Ctrl-C), `timeout` or `kill -- -PGID` send to the whole process group.
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# The signals that stop DealPulse, and that a terminal (Ctrl-C), `timeout` or `kill -- -PGID` send to the
+# whole process group.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _forkserver_shielded_from_stop_signals() -> None:
@@ -118,7 +119,7 @@ def _forkserver_shielded_from_stop_signals() -> None:
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return
-    previous = {number: signal.signal(number, signal.SIG_IGN) for number in _STOP_SIGNALS}
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in STOP_SIGNALS}
     try:
         forkserver.ensure_running()
     finally:

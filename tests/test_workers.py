@@ -146,8 +146,8 @@ pool.close()
 
 
 def test_a_stop_signal_to_the_whole_process_group_leaves_the_work_in_flight_to_finish() -> None:
-    """systemd's default stop, `timeout` and Ctrl-C signal every process of the group. The forkserver used
-    to die of it, the pool broke, and the pages being extracted were stored without their text."""
+    """`timeout`, `kill -- -PGID` and Ctrl-C signal every process of the group. The forkserver used to die
+    of it, the pool broke, and the pages being extracted were stored without their text."""
     child = subprocess.Popen(
         [sys.executable, "-c", _STOPPED_MID_TASK],
         stdout=subprocess.PIPE,
