@@ -40,7 +40,7 @@ from pipeline.records import (
 )
 from pipeline.text import content_hash, guess_language
 from pipeline.urls import canonical_url, redact_url
-from pipeline.workers import WorkerPool
+from pipeline.workers import BatchedCalls, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,7 @@ class Ingestor:
         self._classifier = classifier
         self._fetcher = fetcher
         self._workers = workers
+        self._extract = BatchedCalls(workers, extract_page)  # pages queue up: sent to the workers in batches
         self._max_feed_bytes = max_feed_bytes
         self._max_page_bytes = max_page_bytes
         self._clock = clock
@@ -371,9 +372,7 @@ class Ingestor:
         if response.content_type not in HTML_TYPES:
             return PageResult(ExtractionStatus.NOT_HTML, error=f"content type {response.content_type}")
         try:
-            page = await self._workers.run(
-                extract_page, response.body, response.url, _charset(response), wanted
-            )
+            page = await self._extract(response.body, response.url, _charset(response), wanted)
         except Exception as exc:  # a parser crash costs this page its text, nothing more
             return PageResult(ExtractionStatus.EMPTY, error=f"extraction failed: {type(exc).__name__}: {exc}")
         if not page.text:

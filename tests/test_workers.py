@@ -1,15 +1,20 @@
-"""The worker pool: recycled after a number of tasks without ever stalling a backlog."""
+"""The worker pool: recycled after a number of tasks without ever stalling a backlog; calls batched when
+they queue up, each with its own result or failure."""
 
 from __future__ import annotations
 
 import asyncio
+import operator
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from pipeline.workers import WorkerPool
+import pytest
+
+from pipeline.workers import BatchedCalls, WorkerPool, batch_size
 
 
 def test_a_backlog_far_past_the_recycling_point_all_completes_in_fresh_workers() -> None:
@@ -165,3 +170,98 @@ def test_a_stop_signal_to_the_whole_process_group_leaves_the_work_in_flight_to_f
             os.killpg(child.pid, signal.SIGKILL)
     assert out.strip() == "finished"
     assert child.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("waiting", "workers", "expected"),
+    [(0, 2, 1), (1, 2, 1), (2, 2, 1), (3, 2, 2), (7, 2, 4), (8, 2, 4), (500, 2, 4), (5, 1, 4), (9, 4, 3)],
+)
+def test_a_batch_takes_an_even_share_of_the_waiting_calls_up_to_the_limit(
+    waiting: int, workers: int, expected: int
+) -> None:
+    assert batch_size(waiting, workers, max_batch=4) == expected
+
+
+class Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a lock")
+        self.lock = __import__("threading").Lock()
+
+
+def divide_or_die(a: int, b: int) -> float:
+    """In a worker: a / b; b == -1 raises an exception that cannot travel back; b == -2 kills the worker."""
+    if b == -1:
+        raise Unpicklable
+    if b == -2:
+        os._exit(1)
+    return a / b
+
+
+def run_batched(pool: WorkerPool, function: object, calls: list[tuple[int, int]]) -> list[object]:
+    batched = BatchedCalls(pool, function)  # type: ignore[arg-type]
+
+    async def all_of_them() -> list[object]:
+        tasks = [batched(a, b) for a, b in calls]
+        return await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=60)
+
+    return asyncio.run(all_of_them())
+
+
+def test_queued_calls_go_out_in_batches_and_each_gets_its_own_result_or_error() -> None:
+    pool = WorkerPool(2)
+    calls = [(n, n % 5) for n in range(40)]  # every fifth divides by zero
+    try:
+        outcomes = run_batched(pool, operator.truediv, calls)
+        tasks_sent = pool._tasks
+    finally:
+        pool.close()
+    for (a, b), outcome in zip(calls, outcomes, strict=True):
+        if b == 0:
+            assert isinstance(outcome, ZeroDivisionError)
+        else:
+            assert outcome == a / b
+    assert 10 <= tasks_sent < 40  # batches of up to 4, not a task per call
+
+
+def test_an_exception_that_cannot_be_pickled_fails_its_call_alone_and_is_named() -> None:
+    pool = WorkerPool(2)
+    try:
+        outcomes = run_batched(pool, divide_or_die, [(6, 3), (1, -1), (8, 2)])
+    finally:
+        pool.close()
+    assert outcomes[0] == 2 and outcomes[2] == 4
+    assert isinstance(outcomes[1], RuntimeError)
+    assert "Unpicklable: holds a lock" in str(outcomes[1])
+
+
+def test_a_worker_dying_fails_the_calls_in_flight_and_the_next_calls_run_in_a_new_pool() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = WorkerPool(2)
+    try:
+        outcomes = run_batched(pool, divide_or_die, [(1, -2)] + [(n, 1) for n in range(8)])
+        after = run_batched(pool, divide_or_die, [(n, 2) for n in range(8)])
+    finally:
+        pool.close()
+    assert isinstance(outcomes[0], BrokenProcessPool)
+    # the others either ran before the death or were in flight with it: none is lost without an error
+    assert all(o == n or isinstance(o, BrokenProcessPool) for n, o in enumerate(outcomes[1:]))
+    assert after == [n / 2 for n in range(8)]
+
+
+def test_a_cancelled_call_leaves_the_others_their_results() -> None:
+    pool = WorkerPool(2)
+    batched = BatchedCalls(pool, time.sleep)
+
+    async def cancel_one() -> list[object]:
+        tasks = [asyncio.ensure_future(batched(0.2)) for _ in range(6)]
+        await asyncio.sleep(0.05)
+        tasks[1].cancel()
+        return await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=60)
+
+    try:
+        outcomes = asyncio.run(cancel_one())
+    finally:
+        pool.close()
+    assert isinstance(outcomes[1], asyncio.CancelledError)
+    assert outcomes[:1] + outcomes[2:] == [None] * 5
