@@ -11,8 +11,10 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.classify import Classifier
@@ -44,6 +46,7 @@ from pipeline.workers import BatchedCalls, WorkerPool
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "" : no Content-Type, let extraction judge
 
 
@@ -182,7 +185,17 @@ class Ingestor:
         self._outcomes = GroupCommit[FeedFetch](lambda fetches: store.record_outcomes(fetches, backoff))
         # Bounds the pages held in memory between download and storage, whatever the feeds deliver.
         self._page_slots = asyncio.Semaphore(fetcher.policy.max_connections + 2 * workers.workers)
+        # Stories are written from threads of their own, as many as the database takes writers at once.
+        self._writers = ThreadPoolExecutor(store.writer_threads, thread_name_prefix="dealpulse-store")
         self.stories_done = 0  # new stories fetched and stored so far, for progress displays
+
+    async def aclose(self) -> None:
+        """Let the stories being written finish, and end the threads that write them."""
+        await asyncio.to_thread(self._writers.shutdown)
+
+    async def _write(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a write of stories in the writer threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._writers, function, *args)
 
     async def run_cycle(
         self, feeds: Sequence[FeedState], on_outcome: Callable[[FeedOutcome], None] | None = None
@@ -316,7 +329,7 @@ class Ingestor:
         duplicates = 0
         for url, article_id in stored.items():
             for entry in groups.pop(url):
-                await asyncio.to_thread(self._store.add_feed_item, feed.id, entry.guid, article_id, now)
+                await self._write(self._store.add_feed_item, feed.id, entry.guid, article_id, now)
                 duplicates += 1
         return list(groups.values()), duplicates
 
@@ -336,9 +349,9 @@ class Ingestor:
                 result.status.value,
                 result.error,
             )
-        stored = await asyncio.to_thread(self._store_and_classify, article)
+        stored = await self._write(self._store_and_classify, article)
         for extra in group[1:]:
-            await asyncio.to_thread(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
+            await self._write(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
         self.stories_done += 1
         return stored.created, result.status is ExtractionStatus.EXTRACTED
 

@@ -99,6 +99,9 @@ async def open_runtime(
                 max_new_stories=settings.max_new_stories,
                 classifier=classifier,
             )
-            yield Runtime(store, fetcher, ingestor)
+            try:
+                yield Runtime(store, fetcher, ingestor)
+            finally:
+                await ingestor.aclose()
         finally:
             await fetcher.aclose()

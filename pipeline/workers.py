@@ -24,9 +24,10 @@ from pipeline.extract import quiet_worker_logging
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 P = ParamSpec("P")
-# The pool is replaced after this many tasks per worker, so a slow leak in a parser cannot grow without
-# bound. Not with ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 to 3.15b3 a pool using it stops
-# starting workers once one retires with tasks queued, and hangs for ever (CPython gh-115634).
+# The pool is replaced after this many tasks per worker (a batch of pages is one task), so a slow leak in a
+# parser cannot grow without bound. Not with ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 to
+# 3.15b3 a pool using it stops starting workers once one retires with tasks queued, and hangs for ever
+# (CPython gh-115634).
 TASKS_PER_WORKER = 500
 _START_POLL = 0.01  # seconds between looks at a start under way
 
@@ -152,23 +153,19 @@ class BatchedCalls(Generic[P, T]):
                 task.add_done_callback(self._sending.discard)
 
     async def _run(self, batch: list[tuple[_Call, asyncio.Future[T]]]) -> None:
+        futures = [future for _, future in batch]
         closing = False  # the event loop is cancelling its tasks: start no new ones
         try:
             outcomes = await self._pool.run(_call_each, self._function, [call for call, _ in batch])
-        except BaseException as exc:  # the batch as a whole: a worker died, or the event loop is closing
-            closing = isinstance(exc, asyncio.CancelledError)
-            for _, future in batch:
-                if future.done():
-                    continue
-                if closing:
-                    future.cancel()
-                else:
-                    future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
+        except asyncio.CancelledError:
+            closing = True
+            _settle(futures, None)
+            raise
+        except Exception as exc:  # the batch as a whole: a worker died
+            _settle(futures, exc)
         else:
-            for (_, future), (succeeded, value) in zip(batch, outcomes, strict=True):
-                if future.done():
+            for future, (succeeded, value) in zip(futures, outcomes, strict=True):
+                if future.done():  # its caller was cancelled
                     continue
                 if succeeded:
                     future.set_result(value)
@@ -178,6 +175,17 @@ class BatchedCalls(Generic[P, T]):
             self._out -= 1
             if not closing:
                 self._send()
+
+
+def _settle(futures: list[asyncio.Future[T]], error: Exception | None) -> None:
+    """Fail each pending future with error, or cancel it when there is none."""
+    for future in futures:
+        if future.done():
+            continue
+        if error is None:
+            future.cancel()
+        else:
+            future.set_exception(error)
 
 
 def _call_each(function: Callable[..., Any], calls: Sequence[_Call]) -> list[tuple[bool, Any]]:

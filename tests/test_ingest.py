@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pytest_httpserver import HTTPServer
+from sqlalchemy import Engine
 from werkzeug import Request, Response
 
 from pipeline.config import Settings
-from pipeline.db.store import Store
+from pipeline.db.store import Store, StoredArticle
 from pipeline.records import Classification, ExtractionStatus, FeedResult, Story
 from pipeline.workers import WorkerPool
 from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
@@ -385,3 +387,47 @@ def test_events_that_cannot_be_stored_do_not_lose_the_story(
         assert session.query(ArticleClassification).count() == 0
         assert session.query(Event).count() == 0
         assert session.query(Deal).count() == 0
+
+
+class ThreadRecordingStore(Store):
+    """The real store, noting which thread writes each story."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.writing_threads: set[str] = set()
+
+    def store_article(self, *args: Any, **kwargs: Any) -> StoredArticle:
+        self.writing_threads.add(threading.current_thread().name)
+        return super().store_article(*args, **kwargs)
+
+
+def test_stories_are_written_by_the_writer_threads_which_end_with_the_runtime(
+    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+) -> None:
+    import asyncio
+
+    from pipeline.ingest import utc_now
+    from pipeline.runtime import open_runtime
+
+    recording = ThreadRecordingStore(store.engine)
+    links = [serve_page(httpserver, f"/news/{n}", f"Story number {n}") for n in range(8)]
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss([Item(f"Story number {n}", link, guid=f"s-{n}") for n, link in enumerate(links)]),
+        content_type="application/rss+xml",
+    )
+    recording.sync_feeds([source("desk", httpserver.url_for("/feed.xml"))], utc_now())
+
+    async def cycle_then_close() -> tuple[int, list[str], object]:
+        async with open_runtime(settings, recording, classifier=None, workers=workers) as runtime:
+            report = await runtime.ingestor.run_cycle(recording.feed_states())
+            kept = runtime.ingestor  # held, so its threads cannot end by being collected
+        alive = [t.name for t in threading.enumerate() if t.name.startswith("dealpulse-store")]
+        return report.new_articles, alive, kept
+
+    stored, alive_after_close, _ = asyncio.run(cycle_then_close())
+    assert stored == 8
+    # SQLite takes one writer at a time: one thread writes every story (PostgreSQL: a few)
+    assert recording.writer_threads == (1 if store.engine.dialect.name == "sqlite" else 4)
+    assert 1 <= len(recording.writing_threads) <= recording.writer_threads
+    assert all(name.startswith("dealpulse-store") for name in recording.writing_threads)
+    assert alive_after_close == []  # closing the runtime waited for the writes and ended the threads

@@ -229,7 +229,8 @@ def test_an_exception_that_cannot_be_pickled_fails_its_call_alone_and_is_named()
         outcomes = run_batched(pool, divide_or_die, [(6, 3), (1, -1), (8, 2)])
     finally:
         pool.close()
-    assert outcomes[0] == 2 and outcomes[2] == 4
+    assert outcomes[0] == 2
+    assert outcomes[2] == 4
     assert isinstance(outcomes[1], RuntimeError)
     assert "Unpicklable: holds a lock" in str(outcomes[1])
 
