@@ -386,7 +386,7 @@ class Ingestor:
             return PageResult(ExtractionStatus.NOT_HTML, error=f"content type {response.content_type}")
         try:
             page = await self._extract(response.body, response.url, _charset(response), wanted)
-        except Exception as exc:  # a parser crash costs this page its text, nothing more
+        except Exception as exc:  # a parser error costs this page its text; a dead worker, the pool's
             return PageResult(ExtractionStatus.EMPTY, error=f"extraction failed: {type(exc).__name__}: {exc}")
         if not page.text:
             return PageResult(ExtractionStatus.EMPTY, page, "no main text found in the page")
