@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def test_a_batch_takes_an_even_share_of_the_waiting_calls_up_to_the_limit(
 class Unpicklable(Exception):
     def __init__(self) -> None:
         super().__init__("holds a lock")
-        self.lock = __import__("threading").Lock()
+        self.lock = threading.Lock()
 
 
 def divide_or_die(a: int, b: int) -> float:
