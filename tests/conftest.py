@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,21 +49,32 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'dealpulse.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
+def new_database_url(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes empty databases: a new SQLite file, or a new PostgreSQL schema (dropped after the test)."""
+    schemas: list[str] = []
+
+    def make() -> str:
+        if not POSTGRES_URL:
+            return f"sqlite:///{tmp_path / f'dealpulse-{uuid.uuid4().hex[:8]}.db'}"
+        schema = f"t_{uuid.uuid4().hex[:12]}"
         with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schemas.append(schema)
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    admin = create_engine(POSTGRES_URL) if POSTGRES_URL else None
+    yield make
+    if admin is not None:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(new_database_url: Callable[[], str]) -> str:
+    return new_database_url()
 
 
 @pytest.fixture

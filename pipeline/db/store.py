@@ -73,7 +73,7 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._merge_lock = threading.Lock()
-        dialect = engine.dialect.name
+        self._dialect = dialect = engine.dialect.name
         # How many threads should write stories at once. SQLite takes one writer at a time: more threads
         # only wait for its lock and for the GIL in each other's turns (six storing a cold fetch cost
         # 0.25 ms more CPU a story than one). PostgreSQL takes several (deal merges still queue for the lock).
@@ -94,8 +94,9 @@ class Store:
             for source in sources:
                 feed = existing.pop(source.name, None)
                 if feed is None:
-                    session.add(
-                        Feed(
+                    # ignored if there: another process starting at the same moment may have added it
+                    session.execute(
+                        insert_ignore(self._dialect, Feed).values(
                             name=source.name,
                             url=source.url,
                             config_url=source.url,
