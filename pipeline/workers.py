@@ -241,6 +241,8 @@ def _start_worker(parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored as in the forkserver until it left the group
     try:
         parent = os.pidfd_open(parent_pid)
+    except ProcessLookupError:  # the parent died while this worker was starting: nobody will send work
+        os._exit(0)
     except (AttributeError, OSError):  # not Linux 5.3+: the pool's own shutdown is all there is
         return
 

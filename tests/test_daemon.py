@@ -182,3 +182,59 @@ def test_kill_in_the_middle_of_fetch_then_rerun(
 )
 def test_stop_action(first_at: float | None, now: float, action: StopAction) -> None:
     assert stop_action(first_at, now) is action
+
+
+def test_a_worker_whose_parent_is_already_gone_exits_at_once() -> None:
+    """The parent killed before a worker starts to watch it: the worker ends instead of waiting for
+    work for ever (and keeping the forkserver and its resource tracker alive with it)."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import time; from pipeline.workers import _start_worker; _start_worker({gone.pid}); time.sleep(60)",
+        ]
+    )
+    assert worker.wait(timeout=20) == 0
+
+
+def processes_marked(marker: str) -> list[int]:
+    """PIDs of live processes whose environment holds marker (a dealpulse and everything it started)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environment = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in environment and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_fetch_killed_at_any_moment_of_its_start_leaves_no_process_behind(
+    tmp_path: Path, database_url: str, httpserver: HTTPServer
+) -> None:
+    config = write_config(tmp_path, database_url, {"desk": serve_slow_stories(httpserver, delay=0.3)})
+    for step in range(10):
+        marker = f"ORPHAN_CHECK_{os.getpid()}_{step}"
+        os.environ[marker] = "1"
+        try:
+            process = start(config, "fetch")
+        finally:
+            del os.environ[marker]
+        time.sleep(0.4 + 0.12 * step)
+        process.kill()
+        process.communicate(timeout=10)
+        try:
+            wait_for(lambda marker=marker: not processes_marked(marker), timeout=10)
+        except AssertionError:
+            left = processes_marked(marker)
+            for pid in left:
+                os.kill(pid, signal.SIGKILL)
+            raise AssertionError(
+                f"killed {step * 0.12 + 0.4:.2f}s in, {len(left)} processes were left"
+            ) from None
