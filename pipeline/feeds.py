@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import io
 import time
+from dataclasses import replace
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,8 +19,8 @@ import feedparser
 
 from pipeline.errors import FeedParseError
 from pipeline.records import FeedEntry, ParsedFeed
-from pipeline.text import collapse_spaces, html_to_text, normalise_language
-from pipeline.urls import resolve_link
+from pipeline.text import collapse_spaces, html_to_text, normalise_language, plural
+from pipeline.urls import canonical_url, is_http_url, resolve_link
 
 MAX_TITLE_CHARS = 1_000
 MAX_SUMMARY_CHARS = 20_000
@@ -33,7 +34,9 @@ HARMLESS_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLCont
 
 def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFeed:
     """Parse a feed document fetched from url (its final URL, for relative links)."""
-    response_headers = {"content-location": url}
+    # No content-location: feedparser would resolve a relative permalink GUID against it, and a GUID that
+    # names no page would pass for an absolute link. _link resolves links against url itself.
+    response_headers: dict[str, str] = {}
     if "content-type" in headers:
         response_headers["content-type"] = headers["content-type"]
     if "content-language" in headers:
@@ -61,14 +64,34 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFe
             skipped += 1
         else:
             entries.append(entry)
-    warning = f"malformed feed, entries read anyway: {_describe(problem)}" if problem else None
+    entries, rekeyed = told_apart_by_link(entries)
+    warnings = [f"malformed feed, entries read anyway: {_describe(problem)}"] if problem else []
+    if rekeyed:
+        warnings.append(
+            f"{rekeyed} {plural(rekeyed, 'entry', 'entries')} share a GUID with another story: "
+            "each kept under its own link"
+        )
     return ParsedFeed(
         title=collapse_spaces(channel.get("title", "")) or None,
         language=normalise_language(channel.get("language")),
         entries=tuple(entries),
         skipped=skipped,
-        warning=warning,
+        warning="; ".join(warnings) or None,
     )
+
+
+def told_apart_by_link(entries: list[FeedEntry]) -> tuple[list[FeedEntry], int]:
+    """A GUID names one story. One that a feed gives to entries with different links cannot be trusted
+    to tell its stories apart, so each of those entries is keyed by its link instead (the same on every
+    fetch, so nothing is fetched twice). Returns the entries and how many were re-keyed."""
+    links_by_guid: dict[str, set[str]] = {}
+    for entry in entries:
+        links_by_guid.setdefault(entry.guid, set()).add(canonical_url(entry.link))
+    shared = {guid for guid, links in links_by_guid.items() if len(links) > 1}
+    if not shared:
+        return entries, 0
+    rekeyed = [replace(entry, guid=entry.link) if entry.guid in shared else entry for entry in entries]
+    return rekeyed, sum(1 for entry in entries if entry.guid in shared)
 
 
 def plausible_date(when: datetime | None, now: datetime) -> datetime | None:
@@ -100,12 +123,17 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
 
 
 def _link(raw: Any, feed_url: str) -> str | None:
-    candidates = [raw.get("link")]
-    candidates += [
+    """The entry's link: its own <link> elements first. Its GUID only when that is an absolute http(s)
+    URL: a relative or opaque GUID (RSS calls every GUID a permalink unless told otherwise) names the
+    story, not a page, and resolving it against the feed's URL would make up one."""
+    guid = raw.get("id")
+    explicit = [
         link.get("href") for link in raw.get("links", []) if link.get("rel", "alternate") == "alternate"
     ]
-    if raw.get("guidislink") or str(raw.get("id", "")).startswith(("http://", "https://")):
-        candidates.append(raw.get("id"))
+    candidates = [raw.get("link")] if raw.get("link") in explicit else []
+    candidates += explicit
+    if isinstance(guid, str) and is_http_url(guid):
+        candidates.append(guid)
     for candidate in candidates:
         if candidate and isinstance(candidate, str):
             resolved = resolve_link(feed_url, candidate)

@@ -95,3 +95,8 @@ def guess_language(text: str) -> str | None:
     scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda lang: scores[lang])
     return best if scores[best] >= max(3, len(words) // 20) else None
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The noun for count: "1 feed", "2 feeds" (many defaults to one + "s")."""
+    return one if count == 1 else (many or f"{one}s")

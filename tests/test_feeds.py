@@ -74,9 +74,36 @@ def test_relative_link_resolves_against_the_feed_url() -> None:
     assert feed.entries[0].link == "https://site.example.com/stories/7"
 
 
-def test_duplicate_guids_are_all_returned_for_ingest_to_collapse() -> None:
+def test_a_guid_shared_by_distinct_links_gives_way_to_the_links() -> None:
     feed = parse("duplicate-guids.xml")
-    assert [e.guid for e in feed.entries] == ["same", "same", "other"]
+    assert [e.guid for e in feed.entries] == [
+        "https://d.example.com/one",
+        "https://d.example.com/one-again",
+        "other",
+    ]
+    assert feed.warning == "2 entries share a GUID with another story: each kept under its own link"
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://h/x"]
+)
+@pytest.mark.parametrize("guid", ["<guid>s1</guid>", '<guid isPermaLink="true">/s1</guid>', ""])
+def test_an_unsafe_link_never_falls_back_to_a_guid_that_is_not_an_absolute_url(link: str, guid: str) -> None:
+    body = (
+        '<rss version="2.0"><channel><title>t</title>'
+        f"<item><title>x</title><link>{link}</link>{guid}</item></channel></rss>"
+    ).encode()
+    feed = parse_feed(body, url="https://news.example.com/feed.xml", headers={})
+    assert (feed.entries, feed.skipped) == ((), 1)
+
+
+def test_a_guid_that_is_an_absolute_url_stands_in_for_an_unsafe_link() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>javascript:x()</link>'
+        b'<guid isPermaLink="false">https://news.example.com/s1</guid></item></channel></rss>'
+    )
+    (entry,) = parse_feed(body, url="https://news.example.com/feed.xml", headers={}).entries
+    assert entry.link == "https://news.example.com/s1"
 
 
 @pytest.mark.parametrize(

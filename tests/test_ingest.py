@@ -272,25 +272,34 @@ def test_malformed_feed_is_kept_with_a_warning(
     assert warning.startswith("malformed feed")
 
 
-def test_duplicate_guids_and_linkless_entries(
+def test_distinct_stories_sharing_a_guid_are_all_kept_and_unsafe_links_skipped(
     httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
 ) -> None:
-    a = serve_page(httpserver, "/a", "A")
-    b = serve_page(httpserver, "/b", "B")
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(
-            [
-                Item("A", a, guid="same"),
-                Item("A again", b, guid="same"),
-                Item("No link", "", guid="nolink"),
-                Item("Script", "javascript:void(0)", guid="js"),
-            ]
-        )
+    pages = [serve_page(httpserver, f"/{name}", name.upper()) for name in ("a", "b", "c")]
+    feed = rss(
+        [
+            Item("A", pages[0], guid="same"),
+            Item("B", pages[1], guid="same"),
+            Item("C", pages[2], guid="same"),
+            Item("A repeated", pages[0], guid="same"),
+            Item("No link", "", guid="nolink"),
+            Item("Script", "javascript:void(0)", guid="js"),
+        ]
     )
-    report = run_cycle(settings, store, workers, [source("desk", httpserver.url_for("/feed.xml"))])
+    # RSS calls a GUID without isPermaLink a permalink: a relative one must still not become a page
+    feed = feed.replace(b'<guid isPermaLink="false">js</guid>', b"<guid>s1</guid>")
+    httpserver.expect_request("/feed.xml").respond_with_data(feed)
+    feeds = [source("desk", httpserver.url_for("/feed.xml"))]
+    report = run_cycle(settings, store, workers, feeds)
     (outcome,) = report.outcomes
-    assert (outcome.entries_seen, outcome.skipped_entries, outcome.new_articles) == (2, 2, 1)
-    assert [x.title for x in articles(store)] == ["A"]
+    assert (outcome.entries_seen, outcome.skipped_entries, outcome.new_articles) == (4, 2, 3)
+    assert sorted(x.title for x in articles(store)) == ["A", "B", "C"]
+    assert outcome.warning is not None
+    assert "4 entries share a GUID with another story" in outcome.warning
+    assert feed_row(store, "desk").last_warning == outcome.warning
+    again = run_cycle(settings, store, workers, feeds).outcomes[0]
+    assert again.new_articles == 0  # keyed by link, the same on every fetch: nothing fetched twice
+    assert len(articles(store)) == 3
 
 
 def test_relative_links_resolve_against_the_feed(
