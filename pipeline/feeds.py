@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar
 import io
 import time
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
