@@ -41,7 +41,7 @@ from pipeline.records import (
     WantedMetadata,
 )
 from pipeline.text import content_hash, guess_language
-from pipeline.urls import canonical_url, redact_url
+from pipeline.urls import canonical_url, redact_url, title_from_url
 from pipeline.workers import BatchedCalls, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -105,14 +105,36 @@ def wanted_metadata(entry: FeedEntry, now: datetime) -> WantedMetadata:
     )
 
 
+# Extracted text shorter than this, or than the feed's own summary, is a scrap of the page (a menu, a
+# cookie notice), not the story: the summary is kept instead.
+MIN_PAGE_TEXT_CHARS = 200
+
+
+def checked_page(result: PageResult, summary: str) -> PageResult:
+    """The page result, with an extraction that found only a scrap marked EMPTY. Pure."""
+    page = result.page
+    if result.status is not ExtractionStatus.EXTRACTED or page is None or not page.text:
+        return result
+    length = len(page.text)
+    if length >= MIN_PAGE_TEXT_CHARS and length >= len(summary):
+        return result
+    limit = (
+        f"the feed's summary ({len(summary)})" if len(summary) > MIN_PAGE_TEXT_CHARS else MIN_PAGE_TEXT_CHARS
+    )
+    return PageResult(
+        ExtractionStatus.EMPTY, page, f"page text of {length} characters is shorter than {limit}"
+    )
+
+
 def build_article(
     feed_id: int, entry: FeedEntry, result: PageResult, fetched_at: datetime, feed_language: str | None
 ) -> NewArticle:
     """The story to store, from the feed entry and whatever the page gave. Pure."""
     page = result.page
     extracted = result.status is ExtractionStatus.EXTRACTED and page is not None and page.text
-    # no page text: the feed's summary, or its title when it gives none (an article is never textless)
-    text = page.text if extracted and page and page.text else (entry.summary or entry.title)
+    title = entry.title or (page.title if page and page.title else "") or title_from_url(entry.link)
+    # no page text: the feed's summary, or the title when it gives none (an article is never textless)
+    text = page.text if extracted and page and page.text else (entry.summary or title)
     published = (
         plausible_date(entry.published, fetched_at)
         or plausible_date(page.published if page else None, fetched_at)
@@ -123,7 +145,7 @@ def build_article(
         url=entry.link,
         feed_id=feed_id,
         guid=entry.guid,
-        title=entry.title or (page.title if page and page.title else "") or entry.link,
+        title=title,
         summary=entry.summary,
         text=text,
         author=entry.author or (page.author if page else None),
@@ -340,6 +362,7 @@ class Ingestor:
         entry = group[0]
         async with self._page_slots:
             result = await self._read_page(entry.link, wanted_metadata(entry, now))
+            result = checked_page(result, entry.summary)
             article = build_article(feed.id, entry, result, now, feed_language)
         if result.status is not ExtractionStatus.EXTRACTED:
             log.info(

@@ -7,7 +7,8 @@ page fetch, and the content hash still catches them.
 
 from __future__ import annotations
 
-from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+import re
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -103,3 +104,15 @@ def redact_url(url: str) -> str:
         return "<unparseable URL>"
     query = "&".join(f"{p.split('=', 1)[0]}=…" if "=" in p else p for p in parts.query.split("&") if p)
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def title_from_url(url: str) -> str:
+    """A readable stand-in title for a story known only by its address: the last words of its path
+    ("/2026/11/acme-raises-5m.html" gives "Acme raises 5m"), else its host."""
+    parts = urlsplit(url)
+    for segment in reversed([part for part in parts.path.split("/") if part]):
+        words = re.sub(r"\.[a-z0-9]{1,5}$", "", unquote(segment), flags=re.IGNORECASE)
+        words = " ".join(re.split(r"[-_+\s]+", words)).strip()
+        if re.search(r"[^\W\d]{3}", words):  # words, not an ID or a date
+            return words[:1].upper() + words[1:]
+    return parts.hostname or url

@@ -9,7 +9,7 @@ from html import escape
 import pytest
 
 from pipeline.extract import extract_page
-from pipeline.ingest import PageResult, build_article, choose_canonical_url, wanted_metadata
+from pipeline.ingest import PageResult, build_article, checked_page, choose_canonical_url, wanted_metadata
 from pipeline.records import ExtractedPage, ExtractionStatus, FeedEntry, WantedMetadata
 from pipeline.text import content_hash, guess_language, html_to_text
 from tests.builders import PARAGRAPHS, article_html
@@ -171,11 +171,37 @@ def test_build_article_falls_back_to_the_summary_and_fetch_time() -> None:
         7, entry, PageResult(ExtractionStatus.FETCH_FAILED, error="HTTP 404 Not Found"), NOW, "de"
     )
     assert article.text == "Only the summary."
-    assert article.title == "https://n.example.com/b"  # nothing better to show
+    assert article.title == "n.example.com"  # nothing better to show than where it came from
     assert article.published_at == NOW
     assert article.extraction_error == "HTTP 404 Not Found"
     assert article.language == "de"  # from the feed
     assert article.content_hash is None
+
+
+@pytest.mark.parametrize(
+    ("text", "summary", "status"),
+    [
+        ("menu", "", ExtractionStatus.EMPTY),
+        ("x" * 199, "", ExtractionStatus.EMPTY),
+        ("x" * 200, "", ExtractionStatus.EXTRACTED),
+        ("x" * 300, "y" * 400, ExtractionStatus.EMPTY),  # the feed says more than the page
+        ("x" * 400, "y" * 300, ExtractionStatus.EXTRACTED),
+    ],
+)
+def test_a_scrap_of_a_page_does_not_count_as_its_text(
+    text: str, summary: str, status: ExtractionStatus
+) -> None:
+    result = checked_page(PageResult(ExtractionStatus.EXTRACTED, ExtractedPage(text=text)), summary)
+    assert result.status is status
+    assert (result.error is None) == (status is ExtractionStatus.EXTRACTED)
+
+
+def test_build_article_without_title_summary_or_page_still_has_text() -> None:
+    entry = FeedEntry(
+        guid="g", link="https://n.example.com/2026/quill-raises-40m", title="", summary="", published=None
+    )
+    article = build_article(7, entry, PageResult(ExtractionStatus.FETCH_FAILED, error="timed out"), NOW, None)
+    assert (article.title, article.text) == ("Quill raises 40m", "Quill raises 40m")
 
 
 def test_choose_canonical_url() -> None:

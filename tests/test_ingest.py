@@ -188,6 +188,9 @@ def test_pages_that_fail_keep_the_feed_summary_and_say_why(
     httpserver.expect_request("/empty").respond_with_data(
         "<html><body></body></html>", content_type="text/html"
     )
+    httpserver.expect_request("/scrap").respond_with_data(
+        "<html><body><article><p>menu</p></article></body></html>", content_type="text/html"
+    )
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss(
             [
@@ -201,11 +204,13 @@ def test_pages_that_fail_keep_the_feed_summary_and_say_why(
                 Item(
                     "Empty", httpserver.url_for("/empty"), guid="e", description="Summary of the empty page."
                 ),
+                Item("Scrap", httpserver.url_for("/scrap"), guid="s", description="Summary of the scrap."),
+                Item("", httpserver.url_for("/missing/acme-raises-5m"), guid="n", description=""),
             ]
         )
     )
     report = run_cycle(settings, store, workers, [source("desk", httpserver.url_for("/feed.xml"))])
-    assert (report.new_articles, report.extraction_failures) == (3, 3)
+    assert (report.new_articles, report.extraction_failures) == (5, 5)
     stored = {a.guid: a for a in articles(store)}
     assert stored["g"].extraction_status == ExtractionStatus.FETCH_FAILED
     assert stored["g"].extraction_error == "HTTP 404 Not Found"
@@ -214,6 +219,11 @@ def test_pages_that_fail_keep_the_feed_summary_and_say_why(
     assert stored["p"].extraction_error == "content type application/pdf"
     assert stored["e"].extraction_status == ExtractionStatus.EMPTY
     assert stored["e"].text == "Summary of the empty page."
+    assert stored["s"].extraction_status == ExtractionStatus.EMPTY  # a word or two is not the story
+    assert stored["s"].text == "Summary of the scrap."
+    assert stored["s"].extraction_error == "page text of 4 characters is shorter than 200"
+    # no page, no summary, no title: the article still has a title and text, from its address
+    assert (stored["n"].title, stored["n"].text) == ("Acme raises 5m", "Acme raises 5m")
     assert all(a.content_hash is None for a in stored.values())  # summaries never identify a story
 
 
