@@ -278,7 +278,10 @@ def test_odd_entries_are_handled_one_by_one(
     assert outcome.result is FeedResult.OK
     assert outcome.skipped_entries == 3  # the javascript:, file: and data: links
     stored = {a.guid: a for a in articles(store)}
-    assert set(stored) == {"good-1", "huge-title", "future", "ancient", "twice"}
+    # one GUID on two distinct links: two stories, each kept under its link, and the feed warned
+    assert set(stored) == {"good-1", "huge-title", "future", "ancient", page_url + "4", page_url + "5"}
+    assert outcome.warning is not None
+    assert "2 entries share a GUID" in outcome.warning
     assert len(stored["huge-title"].title) <= 1000
     assert len(stored["huge-title"].summary) <= 20_000
     for guid in ("future", "ancient"):  # the absurd feed date is dropped; the page's own date is used
