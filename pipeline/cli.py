@@ -33,7 +33,7 @@ from pipeline.digest.service import DigestService
 from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.evaluation import classification_json, read_jsonl, score, story_from_json
 from pipeline.feeds import parse_feed
-from pipeline.http import FEED_ACCEPT, Fetcher
+from pipeline.http import FEED_ACCEPT, Fetcher, Lane
 from pipeline.ingest import utc_now
 from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource, Recipient
 from pipeline.runtime import digest_service, fetch_policy, open_runtime, open_store, started_workers
@@ -335,7 +335,9 @@ async def _check_feeds(
 
         async def check(feed: FeedSource) -> tuple[bool, int | None, int, str]:
             try:
-                response = await fetcher.get(feed.url, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT)
+                response = await fetcher.get(
+                    feed.url, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT, lane=Lane.FEED
+                )
                 parsed = parse_feed(response.body, url=response.url, headers=response.headers)
             except HTTPStatusError as exc:
                 return False, exc.status, 0, str(exc)

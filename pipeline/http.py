@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import enum
 import logging
 import os
 import re
 import socket
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -112,6 +114,47 @@ class _HostSlots:
                 self._slots[host] = (semaphore, users - 1)
 
 
+class Lane(enum.Enum):
+    """Requests that queue apart. A feed never waits behind a host's pages: one slow page host would
+    otherwise hold every slot its feed needs."""
+
+    FEED = "feed"
+    PAGE = "page"
+
+
+class StalledHosts:
+    """Hosts whose pages keep timing out. After STALL_LIMIT timeouts, a host's further pages fail at once
+    for STALL_COOLDOWN seconds (their stories keep the feed's summary) instead of each taking a whole
+    deadline: one stalled host costs the cycle about one deadline, not one per page. Pure: time is
+    passed in."""
+
+    STALL_LIMIT = 2
+    STALL_COOLDOWN = 300.0
+
+    def __init__(self) -> None:
+        self._timeouts: dict[str, int] = {}
+        self._until: dict[str, float] = {}
+
+    def is_stalled(self, host: str, now: float) -> bool:
+        until = self._until.get(host)
+        if until is None:
+            return False
+        if now < until:
+            return True
+        del self._until[host]
+        return False
+
+    def timed_out(self, host: str, now: float) -> None:
+        count = self._timeouts.get(host, 0) + 1
+        if count >= self.STALL_LIMIT:
+            self._until[host] = now + self.STALL_COOLDOWN
+            count = 0
+        self._timeouts[host] = count
+
+    def answered(self, host: str) -> None:
+        self._timeouts.pop(host, None)
+
+
 class Fetcher:
     """Fetches one URL at a time per call; many calls may run at once. Use as an async context manager."""
 
@@ -119,7 +162,8 @@ class Fetcher:
         """Call with an event loop running (aiohttp binds its session to it)."""
         self.policy = policy
         self._global = asyncio.Semaphore(policy.max_connections)
-        self._hosts = _HostSlots(policy.max_connections_per_host)
+        self._hosts = {lane: _HostSlots(policy.max_connections_per_host) for lane in Lane}
+        self._stalled = StalledHosts()
         connector = aiohttp.TCPConnector(
             limit=policy.max_connections,
             limit_per_host=0,  # _HostSlots limits per host, before the deadline starts
@@ -154,6 +198,7 @@ class Fetcher:
         accept: str = PAGE_ACCEPT,
         etag: str | None = None,
         last_modified: str | None = None,
+        lane: Lane = Lane.PAGE,
     ) -> HttpResponse:
         """GET url, following redirects. Returns a 2xx or 304 response; raises a FetchError otherwise."""
         if not is_http_url(url):
@@ -164,17 +209,24 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         host = urlsplit(url).hostname or ""
-        async with self._global, self._hosts.hold(host):
+        hosts = self._hosts[lane]
+        async with self._global, hosts.hold(host):
+            if lane is Lane.PAGE and self._stalled.is_stalled(host, time.monotonic()):
+                raise FetchTimeoutError(f"not tried: {host} timed out on pages just before", url)
             try:
                 async with asyncio.timeout(self.policy.total_timeout):
-                    return await self._follow(url, headers, max_bytes, first_host=host)
+                    response = await self._follow(url, headers, max_bytes, first_host=host, hosts=hosts)
             except TimeoutError:
+                if lane is Lane.PAGE:
+                    self._stalled.timed_out(host, time.monotonic())
                 raise FetchTimeoutError(
                     f"no complete answer within {self.policy.total_timeout:g} s", url
                 ) from None
+            self._stalled.answered(host)
+            return response
 
     async def _follow(
-        self, url: str, headers: Mapping[str, str], max_bytes: int, first_host: str
+        self, url: str, headers: Mapping[str, str], max_bytes: int, first_host: str, hosts: _HostSlots
     ) -> HttpResponse:
         current = url
         visited = {url}
@@ -185,7 +237,7 @@ class Fetcher:
             if host == first_host:
                 response = await self._get_once(current, headers, max_bytes)
             else:
-                async with self._hosts.hold(host):
+                async with hosts.hold(host):
                     response = await self._get_once(current, headers, max_bytes)
             status = response.status
             location = response.headers.get("location")

@@ -24,7 +24,7 @@ from pipeline.extract import extract_page
 from pipeline.feedhealth import BackoffPolicy
 from pipeline.feeds import parse_feed, plausible_date
 from pipeline.groupcommit import GroupCommit
-from pipeline.http import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from pipeline.http import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Lane
 from pipeline.records import (
     CycleReport,
     ExtractedPage,
@@ -278,6 +278,7 @@ class Ingestor:
                 accept=FEED_ACCEPT,
                 etag=feed.etag,
                 last_modified=feed.last_modified,
+                lane=Lane.FEED,
             )
         except HTTPStatusError as exc:
             wait = timedelta(seconds=exc.retry_after) if exc.retry_after else None

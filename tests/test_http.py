@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from pipeline.errors import (
     TooManyRedirectsError,
     UnsupportedURLError,
 )
-from pipeline.http import Fetcher, FetchPolicy, _cause_words, parse_retry_after
+from pipeline.http import Fetcher, FetchPolicy, Lane, StalledHosts, _cause_words, parse_retry_after
 from pipeline.netguard import LOOPBACK_ONLY
 from pipeline.records import HttpResponse
 
@@ -216,3 +217,59 @@ def test_a_failed_name_lookup_is_named_as_one() -> None:
 def test_non_http_urls_are_refused(url: str) -> None:
     with pytest.raises(UnsupportedURLError):
         get(url)
+
+
+def test_stalled_hosts_fail_fast_after_repeated_timeouts_and_recover_after_the_cooldown() -> None:
+    hosts = StalledHosts()
+    hosts.timed_out("slow.example", now=0)
+    assert not hosts.is_stalled("slow.example", now=1)  # one timeout is bad luck
+    hosts.answered("slow.example")
+    hosts.timed_out("slow.example", now=2)
+    assert not hosts.is_stalled("slow.example", now=2)  # the answer in between reset the count
+    hosts.timed_out("slow.example", now=3)
+    assert hosts.is_stalled("slow.example", now=3)
+    assert not hosts.is_stalled("other.example", now=3)
+    assert hosts.is_stalled("slow.example", now=3 + StalledHosts.STALL_COOLDOWN - 1)
+    assert not hosts.is_stalled("slow.example", now=3 + StalledHosts.STALL_COOLDOWN)
+
+
+def test_a_host_whose_pages_stall_delays_neither_its_feed_nor_more_than_one_deadline(
+    httpserver: HTTPServer,
+) -> None:
+    """Its pages fill every slot of the host: its feed still goes at once, and once two pages have timed
+    out, the pages queued behind them are not even requested (the cycle waits one deadline, not three)."""
+    release = threading.Event()
+    stalled: list[str] = []
+
+    def stall(request: Request) -> Response:
+        stalled.append(request.path)
+        release.wait(20)
+        return Response("late")
+
+    httpserver.expect_request("/feed.xml").respond_with_data("<rss/>")
+    for n in range(6):
+        httpserver.expect_request(f"/stall/{n}").respond_with_handler(stall)
+    policy = FetchPolicy(
+        user_agent="t", total_timeout=1.5, max_connections_per_host=2, addresses=LOOPBACK_ONLY
+    )
+
+    async def run() -> tuple[bool, list[BaseException | HttpResponse]]:
+        async with Fetcher(policy) as fetcher:
+            pages = [
+                asyncio.create_task(fetcher.get(httpserver.url_for(f"/stall/{n}"), max_bytes=1000))
+                for n in range(6)
+            ]
+            await asyncio.sleep(0.2)  # the first two pages hold both of the host's slots
+            feed = await fetcher.get(httpserver.url_for("/feed.xml"), max_bytes=1000, lane=Lane.FEED)
+            feed_before_pages = feed.status == 200 and not any(page.done() for page in pages)
+            return feed_before_pages, list(await asyncio.gather(*pages, return_exceptions=True))
+
+    try:
+        feed_before_pages, results = asyncio.run(run())
+    finally:
+        release.set()
+    assert feed_before_pages
+    assert all(isinstance(result, FetchTimeoutError) for result in results)
+    # the two holding the slots, and at most one that took a slot freed by the first timeout
+    assert 2 <= len(stalled) <= policy.max_connections_per_host + StalledHosts.STALL_LIMIT - 1
+    assert sum("not tried" in str(result) for result in results) == 6 - len(stalled)
