@@ -23,7 +23,14 @@ from rich.table import Table
 
 from pipeline import __version__
 from pipeline.classify import default_classifier
-from pipeline.config import DEFAULT_CONFIG_PATH, Config, Settings, load_config, load_settings_only
+from pipeline.config import (
+    DEFAULT_CONFIG_PATH,
+    Config,
+    Settings,
+    database_url,
+    load_config,
+    load_settings_only,
+)
 from pipeline.daemon import Daemon
 from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.db.store import Store
@@ -50,7 +57,15 @@ class Options:
     database_url: str | None
 
     def config(self) -> Config:
-        return load_config(self.config_path, overrides={"database_url": self.database_url})
+        return load_config(self.config_path, overrides={"database_url": self._database_url()})
+
+    def _database_url(self) -> str | None:
+        if self.database_url is None:
+            return None
+        try:
+            return database_url(self.database_url)
+        except ValueError as exc:
+            raise ConfigError(f"--database-url: {exc}") from None
 
     def settings(self) -> Settings:
         """Settings for commands that can run without a feeds file (db upgrade)."""
@@ -58,9 +73,8 @@ class Options:
         if self.config_path is not None or path.exists():
             return self.config().settings
         settings = load_settings_only()
-        return (
-            settings.model_copy(update={"database_url": self.database_url}) if self.database_url else settings
-        )
+        url = self._database_url()
+        return settings.model_copy(update={"database_url": url}) if url else settings
 
 
 class DealPulseGroup(click.Group):

@@ -7,6 +7,7 @@ feeds.yaml, the defaults below. Every error names the file and line, or the vari
 from __future__ import annotations
 
 import email.utils
+import json
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -14,12 +15,20 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from pipeline import __version__
 from pipeline.errors import ConfigError
@@ -81,8 +90,10 @@ class Settings(BaseSettings):
     allow_public_addresses: bool = Field(
         True, description="Off: only allowed_networks are reachable (tests and benchmarks on loopback)."
     )
-    allowed_networks: list[IPv4Network | IPv6Network] = Field(
-        default_factory=list, description="Networks reachable even when private addresses are refused."
+    allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="Networks reachable even when private addresses are refused "
+        "(in the environment: comma-separated, or a JSON list).",
     )
     connect_timeout: float = Field(10.0, gt=0, description="Seconds to establish a connection.")
     request_timeout: float = Field(30.0, gt=0, description="Seconds for a whole request, redirects included.")
@@ -157,6 +168,24 @@ class Settings(BaseSettings):
     @classmethod
     def _check_duration(cls, value: object) -> timedelta | None:
         return value if value is None or isinstance(value, timedelta) else parse_duration(value)
+
+    @field_validator("allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):  # from the environment: "10.0.0.0/8, ::1/128" or '["10.0.0.0/8"]'
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except ValueError:
+                    raise ValueError(f"{value!r} is not a JSON list of networks") from None
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        return None if value is None else database_url(value)
 
     @field_validator("mail_from", "unsubscribe_mailto")
     @classmethod
@@ -330,6 +359,26 @@ def _recipients(path: Path, model: _FileModel, lines: dict[tuple[Any, ...], int]
     return tuple(recipients)
 
 
+def database_url(value: str) -> str:
+    """A database URL DealPulse can use, or ValueError saying why not. postgresql:// means psycopg 3 (the
+    driver the postgres extra installs), not SQLAlchemy's default psycopg2."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(
+            f"{value!r} is not a database URL (like sqlite:///data/dealpulse.db or "
+            "postgresql://user@host/dbname)"
+        ) from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"{backend} is not supported: DealPulse stores its data in SQLite or PostgreSQL")
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend == "postgresql" and url.drivername != "postgresql+psycopg":
+        raise ValueError(f"{url.drivername} is not supported: use postgresql+psycopg:// (psycopg 3)")
+    return url.render_as_string(hide_password=False)
+
+
 def mail_address(value: str) -> str:
     """A single e-mail address, optionally with a display name ("DealPulse <d@example.com>")."""
     text = value.strip()
@@ -350,6 +399,8 @@ def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...
         )
     try:
         return Settings(**block)
+    except SettingsError as exc:  # a value pydantic-settings could not even decode (a list that is not JSON)
+        raise ConfigError(f"{exc} ({_variable_named(str(exc))})") from None
     except ValidationError as exc:
         messages = []
         for error in exc.errors():
@@ -363,6 +414,11 @@ def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...
                 where = f"{path}, line {line}" if line else str(path)
                 messages.append(f"{where}: settings.{field}: {_message(error)}")
         raise ConfigError("; ".join(messages)) from None
+
+
+def _variable_named(message: str) -> str:
+    found = re.search(r'field "(\w+)"', message)
+    return f"environment variable {ENV_PREFIX}{found[1].upper()}" if found else "the environment"
 
 
 def _check_unknown_environment(env: Mapping[str, str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from pipeline import __version__
 from pipeline.classify.rules import CLASSIFIER_VERSION
 from pipeline.cli import cli
+from pipeline.config import load_config
 from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 
 README = Path(__file__).parents[1] / "README.md"
@@ -228,3 +230,63 @@ def test_reclassify_reports_what_changed(
     deals = {d["type"]: d for d in json.loads(output)}
     assert deals["investment"]["sources"] == 1  # recounted
     assert deals["launch"]["product"].startswith("Sora")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "'not a url' is not a database URL (like sqlite:///"),
+        (
+            "mysql://root@127.0.0.1/test",
+            "mysql is not supported: DealPulse stores its data in SQLite or PostgreSQL",
+        ),
+        (
+            "postgresql+asyncpg://x@127.0.0.1/db",
+            "postgresql+asyncpg is not supported: use postgresql+psycopg://",
+        ),
+    ],
+)
+def test_a_database_url_dealpulse_cannot_use_is_a_one_line_configuration_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = invoke("--database-url", url, "db", "upgrade")
+    assert (code, output.count("\n")) == (2, 1)
+    assert output.startswith(f"Error: configuration error: --database-url: {message}")
+    monkeypatch.setenv("DEALPULSE_DATABASE_URL", url)
+    code, output = invoke("db", "upgrade")
+    assert (code, output.count("\n")) == (2, 1)
+    assert output.startswith("Error: configuration error: environment variable DEALPULSE_DATABASE_URL=")
+    assert message in output
+
+
+def test_postgresql_without_its_driver_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were not installed
+    code, output = invoke("--database-url", "postgresql://nobody@127.0.0.1:9/none", "db", "upgrade")
+    assert (code, output.count("\n")) == (1, 1)
+    assert "pip install 'dealpulse[postgres]'" in output
+
+
+@pytest.mark.parametrize("value", ["127.0.0.0/8", "127.0.0.0/8, ::1/128", '["127.0.0.0/8", "::1/128"]'])
+def test_allowed_networks_from_the_environment_as_a_list_or_json(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str
+) -> None:
+    monkeypatch.setenv("DEALPULSE_ALLOWED_NETWORKS", value)
+    config = load_config(
+        write_config(tmp_path, f"sqlite:///{tmp_path / 'x.db'}", {"a": "http://127.0.0.1:9/a"})
+    )
+    assert [str(network) for network in config.settings.allowed_networks][0] == "127.0.0.0/8"
+
+
+def test_allowed_networks_that_are_neither_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DEALPULSE_ALLOWED_NETWORKS", "[127.0.0.0/8")
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'x.db'}", {"a": "http://127.0.0.1:9/a"})
+    code, output = invoke("--config", str(config), "db", "upgrade")
+    assert (code, output.count("\n")) == (2, 1)
+    assert "DEALPULSE_ALLOWED_NETWORKS" in output
+    assert "not a JSON list of networks" in output

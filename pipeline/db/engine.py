@@ -10,6 +10,8 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from pipeline.errors import DatabaseError
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -27,7 +29,15 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a PostgreSQL restarted under a long-running daemon costs one reconnect, not a failed cycle.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, json_deserializer=orjson.loads)
+    try:
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=5, max_overflow=5, json_deserializer=orjson.loads
+        )
+    except ImportError as exc:
+        raise DatabaseError(
+            f"{parsed.get_backend_name()} needs its driver ({exc.name or exc}), which is not installed: "
+            "pip install 'dealpulse[postgres]'"
+        ) from None
 
 
 def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:
