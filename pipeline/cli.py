@@ -43,7 +43,14 @@ from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher, Lane
 from pipeline.ingest import utc_now
 from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource, Recipient
-from pipeline.runtime import digest_service, fetch_policy, open_runtime, open_store, started_workers
+from pipeline.runtime import (
+    digest_service,
+    fetch_policy,
+    open_runtime,
+    open_store,
+    open_store_for_reading,
+    started_workers,
+)
 from pipeline.urls import redact_url
 from pipeline.workers import WorkerPool
 
@@ -224,7 +231,7 @@ def _print_cycle(report: CycleReport, seconds: float) -> None:
 def status(options: Options) -> None:
     """Show each feed's health: last fetch, result, error, articles stored, next fetch."""
     config = options.config()
-    with closing(open_store(config.settings, config.feeds)) as store:
+    with closing(open_store_for_reading(config.settings)) as store:
         rows = store.feed_statuses()
         latest = {e.recipient.lower(): e for e in reversed(Ledger(store.engine).entries(limit=1000))}
     now = utc_now()
@@ -233,6 +240,8 @@ def status(options: Options) -> None:
         table.add_column(column, justify="right" if column in ("HTTP", "articles") else "left")
     for row in rows:
         result = row.last_result or "never fetched"
+        if row.last_result is None and row.next_fetch_at is not None:
+            result = "not fetched yet (stopped mid-fetch)"  # claimed by a fetch that did not finish
         if not row.in_config:
             result = f"{result} (removed from config)"
         elif not row.enabled:
@@ -258,10 +267,14 @@ def status(options: Options) -> None:
             result,
             str(row.last_http_status or ""),
             str(row.articles),
-            _ago(row.next_fetch_at, now),
+            "never" if row.disabled_reason else _ago(row.next_fetch_at, now),
             problem,
             style=style,
         )
+    stored = {row.name for row in rows}
+    for feed in config.feeds:  # added to the file since the last fetch or run
+        if feed.name not in stored:
+            table.add_row(feed.name, "", "never fetched", "", "0", "at the next fetch", "")
     out.print(table)
     _print_recipients(config, latest, now)
 
@@ -495,7 +508,7 @@ def deals(
 ) -> None:
     """List stored deals, newest first, with the number of articles reporting each."""
     config = options.config()
-    with closing(open_store(config.settings, config.feeds)) as store:
+    with closing(open_store_for_reading(config.settings)) as store:
         rows = store.deals(
             since=since.replace(tzinfo=UTC) if since else None,
             event_type=event_type,
@@ -581,7 +594,10 @@ def digest(
     if (day or address) and preview_path is None:
         raise click.UsageError("--date and --to go with --preview")
     config = options.config()
-    with closing(open_store(config.settings, config.feeds)) as store:
+    opened = (
+        open_store(config.settings, config.feeds) if send_now else open_store_for_reading(config.settings)
+    )
+    with closing(opened) as store:
         service = digest_service(config, store)
         if list_ledger:
             _print_ledger(Ledger(store.engine).entries(limit=100))

@@ -397,6 +397,8 @@ def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...
             f"{path}, line {line}: settings.smtp_password: a password is not read from files; "
             "set the environment variable DEALPULSE_SMTP_PASSWORD"
         )
+    if path.is_file():
+        block = relative_to_folder(block, path.resolve().parent)
     try:
         return Settings(**block)
     except SettingsError as exc:  # a value pydantic-settings could not even decode (a list that is not JSON)
@@ -414,6 +416,25 @@ def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...
                 where = f"{path}, line {line}" if line else str(path)
                 messages.append(f"{where}: settings.{field}: {_message(error)}")
         raise ConfigError("; ".join(messages)) from None
+
+
+def relative_to_folder(block: Mapping[str, Any], folder: Path) -> dict[str, Any]:
+    """The settings block with its relative paths (data_dir, outbox_dir, a SQLite file in database_url)
+    taken from folder, the feeds file's own, and data_dir defaulting to folder/data: the same files
+    whatever folder a command is run from (cron's is not the user's). The environment's paths are left
+    to mean what they mean in the shell."""
+    settled = dict(block)
+    for key in ("data_dir", "outbox_dir"):
+        value = settled.get(key)
+        if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+            settled[key] = folder / value
+    settled.setdefault("data_dir", folder / "data")
+    url = settled.get("database_url")
+    if isinstance(url, str) and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        database = url.removeprefix("sqlite:///").split("?")[0]
+        if database and database != ":memory:":
+            settled["database_url"] = f"sqlite:///{folder / database}" + url[len("sqlite:///" + database) :]
+    return settled
 
 
 def _variable_named(message: str) -> str:

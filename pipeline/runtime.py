@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from pipeline.classify import Classifier
 from pipeline.config import Config, Settings
 from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
-from pipeline.db.migrate import upgrade
+from pipeline.db.migrate import is_current, upgrade
 from pipeline.db.store import Store
 from pipeline.digest.service import DigestService, transport_for
+from pipeline.errors import DatabaseError
 from pipeline.feedhealth import BackoffPolicy
 from pipeline.http import Fetcher, FetchPolicy
 from pipeline.ingest import Ingestor, utc_now
@@ -33,6 +37,28 @@ def open_store(settings: Settings, feeds: Sequence[FeedSource] | None = None) ->
         engine.dispose()
         raise
     return store
+
+
+def open_store_for_reading(settings: Settings) -> Store:
+    """The store for a command that only reads: it creates no file or folder and migrates nothing, so
+    a command run from the wrong folder, or before the first fetch, says so instead of showing an empty
+    history (and leaving an empty database behind)."""
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database or "")
+        if not path.is_file():
+            raise DatabaseError(f"no database at {path}: run `dealpulse fetch` or `dealpulse run` first")
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        if not is_current(engine):
+            raise DatabaseError(
+                f"the database at {url.render_as_string(hide_password=True)} has an older schema: "
+                "run `dealpulse db upgrade` (or start `dealpulse run`) first"
+            )
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)
 
 
 def digest_service(config: Config, store: Store) -> DigestService:

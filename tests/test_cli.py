@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from sqlalchemy import update
 
 from pipeline import __version__
 from pipeline.classify.rules import CLASSIFIER_VERSION
 from pipeline.cli import cli
 from pipeline.config import load_config
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import upgrade
+from pipeline.db.models import Feed
+from pipeline.db.store import Store
+from pipeline.ingest import utc_now
 from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
+from tests.helpers import source
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -131,6 +139,10 @@ def test_broken_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_unreachable_database_is_one_line_and_exit_1(tmp_path: Path, served: dict[str, str]) -> None:
     config = str(write_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:9/none", served))
     code, output = invoke("--config", config, "status")
+    assert code == 1
+    assert output.startswith("Error: cannot read the database at")
+    assert output.count("\n") == 1
+    code, output = invoke("--config", config, "db", "upgrade")
     assert code == 1
     assert output.startswith("Error: cannot bring the schema up to date")
     assert output.count("\n") == 1
@@ -291,3 +303,61 @@ def test_allowed_networks_that_are_neither_is_a_one_line_error(
     assert (code, output.count("\n")) == (2, 1)
     assert "DEALPULSE_ALLOWED_NETWORKS" in output
     assert "not a JSON list of networks" in output
+
+
+def test_relative_paths_in_the_feeds_file_are_relative_to_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "feeds.yaml").write_text(
+        "settings:\n  allow_public_addresses: false\n  allowed_networks: ['127.0.0.0/8']\n"
+        f"feeds:\n  - name: good\n    url: {served['good']}\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(home)
+    assert invoke("fetch")[0] == 0
+    monkeypatch.chdir(elsewhere)  # as cron runs it
+    code, output = invoke("--config", str(home / "feeds.yaml"), "status")
+    assert code == 0, output
+    assert "never fetched" not in output
+    assert (home / "data" / "dealpulse.db").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command", [("status",), ("deals",), ("digest", "--list"), ("digest", "--preview", "p.html")]
+)
+def test_commands_that_only_read_create_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feeds.yaml").write_text("feeds:\n  - name: a\n    url: http://127.0.0.1:9/a\n")
+    code, output = invoke(*command)
+    database = tmp_path / "data" / "dealpulse.db"
+    assert (code, output) == (
+        1,
+        f"Error: no database at {database}: run `dealpulse fetch` or `dealpulse run` first\n",
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["feeds.yaml"]
+
+
+def test_status_of_a_feed_stopped_mid_fetch_a_gone_feed_and_a_new_one(
+    tmp_path: Path, database_url: str, served: dict[str, str]
+) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    store = Store(engine)
+    store.sync_feeds([source("good", served["good"]), source("bad", served["bad"])], utc_now())
+    assert store.claim_due_feed("good", utc_now(), timedelta(minutes=30), timedelta(0)) is not None
+    with engine.begin() as connection:
+        connection.execute(update(Feed).where(Feed.name == "bad").values(disabled_reason="HTTP 410 Gone"))
+    engine.dispose()
+    config = write_config(tmp_path, database_url, {**served, "new": "http://127.0.0.1:9/new.xml"})
+    code, output = invoke("--config", str(config), "status")
+    assert code == 0, output
+    lines = {line.split("│")[1].strip(): line for line in output.splitlines() if line.count("│") > 3}
+    assert "not fetched yet (stopped mid-fetch)" in lines["good"]
+    assert re.search(r"gone \(not fetched\).*│\s*never\s*│", lines["bad"])
+    assert re.search(r"never fetched.*at the next fetch", lines["new"])

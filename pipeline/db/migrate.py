@@ -107,5 +107,11 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 def is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() == head
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"cannot read the database at {engine.url!r}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}"
+        ) from exc
