@@ -34,15 +34,25 @@ from pipeline.config import (
 from pipeline.daemon import Daemon
 from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.db.store import Store
-from pipeline.deals import compare_events
+from pipeline.deals import compare_events, short_money
 from pipeline.digest.schedule import next_send
 from pipeline.digest.service import DigestService
+from pipeline.digest.transport import clear_stale_temporaries
 from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.evaluation import classification_json, read_jsonl, score, story_from_json
 from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher, Lane
 from pipeline.ingest import utc_now
-from pipeline.records import CycleReport, DealEvent, FeedOutcome, FeedResult, FeedSource, Recipient
+from pipeline.records import (
+    EVENT_TYPES,
+    INVESTMENT_SUBTYPES,
+    CycleReport,
+    DealEvent,
+    FeedOutcome,
+    FeedResult,
+    FeedSource,
+    Recipient,
+)
 from pipeline.runtime import (
     digest_service,
     fetch_policy,
@@ -51,6 +61,7 @@ from pipeline.runtime import (
     open_store_for_reading,
     started_workers,
 )
+from pipeline.text import counted
 from pipeline.urls import redact_url
 from pipeline.workers import WorkerPool
 
@@ -133,6 +144,11 @@ def run(options: Options) -> None:
     send time, until SIGTERM or Ctrl-C."""
     config = options.config()
     configure_logging(config.settings.log_level)
+    _warn_if_no_feeds(config)
+    if not config.settings.smtp_host and (
+        cleared := clear_stale_temporaries(config.settings.outbox, time.time())
+    ):
+        logging.getLogger(__name__).info("outbox: removed %d unfinished files of a stopped process", cleared)
     with (
         started_workers(config.settings) as workers,
         closing(open_store(config.settings, config.feeds)) as store,
@@ -157,6 +173,7 @@ def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
     Exits 0 when the cycle ran, whatever individual feeds did: their errors are in the summary and
     in `dealpulse status`."""
     config = options.config()
+    _warn_if_no_feeds(config)
     for name in feed_names:
         config.feed(name)  # an unknown name is a configuration error
     interactive = err.is_terminal
@@ -169,6 +186,84 @@ def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
         started = time.perf_counter()
         report = asyncio.run(_fetch_with_progress(config.settings, store, workers, states, interactive))
     _print_cycle(report, time.perf_counter() - started)
+
+
+# Below this terminal width the deals table leaves out the parties, round and sources.
+WIDE_TABLE_COLUMNS = 120
+_MIN_CUT_WIDTH = 12
+
+
+def one_line_table(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    cut: Sequence[str],
+    width: int,
+    styles: Sequence[str | None] = (),
+) -> Table:
+    """A table whose every row is one line within `width`: the columns not in `cut` are kept whole, and
+    the text of those in `cut` (a headline, an error) is shortened to share what is left, ending in …."""
+    columns = len(headers)
+    whole = [max([len(headers[i]), *(len(row[i]) for row in rows)]) for i in range(columns)]
+    fixed = sum(w for header, w in zip(headers, whole, strict=True) if header not in cut)
+    share = max(_MIN_CUT_WIDTH, (width - fixed - 3 * columns - 1) // max(1, len(cut)))
+    table = Table(title=title)
+    for header in headers:
+        right = header in ("HTTP", "articles", "USD", "sources")
+        table.add_column(header, justify="right" if right else "left", no_wrap=True)
+    for index, row in enumerate(rows):
+        table.add_row(
+            *(
+                _shortened(cell, share) if header in cut else cell
+                for header, cell in zip(headers, row, strict=True)
+            ),
+            style=styles[index] if index < len(styles) else None,
+        )
+    return table
+
+
+def _shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _deals_table(rows: Sequence[Any], width: int) -> Table:
+    """Deals, one line each: the date, kind and amount whole, the headline cut to fit; in a terminal of
+    WIDE_TABLE_COLUMNS or more, also the parties, round, rumour flag and number of sources."""
+    title = counted(len(rows), "deal")
+    if width < WIDE_TABLE_COLUMNS:
+        narrow = [
+            [
+                f"{deal.first_reported_at:%Y-%m-%d}",
+                deal.subtype or deal.type,
+                short_money(deal.amount_usd, None),
+                f"(rumour) {deal.headline}" if deal.rumor else deal.headline,
+            ]
+            for deal in rows
+        ]
+        return one_line_table(
+            title, ["reported", "type", "USD", "headline"], narrow, cut=["headline"], width=width
+        )
+    wide = [
+        [
+            f"{deal.first_reported_at:%Y-%m-%d %H:%M}",
+            deal.subtype or deal.type,
+            short_money(deal.amount_usd, None),
+            deal.headline,
+            ", ".join(deal.parties),
+            deal.round or "",
+            "yes" if deal.rumor else "",
+            str(deal.sources),
+        ]
+        for deal in rows
+    ]
+    headers = ["reported", "type", "USD", "headline", "parties", "round", "rumour", "sources"]
+    return one_line_table(title, headers, wide, cut=["headline", "parties"], width=width)
+
+
+def _warn_if_no_feeds(config: Config) -> None:
+    if not config.feeds:
+        err.print(f"warning: no feeds in {config.path}: add some under `feeds:` (see README)", markup=False)
 
 
 async def _fetch_with_progress(
@@ -203,7 +298,10 @@ async def _fetch_with_progress(
 
 
 def _print_cycle(report: CycleReport, seconds: float) -> None:
-    table = Table(title=f"Fetch cycle: {len(report.outcomes)} feeds in {seconds:.1f} s", show_header=False)
+    table = Table(
+        title=f"Fetch cycle: {counted(len(report.outcomes), 'feed')} in {seconds:.1f} s",
+        show_header=False,
+    )
     table.add_column("what")
     table.add_column("count", justify="right")
     for label, value in (
@@ -235,9 +333,9 @@ def status(options: Options) -> None:
         rows = store.feed_statuses()
         latest = {e.recipient.lower(): e for e in reversed(Ledger(store.engine).entries(limit=1000))}
     now = utc_now()
-    table = Table(title="Feeds")
-    for column in ("feed", "last fetch", "result", "HTTP", "articles", "next fetch", "error / warning"):
-        table.add_column(column, justify="right" if column in ("HTTP", "articles") else "left")
+    # One line a feed: every column whole but the feed's name and its problem, which are cut to fit.
+    cells: list[list[str]] = []
+    styles: list[str | None] = []
     for row in rows:
         result = row.last_result or "never fetched"
         if row.last_result is None and row.next_fetch_at is not None:
@@ -260,22 +358,30 @@ def status(options: Options) -> None:
         if row.url_moved_from:
             moved = f"moved (301/308) from {redact_url(row.url_moved_from)} to {redact_url(row.url)}"
             problem = f"{moved}; {problem}".rstrip("; ")
-        style = "red" if row.last_result == FeedResult.ERROR else None
-        table.add_row(
-            row.name,
-            _ago(row.last_fetch_at, now),
-            result,
-            str(row.last_http_status or ""),
-            str(row.articles),
-            "never" if row.disabled_reason else _ago(row.next_fetch_at, now),
-            problem,
-            style=style,
+        styles.append("red" if row.last_result == FeedResult.ERROR else None)
+        cells.append(
+            [
+                row.name,
+                _ago(row.last_fetch_at, now),
+                result,
+                str(row.last_http_status or ""),
+                str(row.articles),
+                "never" if row.disabled_reason else _ago(row.next_fetch_at, now),
+                problem,
+            ]
         )
     stored = {row.name for row in rows}
     for feed in config.feeds:  # added to the file since the last fetch or run
         if feed.name not in stored:
-            table.add_row(feed.name, "", "never fetched", "", "0", "at the next fetch", "")
-    out.print(table)
+            cells.append([feed.name, "", "never fetched", "", "0", "at the next fetch", ""])
+            styles.append(None)
+    headers = ["feed", "last fetch", "result", "HTTP", "articles", "next fetch", "error / warning"]
+    # the feed's name and its problem are cut to fit; the rest is kept whole
+    out.print(
+        one_line_table(
+            "Feeds", headers, cells, cut=["feed", "error / warning"], width=out.width, styles=styles
+        )
+    )
     _print_recipients(config, latest, now)
 
 
@@ -297,7 +403,7 @@ def _print_recipients(config: Config, latest: dict[str, LedgerEntry], now: datet
             recipient.address,
             f"{recipient.send_at:%H:%M} {recipient.timezone}",
             _ago(next_send(recipient, now), now),
-            f"{last.digest_date} {last.status} ({last.deal_count} deals)" if last else "none yet",
+            f"{last.digest_date} {last.status} ({counted(last.deal_count, 'deal')})" if last else "none yet",
         )
     out.print(table)
 
@@ -352,7 +458,7 @@ def feeds_check(options: Options) -> None:
         )
     out.print(table)
     if failures:
-        raise _Failure(f"{failures} of {len(enabled)} feeds failed the check")
+        raise _Failure(f"{failures} of {counted(len(enabled), 'feed')} failed the check")
 
 
 async def _check_feeds(
@@ -402,7 +508,8 @@ def classify_command(source: Any) -> None:
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def eval_command(source: Any, as_json: bool) -> None:
-    """Score the classifier on labelled stories (the format of shared/eval/dev.jsonl): per class
+    """Score the classifier on labelled stories: a JSON-lines file, one object a line with the story (id,
+    title, summary, text, published, language) and its labels (ai_related, events): per class
     precision, recall and F1; ai_related accuracy; amount+currency exact matches; parties recall;
     and the stories it gets wrong."""
     labelled = []
@@ -441,7 +548,7 @@ def eval_command(source: Any, as_json: bool) -> None:
         f"parties recall           {report.parties_recall:.3f} of {report.parties_total} labelled parties"
     )
     if report.mistakes:
-        out.print(f"\n{len(report.mistakes)} stories with a mistake:")
+        out.print(f"\n{counted(len(report.mistakes), 'story', 'stories')} with a mistake:")
         for mistake in report.mistakes:
             out.print(f"  {mistake['id']}: {'; '.join(mistake['wrong'])}: {mistake['title']}", markup=False)
 
@@ -490,7 +597,12 @@ def _describe(event: DealEvent) -> str:
 @click.option(
     "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only deals first reported on or after DATE."
 )
-@click.option("--type", "event_type", type=click.Choice(["investment", "partnership", "launch"]))
+@click.option(
+    "--type",
+    "event_type",
+    type=click.Choice([*EVENT_TYPES, *INVESTMENT_SUBTYPES]),
+    help="Only deals of this type, or investments of this kind (funding, acquisition, strategic_investment).",
+)
 @click.option("--min-usd", type=float, help="Only deals worth at least this many US dollars.")
 @click.option("--company", help="Only deals with this company among the parties (any spelling).")
 @click.option(
@@ -544,22 +656,7 @@ def deals(
         for record in records:
             writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()})
         return
-    table = Table(title=f"{len(records)} deals")
-    for column in ("first reported", "type", "headline", "parties", "USD", "round", "rumour", "sources"):
-        table.add_column(column, justify="right" if column in ("USD", "sources") else "left")
-    for deal in rows:
-        usd = f"{deal.amount_usd:,.0f}" if deal.amount_usd is not None else ""
-        table.add_row(
-            deal.first_reported_at.strftime("%Y-%m-%d %H:%M"),
-            deal.subtype or deal.type,
-            deal.headline,
-            ", ".join(deal.parties),
-            usd,
-            deal.round or "",
-            "yes" if deal.rumor else "",
-            str(deal.sources),
-        )
-    out.print(table)
+    out.print(_deals_table(rows, out.width))
 
 
 @cli.command()
@@ -618,8 +715,8 @@ def _send_digests(service: DigestService, config: Config) -> None:
         out.print("no digest due now")
     for delivery in deliveries:
         out.print(
-            f"{delivery.digest_date} {delivery.recipient}: {delivery.outcome}, {delivery.deals} deals: "
-            f"{delivery.detail}"
+            f"{delivery.digest_date} {delivery.recipient}: {delivery.outcome}, "
+            f"{counted(delivery.deals, 'deal')}: {delivery.detail}"
         )
     if any(d.outcome == "failed" for d in deliveries):
         raise _Failure(

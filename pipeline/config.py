@@ -19,7 +19,15 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -292,6 +300,14 @@ class _FileModel(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     feeds: list[_FeedModel] = Field(default_factory=list)
     recipients: list[_RecipientModel] = Field(default_factory=list)
+
+    @field_validator("settings", "feeds", "recipients", mode="before")
+    @classmethod
+    def _nothing_is_empty(cls, value: object, info: ValidationInfo) -> object:
+        """A key with nothing under it (`feeds:`, as a new file has) is empty, not an error."""
+        if value is not None:
+            return value
+        return {} if info.field_name == "settings" else []
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from pipeline.db.store import Store
 from pipeline.digest.service import DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor, utc_now
 from pipeline.records import FeedSource
+from pipeline.text import plural
 from pipeline.workers import STOP_SIGNALS
 
 log = logging.getLogger(__name__)
@@ -111,10 +112,13 @@ class Daemon:
         for sig in STOP_SIGNALS:
             loop.add_signal_handler(sig, self._request_stop, sig)
         scheduler.start()
+        recipients = len(self._config.recipients) if self._digests is not None else 0
         log.info(
-            "daemon started: %d feeds scheduled, %d digest recipients, database %s",
+            "daemon started: %d %s scheduled, %d digest %s, database %s",
             len(feeds),
-            len(self._config.recipients) if self._digests is not None else 0,
+            plural(len(feeds), "feed"),
+            recipients,
+            plural(recipients, "recipient"),
             self._store.engine.url.render_as_string(hide_password=True),
         )
         try:

@@ -19,7 +19,7 @@ import feedparser
 
 from pipeline.errors import FeedParseError
 from pipeline.records import FeedEntry, ParsedFeed
-from pipeline.text import collapse_spaces, html_to_text, normalise_language, plural
+from pipeline.text import collapse_spaces, counted, html_to_text, normalise_language
 from pipeline.urls import canonical_url, is_http_url, resolve_link
 
 MAX_TITLE_CHARS = 1_000
@@ -68,7 +68,7 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str]) -> ParsedFe
     warnings = [f"malformed feed, entries read anyway: {_describe(problem)}"] if problem else []
     if rekeyed:
         warnings.append(
-            f"{rekeyed} {plural(rekeyed, 'entry', 'entries')} share a GUID with another story: "
+            f"{counted(rekeyed, 'entry', 'entries')} share a GUID with another story: "
             "each kept under its own link"
         )
     return ParsedFeed(

@@ -281,6 +281,7 @@ class Classification:
 
 EventType = Literal["investment", "partnership", "launch"]
 EVENT_TYPES: tuple[EventType, ...] = ("investment", "partnership", "launch")
+INVESTMENT_SUBTYPES = ("funding", "acquisition", "strategic_investment")
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,3 +100,8 @@ def guess_language(text: str) -> str | None:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """The noun for count: "1 feed", "2 feeds" (many defaults to one + "s")."""
     return one if count == 1 else (many or f"{one}s")
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """ "1 feed", "2 feeds", "3 stories" (counted(3, "story", "stories"))."""
+    return f"{count} {plural(count, one, many)}"

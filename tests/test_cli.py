@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from datetime import timedelta
@@ -10,9 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from rich.console import Console
 from sqlalchemy import update
 
 from pipeline import __version__
+from pipeline import cli as cli_module
 from pipeline.classify.rules import CLASSIFIER_VERSION
 from pipeline.cli import cli
 from pipeline.config import load_config
@@ -89,7 +92,7 @@ def test_fetch_one_feed(tmp_path: Path, database_url: str, served: dict[str, str
     config = str(write_config(tmp_path, database_url, served))
     code, output = invoke("--config", config, "fetch", "--feed", "good")
     assert code == 0
-    assert "1 feeds" in output
+    assert "1 feed " in output
 
 
 def test_unknown_feed_name_is_a_configuration_error(
@@ -202,6 +205,13 @@ def test_deals_lists_merged_deals_with_filters(
     code, output = invoke("--config", config, "deals")
     assert code == 0
     assert "Quillmark raises USD 42M" in output
+    # a subtype is a type too
+    assert (
+        len(json.loads(invoke("--config", config, "deals", "--format", "json", "--type", "funding")[1])) == 1
+    )
+    assert (
+        json.loads(invoke("--config", config, "deals", "--format", "json", "--type", "acquisition")[1]) == []
+    )
 
 
 def test_reclassify_reports_what_changed(
@@ -361,3 +371,49 @@ def test_status_of_a_feed_stopped_mid_fetch_a_gone_feed_and_a_new_one(
     assert "not fetched yet (stopped mid-fetch)" in lines["good"]
     assert re.search(r"gone \(not fetched\).*│\s*never\s*│", lines["bad"])
     assert re.search(r"never fetched.*at the next fetch", lines["new"])
+
+
+@pytest.fixture
+def terminal_80(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """The command's tables drawn in an 80-column terminal, into a buffer."""
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        cli_module, "out", Console(file=screen, width=80, force_terminal=True, color_system=None)
+    )
+    return screen
+
+
+def test_deals_and_status_fit_an_80_column_terminal_with_their_key_columns_whole(
+    tmp_path: Path, database_url: str, deal_feeds: dict[str, str], terminal_80: io.StringIO
+) -> None:
+    feeds = {**deal_feeds, "broken": "http://127.0.0.1:9/" + "a-very-long-path/" * 8 + "feed.xml"}
+    config = str(write_config(tmp_path, database_url, feeds))
+    assert invoke("--config", config, "fetch")[0] == 0
+    terminal_80.seek(0)
+    terminal_80.truncate(0)
+    assert invoke("--config", config, "deals")[0] == 0
+    lines = terminal_80.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    (row,) = [line for line in lines if "Quillmark" in line]
+    assert re.search(r"\d{4}-\d{2}-\d{2} .*funding .*42M", row)  # date, kind and amount whole
+    terminal_80.seek(0)
+    terminal_80.truncate(0)
+    assert invoke("--config", config, "status")[0] == 0
+    lines = terminal_80.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    broken = [line for line in lines if "broken" in line]
+    assert len(broken) == 1  # one line, its error cut to fit, not wrapped over many
+    assert "…" in broken[0]
+    assert re.search(r"error\s*│", broken[0])
+
+
+@pytest.mark.parametrize("text", ["", "feeds:\n", "settings:\nfeeds:\nrecipients:\n"])
+def test_a_feeds_file_without_feeds_is_accepted_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feeds.yaml").write_text(text)
+    code, output = invoke("fetch")
+    assert code == 0, output
+    assert "warning: no feeds in feeds.yaml: add some under `feeds:`" in output
+    assert re.search(r"Fetch cycle: 0 feeds in", output)

@@ -110,6 +110,7 @@ def test_sigterm_lets_in_flight_fetches_finish(
     assert daemon.returncode == 0, stderr
     assert "received SIGTERM" in stderr
     assert "daemon stopped" in stderr
+    assert "daemon started: 1 feed scheduled, 0 digest recipients" in stderr
     assert f"feed=desk url={httpserver.url_for('/feed.xml')} result=ok" in stderr
     assert counts(database_url) == (STORIES, STORIES, 0)  # the cycle in flight was finished, not dropped
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,7 +18,7 @@ from pipeline.digest.render import Footer, clean, render, safe_link
 from pipeline.digest.schedule import due_date, next_send, retry_delay, send_instant
 from pipeline.digest.select import build_digest, wanted
 from pipeline.digest.service import DigestService, transport_for
-from pipeline.digest.transport import DeliveryError
+from pipeline.digest.transport import STALE_TEMPORARY_SECONDS, DeliveryError, clear_stale_temporaries
 from pipeline.records import DigestDeal, FeedHealth, Recipient, SourceLink
 from tests.deal_stories import funding, launch, partnership, store_story, strategic
 
@@ -598,3 +599,19 @@ def test_a_deals_sources_are_one_link_per_article_earliest_first(store: Store) -
     (deal,) = Ledger(store.engine).candidates(ANA.address, SEND)
     links = [(s.title, s.outlet) for s in deal.sources]
     assert links == [("First report", "early"), ("Later report", "late")]
+
+
+def test_an_unfinished_outbox_file_of_a_stopped_process_is_cleared_and_a_fresh_one_kept(
+    tmp_path: Path,
+) -> None:
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    stale, fresh, digest = outbox / "tmpab12.tmp", outbox / "tmpcd34.tmp", outbox / "d.eml"
+    for path in (stale, fresh, digest):
+        path.write_bytes(b"")
+    now = datetime.now(UTC).timestamp()
+    os.utime(stale, (now - STALE_TEMPORARY_SECONDS - 1, now - STALE_TEMPORARY_SECONDS - 1))
+    os.utime(digest, (now - 86_400, now - 86_400))
+    assert clear_stale_temporaries(outbox, now) == 1
+    assert sorted(path.name for path in outbox.iterdir()) == ["d.eml", "tmpcd34.tmp"]
+    assert clear_stale_temporaries(tmp_path / "no-such-folder", now) == 0

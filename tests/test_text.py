@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text import collapse_spaces, html_to_text
+from pipeline.text import collapse_spaces, counted, html_to_text
 
 _ANY_SPACE = re.compile(r"\s+")
 # Characters that are whitespace to one definition or another, to make sure they turn up in the examples.
@@ -32,3 +33,11 @@ def test_html_to_text_leaves_out_scripts_and_styles_but_not_the_text_after_them(
         "<style>p { color: red }</style><SCRIPT type='text/javascript'>var a = 1;</SCRIPT> The end."
     )
     assert html_to_text(fragment) == "Mistral AI raised €400m.After the script. The end."
+
+
+@pytest.mark.parametrize(
+    ("count", "words", "expected"),
+    [(0, ("feed",), "0 feeds"), (1, ("feed",), "1 feed"), (2, ("story", "stories"), "2 stories")],
+)
+def test_counted_says_one_thing_or_many(count: int, words: tuple[str, ...], expected: str) -> None:
+    assert counted(count, *words) == expected

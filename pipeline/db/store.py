@@ -22,6 +22,7 @@ from pipeline.db.models import Article, ArticleClassification, Deal, DealRevisio
 from pipeline.deals import WINDOW, DealSummary, deal_key, find_deal, headline, revisions
 from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_to, next_fetch_time
 from pipeline.records import (
+    INVESTMENT_SUBTYPES,
     Classification,
     DealEvent,
     FeedFetch,
@@ -444,11 +445,13 @@ class Store:
         min_usd: float | None = None,
         company: str | None = None,
     ) -> list[Deal]:
-        """Stored deals, newest first, filtered."""
+        """Stored deals, newest first, filtered. event_type is a type or an investment's subtype."""
         query = select(Deal).order_by(Deal.first_reported_at.desc(), Deal.id.desc())
         if since is not None:
             query = query.where(Deal.first_reported_at >= since)
-        if event_type is not None:
+        if event_type in INVESTMENT_SUBTYPES:
+            query = query.where(Deal.subtype == event_type)
+        elif event_type is not None:
             query = query.where(Deal.type == event_type)
         if min_usd is not None:
             query = query.where(Deal.amount_usd >= min_usd)

@@ -45,7 +45,9 @@ class OutboxTransport:
         target = self.folder / f"{re.sub(r'[^A-Za-z0-9@._-]+', '_', key)}.eml"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=self.folder, suffix=".tmp", delete=False) as file:
+            with tempfile.NamedTemporaryFile(
+                "wb", dir=self.folder, prefix="tmp", suffix=".tmp", delete=False
+            ) as file:
                 file.write(message.as_bytes())
                 file.flush()
                 os.fsync(file.fileno())
@@ -55,6 +57,25 @@ class OutboxTransport:
                 f"outbox {self.folder}: cannot write {target.name}: {exc.strerror or exc}"
             ) from None
         return str(target)
+
+
+# A temporary file this old was left by a writer that died between writing and renaming (a digest being
+# written takes milliseconds; another daemon sharing the folder may be writing one right now).
+STALE_TEMPORARY_SECONDS = 600.0
+
+
+def clear_stale_temporaries(folder: Path, now: float) -> int:
+    """Delete the outbox's temporary files left by a process killed mid-write; how many went. The digest
+    itself was not lost: the ledger still has it pending and sends it again."""
+    removed = 0
+    for path in folder.glob("tmp*.tmp") if folder.is_dir() else ():
+        try:
+            if now - path.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another daemon cleared it first
+            continue
+    return removed
 
 
 @dataclass(frozen=True)
