@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline import __version__
-from pipeline.classify import default_classifier
+from pipeline.classify import Classifier, classifier_named, classifier_versions, default_classifier
 from pipeline.config import (
     DEFAULT_CONFIG_PATH,
     Config,
@@ -39,7 +39,14 @@ from pipeline.digest.schedule import next_send
 from pipeline.digest.service import DigestService
 from pipeline.digest.transport import clear_stale_temporaries
 from pipeline.errors import ConfigError, DealPulseError, FeedParseError, FetchError, HTTPStatusError
-from pipeline.evaluation import classification_json, read_jsonl, score, story_from_json
+from pipeline.evaluation import (
+    Report,
+    classification_json,
+    read_jsonl,
+    score,
+    score_by_language,
+    story_from_json,
+)
 from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher, Lane
 from pipeline.ingest import utc_now
@@ -507,50 +514,111 @@ def classify_command(source: Any) -> None:
 @cli.command("eval")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(source: Any, as_json: bool) -> None:
+@click.option(
+    "--classifier",
+    "version",
+    type=click.Choice(classifier_versions()),
+    help="The classifier to score (default: the one the daemon uses).",
+)
+@click.option(
+    "--compare",
+    "baseline",
+    type=click.Choice(classifier_versions()),
+    help="Score this classifier on the same stories too, and show the two side by side.",
+)
+def eval_command(source: Any, as_json: bool, version: str | None, baseline: str | None) -> None:
     """Score the classifier on labelled stories: a JSON-lines file, one object a line with the story (id,
-    title, summary, text, published, language) and its labels (ai_related, events): per class
-    precision, recall and F1; ai_related accuracy; amount+currency exact matches; parties recall;
-    and the stories it gets wrong."""
+    title, summary, text, published, language) and its labels (ai_related, events). Prints per class
+    precision, recall and F1; ai_related accuracy; amount+currency exact matches; parties recall and
+    precision; role accuracy; the same per language; the calibration of the events' confidence; and the
+    stories it gets wrong."""
     labelled = []
     for _, item in read_jsonl(source):
         if isinstance(item, str):
             raise _Failure(item)
         labelled.append(item)
-    classifier = default_classifier()
-    try:
-        predicted = [classifier.classify(story_from_json(item)) for item in labelled]
-    except ValueError as exc:
-        raise _Failure(f"{source.name}: {exc}") from None
-    report = score(labelled, predicted)
+    classifier = classifier_named(version) if version else default_classifier()
+    report, languages = _scored(classifier, labelled, source.name)
+    compared = _scored(classifier_named(baseline), labelled, source.name)[0] if baseline else None
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        result = {**report.as_dict(), "languages": {k: v.as_dict() for k, v in languages.items()}}
+        if compared is not None:
+            result["compare"] = {"classifier": baseline, **compared.as_dict()}
+        click.echo(json.dumps(result, indent=2))
         return
-    table = Table(title=f"{source.name}: {report.items} stories, classifier {classifier.version}")
-    for column in ("class", "precision", "recall", "F1", "TP", "FP", "FN"):
-        table.add_column(column, justify="left" if column == "class" else "right")
-    for name, s in report.classes.items():
-        table.add_row(
-            name,
-            f"{s.precision:.3f}",
-            f"{s.recall:.3f}",
-            f"{s.f1:.3f}",
-            str(s.true_positives),
-            str(s.false_positives),
-            str(s.false_negatives),
-        )
-    out.print(table)
-    out.print(f"ai_related accuracy      {report.ai_accuracy:.3f}")
-    out.print(
-        f"amount+currency exact    {report.amounts_exact:.3f} of {report.amounts_total} labelled amounts"
-    )
-    out.print(
-        f"parties recall           {report.parties_recall:.3f} of {report.parties_total} labelled parties"
-    )
+    title = f"{source.name}: {counted(report.items, 'story', 'stories')}"
+    columns = {classifier.version: report} | ({f"{baseline} (baseline)": compared} if compared else {})
+    out.print(_figures_table(title, columns))
+    out.print(_languages_table(languages))
+    out.print(_calibration_table(report))
     if report.mistakes:
         out.print(f"\n{counted(len(report.mistakes), 'story', 'stories')} with a mistake:")
         for mistake in report.mistakes:
             out.print(f"  {mistake['id']}: {'; '.join(mistake['wrong'])}: {mistake['title']}", markup=False)
+
+
+def _scored(
+    classifier: Classifier, labelled: Sequence[dict[str, Any]], name: str
+) -> tuple[Report, dict[str, Report]]:
+    try:
+        predicted = [classifier.classify(story_from_json(item)) for item in labelled]
+    except ValueError as exc:
+        raise _Failure(f"{name}: {exc}") from None
+    return score(labelled, predicted), score_by_language(labelled, predicted)
+
+
+def _figures(report: Report) -> dict[str, str]:
+    figures = {}
+    for name, s in report.classes.items():
+        figures[f"{name} F1 (P / R)"] = f"{s.f1:.3f} ({s.precision:.2f} / {s.recall:.2f})"
+    figures["ai_related accuracy"] = f"{report.ai_accuracy:.3f}"
+    figures["amount+currency exact"] = f"{report.amounts_exact:.3f} of {report.amounts_total}"
+    figures["parties recall"] = f"{report.parties_recall:.3f} of {report.parties_total}"
+    figures["parties precision"] = f"{report.parties_precision:.3f} of {report.parties_predicted}"
+    figures["role accuracy"] = f"{report.role_accuracy:.3f} of {report.roles_total}"
+    return figures
+
+
+def _figures_table(title: str, reports: dict[str, Report]) -> Table:
+    table = Table(title=title)
+    table.add_column("figure")
+    for name in reports:
+        table.add_column(name, justify="right")
+    columns = [_figures(report) for report in reports.values()]
+    for figure in columns[0]:
+        table.add_row(figure, *(column[figure] for column in columns))
+    return table
+
+
+def _languages_table(languages: dict[str, Report]) -> Table:
+    table = Table(title="By language")
+    headers = ("language", "items", *(f"{n} F1" for n in EVENT_TYPES), "ai acc.", "amounts", "parties R / P")
+    for header in headers:
+        table.add_column(header, justify="left" if header == "language" else "right")
+    for language, report in languages.items():
+        table.add_row(
+            language,
+            str(report.items),
+            *(f"{report.classes[name].f1:.3f}" for name in EVENT_TYPES),
+            f"{report.ai_accuracy:.3f}",
+            f"{report.amounts_exact:.3f}",
+            f"{report.parties_recall:.2f} / {report.parties_precision:.2f}",
+        )
+    return table
+
+
+def _calibration_table(report: Report) -> Table:
+    table = Table(title="Calibration: predicted events by confidence, and the share right")
+    for header in ("confidence", "events", "mean confidence", "right"):
+        table.add_column(header, justify="left" if header == "confidence" else "right")
+    for row in report.calibration:
+        table.add_row(
+            f"{row.low:.1f}-{row.high:.1f}",
+            str(row.events),
+            f"{row.mean_confidence:.2f}" if row.events else "",
+            f"{row.share_right:.2f}" if row.events else "",
+        )
+    return table
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,6 +39,24 @@ class ClassScore:
 
 
 @dataclass(frozen=True, slots=True)
+class CalibrationBin:
+    """Predicted events whose confidence lies in [low, high), and how many of them were right."""
+
+    low: float
+    high: float
+    events: int
+    right: int
+    mean_confidence: float
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.events if self.events else 0.0
+
+
+CALIBRATION_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0000001)
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     items: int
     classes: dict[str, ClassScore]
@@ -46,6 +65,11 @@ class Report:
     amounts_total: int
     parties_recall: float
     parties_total: int
+    parties_precision: float = 1.0
+    parties_predicted: int = 0
+    role_accuracy: float = 1.0
+    roles_total: int = 0
+    calibration: list[CalibrationBin] = field(default_factory=list)
     mistakes: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -112,9 +136,12 @@ def event_json(event: DealEvent) -> dict[str, Any]:
 
 
 def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classification]) -> Report:
-    """Item-level precision/recall/F1 per class, AI accuracy, amount exact-match and parties recall."""
+    """Item-level precision/recall/F1 per class, AI accuracy, amount exact-match, parties recall and
+    precision, role accuracy and the calibration of the events' confidence."""
     counts = {name: [0, 0, 0] for name in EVENT_TYPES}
     ai_right = amounts_hit = amounts_total = parties_hit = parties_total = 0
+    named = named_right = roles_right = roles_total = 0
+    judged: list[tuple[float, bool]] = []
     mistakes = []
     for gold, guess in zip(labelled, predicted, strict=True):
         gold_events = gold.get("events") or []
@@ -140,6 +167,13 @@ def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classificat
             for party in event.get("parties") or []:
                 parties_total += 1
                 parties_hit += company_key(party) in predicted_keys
+            right, total = _role_order(event, guess.events)
+            roles_right, roles_total = roles_right + right, roles_total + total
+        for predicted_event in guess.events:
+            labelled_keys = _party_keys(gold_events, predicted_event.type)
+            named += len(predicted_event.parties)
+            named_right += sum(company_key(p) in labelled_keys for p in predicted_event.parties)
+            judged.append((predicted_event.confidence, _is_right(predicted_event, gold_events)))
         if wrong:
             mistakes.append({"id": gold.get("id"), "title": gold.get("title"), "wrong": wrong})
     return Report(
@@ -150,8 +184,78 @@ def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classificat
         amounts_total=amounts_total,
         parties_recall=parties_hit / parties_total if parties_total else 1.0,
         parties_total=parties_total,
+        parties_precision=named_right / named if named else 1.0,
+        parties_predicted=named,
+        role_accuracy=roles_right / roles_total if roles_total else 1.0,
+        roles_total=roles_total,
+        calibration=calibration(judged),
         mistakes=mistakes,
     )
+
+
+def score_by_language(
+    labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classification]
+) -> dict[str, Report]:
+    """The same report for each language's items ("?" where an item names none)."""
+    groups: dict[str, tuple[list[Mapping[str, Any]], list[Classification]]] = {}
+    for gold, guess in zip(labelled, predicted, strict=True):
+        items, guesses = groups.setdefault(str(gold.get("language") or "?"), ([], []))
+        items.append(gold)
+        guesses.append(guess)
+    return {language: score(*groups[language]) for language in sorted(groups)}
+
+
+def calibration(judged: Iterable[tuple[float, bool]]) -> list[CalibrationBin]:
+    """Events binned by confidence, with the share right in each: a calibrated 0.9 is right 9 times in 10."""
+    bins: list[list[tuple[float, bool]]] = [[] for _ in CALIBRATION_EDGES[1:]]
+    for confidence, right in judged:
+        index = bisect.bisect_right(CALIBRATION_EDGES, confidence) - 1
+        bins[min(max(index, 0), len(bins) - 1)].append((confidence, right))
+    return [
+        CalibrationBin(
+            low=CALIBRATION_EDGES[index],
+            high=min(CALIBRATION_EDGES[index + 1], 1.0),
+            events=len(members),
+            right=sum(right for _, right in members),
+            mean_confidence=sum(c for c, _ in members) / len(members) if members else 0.0,
+        )
+        for index, members in enumerate(bins)
+    ]
+
+
+def _party_keys(gold_events: Sequence[Mapping[str, Any]], event_type: str) -> set[str]:
+    return {
+        company_key(p) for e in gold_events if e.get("type") == event_type for p in e.get("parties") or []
+    }
+
+
+def _is_right(event: DealEvent, gold_events: Sequence[Mapping[str, Any]]) -> bool:
+    """A predicted event is right when a labelled event of its type shares a party with it (or, when the
+    labelled event names none, by its type alone)."""
+    keys = {company_key(p) for p in event.parties}
+    for gold in gold_events:
+        if gold.get("type") != event.type:
+            continue
+        parties = gold.get("parties") or []
+        if not parties or keys & {company_key(p) for p in parties}:
+            return True
+    return False
+
+
+def _role_order(gold: Mapping[str, Any], events: Sequence[DealEvent]) -> tuple[int, int]:
+    """(right, judged) for the roles of one labelled event of two or more parties: their order is their
+    roles (investee before investors, acquirer before target, investor before investee). Judged only where
+    a predicted event of the type names its first two parties; right when it names them in that order."""
+    parties = [company_key(p) for p in gold.get("parties") or []]
+    if len(parties) < 2 or parties[0] == parties[1]:
+        return 0, 0
+    for event in events:
+        if event.type != gold.get("type"):
+            continue
+        keys = [company_key(p) for p in event.parties]
+        if parties[0] in keys and parties[1] in keys:
+            return int(keys.index(parties[0]) < keys.index(parties[1])), 1
+    return 0, 0
 
 
 def _same_amount(gold: Mapping[str, Any], event: DealEvent) -> bool:
