@@ -22,7 +22,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline import __version__
-from pipeline.classify import Classifier, classifier_named, classifier_versions, default_classifier
+from pipeline.classify import (
+    Classifier,
+    LearnedClassifier,
+    classifier_named,
+    classifier_versions,
+    default_classifier,
+    training,
+)
 from pipeline.config import (
     DEFAULT_CONFIG_PATH,
     Config,
@@ -526,7 +533,15 @@ def classify_command(source: Any) -> None:
     type=click.Choice(classifier_versions()),
     help="Score this classifier on the same stories too, and show the two side by side.",
 )
-def eval_command(source: Any, as_json: bool, version: str | None, baseline: str | None) -> None:
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    help="Cross-validate the learned classifier: score each story with weights trained, from the same "
+    "file, on the other K-1 folds (needs the `train` extra).",
+)
+def eval_command(
+    source: Any, as_json: bool, version: str | None, baseline: str | None, folds: int | None
+) -> None:
     """Score the classifier on labelled stories: a JSON-lines file, one object a line with the story (id,
     title, summary, text, published, language) and its labels (ai_related, events). Prints per class
     precision, recall and F1; ai_related accuracy; amount+currency exact matches; parties recall and
@@ -538,7 +553,12 @@ def eval_command(source: Any, as_json: bool, version: str | None, baseline: str 
             raise _Failure(item)
         labelled.append(item)
     classifier = classifier_named(version) if version else default_classifier()
-    report, languages = _scored(classifier, labelled, source.name)
+    if folds is not None and not isinstance(classifier, LearnedClassifier):
+        raise _Failure(f"--folds cross-validates a learned classifier; {classifier.version} learns nothing")
+    if folds is not None:
+        report, languages = _cross_validated(labelled, folds, source.name)
+    else:
+        report, languages = _scored(classifier, labelled, source.name)
     compared = _scored(classifier_named(baseline), labelled, source.name)[0] if baseline else None
     if as_json:
         result = {**report.as_dict(), "languages": {k: v.as_dict() for k, v in languages.items()}}
@@ -562,6 +582,20 @@ def _scored(
 ) -> tuple[Report, dict[str, Report]]:
     try:
         predicted = [classifier.classify(story_from_json(item)) for item in labelled]
+    except ValueError as exc:
+        raise _Failure(f"{name}: {exc}") from None
+    return score(labelled, predicted), score_by_language(labelled, predicted)
+
+
+def _cross_validated(
+    labelled: Sequence[dict[str, Any]], folds: int, name: str
+) -> tuple[Report, dict[str, Report]]:
+    try:
+        predicted = training.cross_validated(labelled, folds)
+    except ImportError:
+        raise _Failure(
+            "--folds trains the model, which needs scikit-learn: pip install 'dealpulse[train]'"
+        ) from None
     except ValueError as exc:
         raise _Failure(f"{name}: {exc}") from None
     return score(labelled, predicted), score_by_language(labelled, predicted)

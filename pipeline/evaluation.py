@@ -170,10 +170,10 @@ def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classificat
             right, total = _role_order(event, guess.events)
             roles_right, roles_total = roles_right + right, roles_total + total
         for predicted_event in guess.events:
-            labelled_keys = _party_keys(gold_events, predicted_event.type)
+            labelled_keys = labelled_party_keys(gold_events, predicted_event.type)
             named += len(predicted_event.parties)
             named_right += sum(company_key(p) in labelled_keys for p in predicted_event.parties)
-            judged.append((predicted_event.confidence, _is_right(predicted_event, gold_events)))
+            judged.append((predicted_event.confidence, event_is_right(predicted_event, gold_events)))
         if wrong:
             mistakes.append({"id": gold.get("id"), "title": gold.get("title"), "wrong": wrong})
     return Report(
@@ -223,13 +223,13 @@ def calibration(judged: Iterable[tuple[float, bool]]) -> list[CalibrationBin]:
     ]
 
 
-def _party_keys(gold_events: Sequence[Mapping[str, Any]], event_type: str) -> set[str]:
+def labelled_party_keys(gold_events: Sequence[Mapping[str, Any]], event_type: str) -> set[str]:
     return {
         company_key(p) for e in gold_events if e.get("type") == event_type for p in e.get("parties") or []
     }
 
 
-def _is_right(event: DealEvent, gold_events: Sequence[Mapping[str, Any]]) -> bool:
+def event_is_right(event: DealEvent, gold_events: Sequence[Mapping[str, Any]]) -> bool:
     """A predicted event is right when a labelled event of its type shares a party with it (or, when the
     labelled event names none, by its type alone)."""
     keys = {company_key(p) for p in event.parties}

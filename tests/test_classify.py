@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.classify import CLASSIFIER_VERSION, default_classifier
+from pipeline.classify import LEARNED_VERSION, default_classifier
 from pipeline.classify.entities import company_key
 from pipeline.cli import cli
 from pipeline.records import Classification, DealEvent, Story
@@ -55,7 +55,7 @@ def test_the_worked_example() -> None:
     assert launches == {"Le Chat", "Mistral Large"}
     assert all(e.evidence for e in result.events)
     assert all(0 < e.confidence <= 1 for e in result.events)
-    assert result.classifier_version == CLASSIFIER_VERSION
+    assert result.classifier_version == LEARNED_VERSION
 
 
 @pytest.mark.parametrize(

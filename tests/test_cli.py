@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from pipeline import __version__
 from pipeline import cli as cli_module
-from pipeline.classify.rules import CLASSIFIER_VERSION
+from pipeline.classify import LEARNED_VERSION
 from pipeline.cli import cli
 from pipeline.config import load_config
 from pipeline.db.engine import make_engine
@@ -227,7 +227,7 @@ def test_reclassify_reports_what_changed(
     code, output = invoke("--config", config, "reclassify")
     assert code == 0
     assert output.strip().endswith(
-        f"2 articles read with classifier {CLASSIFIER_VERSION}: 0 events added, 0 removed, 0 changed"
+        f"2 articles read with classifier {LEARNED_VERSION}: 0 events added, 0 removed, 0 changed"
     )
     engine = make_engine(database_url)
     with engine.begin() as connection:  # one article now tells a different story

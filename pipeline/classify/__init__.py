@@ -1,16 +1,19 @@
-"""Deal-event classification. Classifiers sit behind one small interface, so another backend (a trained
-model, say) can be added beside the rules engine without touching the pipeline."""
+"""Deal-event classification. Classifiers sit behind one small interface: the rules engine (rules-2, the
+baseline) and the learned classifier over it (learned-1, the default)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from pipeline.classify.learned import LEARNED_VERSION, LearnedClassifier
 from pipeline.classify.rules import CLASSIFIER_VERSION, RulesClassifier
 from pipeline.records import Classification, Story
 
 __all__ = [
     "CLASSIFIER_VERSION",
+    "LEARNED_VERSION",
     "Classifier",
+    "LearnedClassifier",
     "RulesClassifier",
     "classifier_named",
     "classifier_versions",
@@ -25,11 +28,14 @@ class Classifier(Protocol):
 
 
 def default_classifier() -> Classifier:
-    return RulesClassifier()
+    return LearnedClassifier()
 
 
 # Every classifier that can be chosen by its version, for `eval --compare` and `--classifier`.
-_BY_VERSION: dict[str, type[RulesClassifier]] = {CLASSIFIER_VERSION: RulesClassifier}
+_BY_VERSION: dict[str, type[RulesClassifier] | type[LearnedClassifier]] = {
+    LEARNED_VERSION: LearnedClassifier,
+    CLASSIFIER_VERSION: RulesClassifier,
+}
 
 
 def classifier_versions() -> tuple[str, ...]:

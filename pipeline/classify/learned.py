@@ -1,0 +1,334 @@
+"""The learned classifier: the rules engine proposes events and parties, two small logistic models trained on
+labelled stories decide which of them to keep, and their probability becomes the event's confidence. Pure.
+
+Why this shape: the rules find most deals but also many that are not there (a background deal, a feature
+taken for a launch) and many names that are not parties (a place, a person, the first word of a sentence).
+With a few hundred labelled stories, a model over words alone does not carry to new news; a model over what
+the rules saw (where the cue sits, what the names look like, how often they recur) does, and its output is a
+probability that can be calibrated and thresholded.
+
+The weights live in `models/<version>.json`, written by `pipeline.classify.training` from a labelled file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from pipeline.classify import lexicon as lx
+from pipeline.classify.entities import company_key, fold
+from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, split_story
+from pipeline.classify.vetting import KNOWN_KEYS, vet, zipf
+from pipeline.records import Classification, DealEvent, Story
+
+LEARNED_VERSION = "learned-1"
+
+Features = dict[str, float]
+
+_ORG_SUFFIX = re.compile(
+    r"(?:\bAI|\.ai|Labs?|Inc\.?|Corp\.?|Ltd\.?|GmbH|SAS|SA|AG|LLC|Technologies|Technology|Systems|Robotics|"
+    r"Capital|Ventures|Partners|Group|Holdings|Networks|Software|Cloud|Bank|Fund|Semiconductor|Health|"
+    r"Therapeutics|Intelligence|Computing|Security|Data)$"
+)
+_PERSON_CONTEXT = re.compile(
+    r"(?:\b(?:CEO|chief executive|founder|co-founder|president|President|chairman|director|said|says|told|"
+    r"according to|Mr\.?|Ms\.?|Dr\.?|Sen\.?|Senator|PDG|Gründer|Chef|fondateur)\W+$)",
+)
+_SAID_AFTER = re.compile(r"^\W{0,3}(?:said|says|told|wrote|added|explained|sagte|a déclaré|a indiqué)\b")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|from|of|near|à|en|aus|im|in der)\s+)$")
+_PLACE_AFTER = re.compile(r"^(?:-based|\s+based|,\s+(?:Calif|California|N\.Y|Texas|France|Germany|UK))")
+_MONTH = re.compile(
+    r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|UTC|GMT)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A logistic model over named features, and the probability above which its candidate is kept."""
+
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float = 0.5
+
+    def probability(self, features: Features) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def as_json(self) -> dict[str, object]:
+        return {"bias": self.bias, "threshold": self.threshold, "weights": dict(sorted(self.weights.items()))}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> LinearModel:
+        weights = data["weights"]
+        if not isinstance(weights, dict):
+            raise ValueError("a model's weights must be a JSON object")
+        return cls(
+            bias=float(data["bias"]),  # type: ignore[arg-type]
+            weights={str(k): float(v) for k, v in weights.items()},
+            threshold=float(data.get("threshold", 0.5)),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DealModels:
+    """The two decisions: is this proposed event a deal the story reports; is this name one of its parties."""
+
+    version: str
+    events: LinearModel
+    parties: LinearModel
+
+    def as_json(self) -> dict[str, object]:
+        return {"version": self.version, "events": self.events.as_json(), "parties": self.parties.as_json()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> DealModels:
+        return cls(
+            version=str(data["version"]),
+            events=LinearModel.from_json(data["events"]),  # type: ignore[arg-type]
+            parties=LinearModel.from_json(data["parties"]),  # type: ignore[arg-type]
+        )
+
+
+@functools.cache
+def packaged_models(version: str = LEARNED_VERSION) -> DealModels:
+    text = resources.files("pipeline.classify").joinpath("models", f"{version}.json").read_text("utf-8")
+    return DealModels.from_json(json.loads(text))
+
+
+class LearnedClassifier:
+    """The rules' candidates, kept or dropped by the trained models; the default classifier."""
+
+    version = LEARNED_VERSION
+
+    def __init__(self, models: DealModels | None = None) -> None:
+        self._models = models or packaged_models()
+        self.version = self._models.version
+
+    def classify(self, story: Story) -> Classification:
+        return decide(story, propose(story), self._models)
+
+
+def propose(story: Story) -> Classification:
+    """The rules' events, vetted: what the models weigh."""
+    proposals = classify_story(story)
+    if not proposals.events:
+        return proposals
+    sentences = [s.text for s in split_story(story)]
+    return replace(proposals, events=vet(proposals.events, sentences, story.language))
+
+
+# --- deciding -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the features of one story's candidates are computed from."""
+
+    story: Story
+    sentences: list[Sentence]
+    folded_text: str
+    folded_title: str
+    proposals: Classification
+
+    @classmethod
+    def of(cls, story: Story, proposals: Classification) -> Reading:
+        sentences = split_story(story)
+        return cls(
+            story=story,
+            sentences=sentences,
+            folded_text=fold(" ".join(s.text for s in sentences)),
+            folded_title=fold(sentences[0].text),
+            proposals=proposals,
+        )
+
+
+def decide(story: Story, proposals: Classification, models: DealModels) -> Classification:
+    """The proposed events the models keep, with the parties they keep, each with its probability as its
+    confidence."""
+    if not proposals.events:
+        return replace(proposals, classifier_version=models.version)
+    reading = Reading.of(story, proposals)
+    kept: list[DealEvent] = []
+    for event in proposals.events:
+        probability = models.events.probability(event_features(reading, event))
+        if probability < models.events.threshold:
+            continue
+        weighed = [
+            (models.parties.probability(party_features(reading, event, index)), party, role)
+            for index, (party, role) in enumerate(zip(event.parties, event.roles, strict=False))
+        ]
+        # the likeliest party stays whatever its weight: the rules found a deal, and a deal has a party
+        best = max(weighed, default=None)
+        parties = [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
+        if event.type == "investment" and not parties:
+            continue  # an investment in or by no one is no deal
+        kept.append(
+            replace(
+                event,
+                parties=tuple(p for p, _ in parties),
+                roles=tuple(r for _, r in parties),
+                confidence=round(probability, 3),
+            )
+        )
+    return replace(proposals, events=tuple(kept), classifier_version=models.version)
+
+
+# --- features -------------------------------------------------------------------------------------------
+
+
+def event_features(reading: Reading, event: DealEvent) -> Features:
+    """What says a proposed event is the story's own news: where its evidence sits, how complete it is, what
+    cues the title holds. Every name is prefixed by the event type: a launch's cues are not a round's. The
+    evidence's own words are left out: over a few hundred stories they fit the stories, not the news."""
+    t = event.type if event.type != "investment" else f"investment.{event.subtype}"
+    index = _sentence_index(reading.sentences, event.evidence)
+    where = "title" if index == 0 else "lead" if index < LEAD_SENTENCES else "body"
+    same_type = sum(e.type == event.type for e in reading.proposals.events)
+    features: Features = {
+        f"{t}": 1.0,
+        f"{t}|where={where}": 1.0,
+        f"{t}|parties={min(len(event.parties), 3)}": 1.0,
+        f"{t}|amount={event.amount is not None}": 1.0,
+        f"{t}|round={event.round is not None}": 1.0,
+        f"{t}|valuation={event.valuation is not None}": 1.0,
+        f"{t}|product={event.product is not None}": 1.0,
+        f"{t}|rumor={event.rumor}": 1.0,
+        f"{t}|same_type={min(same_type, 3)}": 1.0,
+        f"{t}|language={reading.story.language or '?'}": 1.0,
+        f"{t}|long_story={len(reading.sentences) > 8}": 1.0,
+        f"{t}|first_party_known={bool(event.parties) and company_key(event.parties[0]) in KNOWN_KEYS}": 1.0,
+        f"{t}|first_party_in_title={bool(event.parties) and _in_title(reading, event.parties[0])}": 1.0,
+        f"{t}|product_in_title={event.product is not None and _in_title(reading, event.product)}": 1.0,
+        f"{t}|ai_in_title={bool(lx.AI_TERMS.search(reading.sentences[0].text))}": 1.0,
+        f"{t}|background_words={bool(lx.BACKGROUND.search(event.evidence))}": 1.0,
+        f"{t}|evidence_cues={_cues(event.evidence)}": 1.0,
+        f"{t}|title_cues={_cues(reading.sentences[0].text)}": 1.0,
+    }
+    return features
+
+
+def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
+    """What says a name is an organisation taking part in the deal rather than a place, a person, a product,
+    an outlet or the first word of a sentence."""
+    name = event.parties[index]
+    role = event.roles[index] if index < len(event.roles) else "?"
+    folded = fold(name)
+    words = name.split()
+    occurrences = [m.start() for m in re.finditer(re.escape(folded), reading.folded_text)] if folded else []
+    contexts = [_context(reading, name)]
+    features: Features = {
+        "bias_type=" + event.type: 1.0,
+        f"role={event.type}.{role}": 1.0,
+        f"position={min(index, 2)}": 1.0,
+        f"words={min(len(words), 3)}": 1.0,
+        f"known={company_key(name) in KNOWN_KEYS}": 1.0,
+        f"org_suffix={bool(_ORG_SUFFIX.search(name))}": 1.0,
+        f"all_caps_short={name.isupper() and len(name) <= 5}": 1.0,
+        f"has_digit={any(c.isdigit() for c in name)}": 1.0,
+        f"mixed_case={any(w[1:] != w[1:].lower() for w in words if len(w) > 1)}": 1.0,
+        f"month_or_zone={bool(_MONTH.match(name))}": 1.0,
+        f"occurrences={min(len(occurrences), 4)}": 1.0,
+        f"in_title={_in_title(reading, name)}": 1.0,
+        f"is_product={event.product is not None and fold(event.product) == folded}": 1.0,
+        f"source={folded in lx.NEWS_SOURCES}": 1.0,
+        f"language={reading.story.language or '?'}": 1.0,
+        f"cue_word={_cues(name) != 'none'}": 1.0,
+    }
+    language = reading.story.language or "en"
+    commonness = min((zipf(fold(w), language) for w in words), default=0.0)
+    features[f"common_word={min(int(commonness), 6)}"] = 1.0
+    features[f"common_word_{'one' if len(words) == 1 else 'many'}={min(int(commonness), 6)}"] = 1.0
+    before, after = contexts[0]
+    features[f"person_before={bool(_PERSON_CONTEXT.search(before))}"] = 1.0
+    features[f"said_after={bool(_SAID_AFTER.search(after))}"] = 1.0
+    features[f"place_before={bool(_PLACE_BEFORE.search(before))}"] = 1.0
+    features[f"place_after={bool(_PLACE_AFTER.search(after))}"] = 1.0
+    features[f"sentence_start={_only_at_sentence_starts(reading, name)}"] = 1.0
+    features.update(_place_in_evidence(event, name))
+    possessive = after.startswith(("’s", "'s"))
+    features[f"possessive_after={possessive}"] = 1.0
+    return features
+
+
+_CUE_OF_TYPE = {"investment": lx.ANY_INVESTMENT_CUE, "partnership": lx.PARTNERSHIP, "launch": lx.LAUNCH}
+_WITH_BEFORE = re.compile(r"(?i)\b(?:with|avec|mit|and|et|und)\W+$")
+_LIST_INTRO = re.compile(
+    r"(?i)\b(?:such as|like|including|among them|wie|comme|notamment|darunter)\W+(?:[\w.&'’-]+\W+){0,6}$"
+)
+
+
+def _place_in_evidence(event: DealEvent, name: str) -> Features:
+    """Where the name sits against the sentence's cue: its subject, its object after "with", an item of a
+    list of customers, a parenthesis, or far away."""
+    text = event.evidence
+    at = text.find(name)
+    if at < 0:
+        return {f"{event.type}|in_evidence=False": 1.0}
+    cue = _CUE_OF_TYPE[event.type].search(text)
+    features: Features = {f"{event.type}|in_evidence=True": 1.0}
+    if cue:
+        side = "before" if at < cue.start() else "after"
+        gap = text[at + len(name) : cue.start()] if side == "before" else text[cue.end() : at]
+        words = len(gap.split())
+        features[f"{event.type}|cue_{side}={'near' if words <= 3 else 'mid' if words <= 8 else 'far'}"] = 1.0
+    before = text[max(0, at - 40) : at]
+    features[f"{event.type}|with_before={bool(_WITH_BEFORE.search(before))}"] = 1.0
+    features[f"{event.type}|listed={bool(_LIST_INTRO.search(before))}"] = 1.0
+    features[f"{event.type}|in_parenthesis={before.count('(') > before.count(')')}"] = 1.0
+    features[f"{event.type}|first_in_sentence={not any(c.isupper() for c in text[1:at])}"] = 1.0
+    return features
+
+
+def _sentence_index(sentences: list[Sentence], evidence: str) -> int:
+    for sentence in sentences:
+        if evidence and (evidence in sentence.text or sentence.text in evidence):
+            return sentence.index
+    return len(sentences)
+
+
+def _in_title(reading: Reading, name: str) -> bool:
+    return bool(name) and fold(name) in reading.folded_title
+
+
+_CUE_KINDS = (
+    ("funding", lx.FUNDING_VERB),
+    ("round", lx.ROUND),
+    ("acquisition", lx.ACQUISITION),
+    ("strategic", lx.STRATEGIC),
+    ("partnership", lx.PARTNERSHIP),
+    ("launch", lx.LAUNCH),
+)
+
+
+def _cues(text: str) -> str:
+    """Which kinds of cue a text holds, as one name ("funding+round"), or "none"."""
+    found = [kind for kind, pattern in _CUE_KINDS if pattern.search(text)]
+    return "+".join(found) or "none"
+
+
+def _context(reading: Reading, name: str) -> tuple[str, str]:
+    """The 30 characters before and after the name's first mention in the story."""
+    for sentence in reading.sentences:
+        at = sentence.text.find(name)
+        if at >= 0:
+            return sentence.text[max(0, at - 30) : at], sentence.text[at + len(name) : at + len(name) + 30]
+    return "", ""
+
+
+def _only_at_sentence_starts(reading: Reading, name: str) -> bool:
+    """Whether the name appears, and only ever as a sentence's first word (where any word is capitalised)."""
+    seen = False
+    for sentence in reading.sentences[1:]:
+        at = sentence.text.find(name)
+        while at >= 0:
+            if at > 0:
+                return False
+            seen = True
+            at = sentence.text.find(name, at + 1)
+    return seen

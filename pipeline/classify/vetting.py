@@ -1,0 +1,214 @@
+"""Vetting what the rules propose: names that cannot be a deal's party and launches that are not launches.
+Pure.
+
+The rules read any run of capitalised words as an organisation and any launch verb as a launch. Most of
+what that gets wrong has a shape a reader sees at once: a person ("CEO Sam Altman", "Altman said"), a
+capitalised common word ("Through", "Personen", "L'objectif"), a newswire ("PRNewswire"), a headline
+fragment ("Top Universities Amid"), a launch of a fund or a plan, a launch the company only intends. Each
+check here names one such shape, so a wrong veto can be traced to its reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+
+from pipeline.classify import lexicon as lx
+from pipeline.classify.entities import KNOWN_ORGANISATIONS, company_key, fold
+from pipeline.records import DealEvent
+
+KNOWN_KEYS = frozenset(company_key(n) for n in KNOWN_ORGANISATIONS)
+
+# A job title right before a name, or opening it: the name is a person's.
+_TITLE = (
+    r"(?:CEO|COO|CFO|CTO|CMO|CIO|CSO|chief(?: \w+)? officer|chief executive|co-?founder|founder|"
+    r"(?:vice[- ])?president|"
+    r"chair(?:man|woman)?|(?:prime )?minister|secretary|senator|governor|mayor|director|(?:general )?manager|"
+    r"analyst|professor|researcher|spokes(?:man|woman|person)|PDG|directeur|directrice|"
+    r"président|fondateur|ministre|Chef|Chefin|Gründer|Vorstandschef|Geschäftsführer|Minister)"
+)
+_TITLE_BEFORE = re.compile(rf"\b{_TITLE},?\s+(?:and\s+)?$", re.IGNORECASE)
+_TITLE_INSIDE = re.compile(rf"^(?:[\w.&-]+\s+){{0,3}}?{_TITLE}\b", re.IGNORECASE)
+_SAID_AFTER = re.compile(
+    r"^(?:,\s[^,]{1,80},)?\s+"
+    r"(?:said|says|told|wrote|added|explained|noted|sagte|erklärte|a déclaré|a indiqué)\b"
+)
+_WIRES = re.compile(
+    r"(?i)newswire|business wire|globe ?newswire|accesswire|kyodo|\bnyse\b|nasdaq|daily brief"
+)
+# Words that end a headline's subject and start its predicate: a "name" holding one is a headline fragment.
+_PREDICATE_WORDS = frozenset(
+    [
+        "in",
+        "to",
+        "for",
+        "with",
+        "amid",
+        "on",
+        "at",
+        "by",
+        "from",
+        "as",
+        "after",
+        "over",
+        "into",
+        "signs",
+        "boost",
+        "boosts",
+        "builds",
+        "launches",
+        "deal",
+        "deals",
+        "says",
+        "takes",
+        "unveils",
+        "raises",
+        "buys",
+        "acquires",
+        "invests",
+        "gets",
+        "wins",
+    ]
+)
+_ELIDED_ARTICLE = re.compile(r"^(?:L|D|Qu)['’]", re.IGNORECASE)
+# Zipf frequency (wordfreq) above which a lone capitalised word is more likely a word than a name:
+# "Through" 5.6, "Personen" (de) 5.2; "Mistral" 2.6, "Cohere" 2.0. Known organisations are exempt.
+_COMMON_WORD = {"de": 3.5, "fr": 4.0}
+_COMMON_WORD_DEFAULT = 4.5
+
+# Launch objects and contexts that are no AI product launch by the labelling rules.
+_NOT_LAUNCHED = re.compile(
+    r"(?i)\b(?:fund|funds|consortium|partnership|joint venture|alliance|incubator|accelerator|programme?|"
+    r"initiative|plan|data ?cent(?:er|re)|dataset|results|benchmark|jobs|sum|money|campus|school)\b"
+)
+_INTENDED = re.compile(
+    r"(?i)(?:\b(?:to (?:develop|build) and|enable (?:us|it|them) to|plans? to|planning to|aims? to|hopes? to|"
+    r"intends? to|in order to|would|could|might)\s+(?:\w+\s+)?(?:launch|release|unveil|introduce|debut)|"
+    r"\b(?:impending|upcoming|imminent|rumou?red|delayed?|nears?|pushes back)\b"
+    r"[^.]{0,40}\b(?:launch|release)|"
+    r"\b(?:launch|release)\w*\s+(?:nears|rumou?rs|delay))"
+)
+
+_ENDED = re.compile(
+    r"(?i)\b(?:ends?|ended|ending|terminat\w+|scraps?|scrapped|abrupt end|pull(?:s|ed)? out of|"
+    r"walks? away from|beendet|met fin à|rompt)\b[^.]{0,40}"
+    r"\b(?:partner\w*|deal|collaboration|alliance|agreement|kooperation|partenariat|accord)"
+)
+
+
+def vet(events: tuple[DealEvent, ...], sentences: list[str], language: str | None) -> tuple[DealEvent, ...]:
+    """The events with names that cannot be parties dropped, and without launches that are none; an
+    event whose every party was dropped goes too (an investment in no one, a launch by no company)."""
+    kept: list[DealEvent] = []
+    orphaned: list[DealEvent] = []
+    for event in events:
+        if (event.type == "launch" and launch_veto(event)) or (
+            event.type == "partnership" and partnership_veto(event)
+        ):
+            continue
+        pairs = [
+            (party, role)
+            for party, role in zip(event.parties, event.roles, strict=False)
+            if not party_veto(party, sentences, language)
+        ]
+        if event.parties and not pairs:
+            orphaned.append(event)
+            continue
+        kept.append(replace(event, parties=tuple(p for p, _ in pairs), roles=tuple(r for _, r in pairs)))
+    return tuple(_with_orphaned_amounts(kept, orphaned))
+
+
+def _with_orphaned_amounts(kept: list[DealEvent], orphaned: list[DealEvent]) -> list[DealEvent]:
+    """An investment whose only party was a stray word most often told the amount of the story's one other
+    investment, which the rules read as a second deal: the amount goes to it."""
+    for lost in orphaned:
+        if lost.type != "investment" or lost.amount is None:
+            continue
+        same_kind = [i for i, e in enumerate(kept) if e.type == "investment"]
+        if len(same_kind) == 1 and kept[same_kind[0]].amount is None:
+            index = same_kind[0]
+            kept[index] = replace(
+                kept[index], amount=lost.amount, currency=lost.currency, amount_usd=lost.amount_usd
+            )
+    return kept
+
+
+def party_veto(name: str, sentences: list[str], language: str | None) -> str | None:
+    """Why a name cannot be a deal's party, or None."""
+    if company_key(name) in KNOWN_KEYS:
+        return None
+    return _shape_veto(name, sentences, language) or _person_veto(name, sentences)
+
+
+def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | None:
+    words = name.split()
+    reason = None
+    if _TITLE_INSIDE.match(name):
+        reason = "a job title"
+    elif _WIRES.search(name) or fold(name) in lx.NEWS_SOURCES:
+        reason = "a newswire, exchange or outlet"
+    elif len(words) >= 3 and any(fold(w) in _PREDICATE_WORDS for w in words[1:]):
+        reason = "a headline fragment"
+    elif _ELIDED_ARTICLE.match(name):
+        reason = "an article and a common word"
+    elif (
+        len(words) == 1
+        and name.isalpha()
+        and is_common_word(name, language)
+        # German capitalises every noun; elsewhere a word capitalised mid-sentence is a name ("Figure")
+        and (language == "de" or not _capitalised_mid_sentence(name, sentences))
+    ):
+        reason = "a common word"
+    return reason
+
+
+def _person_veto(name: str, sentences: list[str]) -> str | None:
+    # "said" follows companies too ("XtalPi said"): it marks a person only after a first and last name
+    person_like = len(name.split()) == 2 and all(w.isalpha() and w.istitle() for w in name.split())
+    for sentence in sentences:
+        at = sentence.find(name)
+        if at < 0:
+            continue
+        if _TITLE_BEFORE.search(sentence[max(0, at - 60) : at]):
+            return "a person (a job title before the name)"
+        if person_like and _SAID_AFTER.match(sentence[at + len(name) : at + len(name) + 100]):
+            return "a person (said)"
+    return None
+
+
+def launch_veto(event: DealEvent) -> str | None:
+    """Why a proposed launch is none, or None."""
+    product = event.product or ""
+    if product and not re.search(r"[^\W\d_]", product):
+        return "its product is a number"
+    if product and _NOT_LAUNCHED.search(product):
+        return "what is launched is no product"
+    if _INTENDED.search(event.evidence):
+        return "a launch intended or rumoured, not made"
+    return None
+
+
+def _capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
+    """Whether the name appears anywhere but a sentence's first word (the title, all capitals, is skipped)."""
+    return any(sentence.find(name, 1) > 0 for sentence in sentences[1:])
+
+
+def partnership_veto(event: DealEvent) -> str | None:
+    """Why a proposed partnership is none, or None."""
+    if _ENDED.search(event.evidence):
+        return "a partnership ended, not made"
+    return None
+
+
+def is_common_word(word: str, language: str | None) -> bool:
+    threshold = _COMMON_WORD.get(language or "en", _COMMON_WORD_DEFAULT)
+    return zipf(fold(word.strip("’'")), language or "en") >= threshold
+
+
+@functools.lru_cache(maxsize=16384)
+def zipf(word: str, language: str) -> float:
+    """How common a word is in the language, on the Zipf scale (7 for "the", under 3 for rare words)."""
+    from wordfreq import zipf_frequency  # noqa: PLC0415 - its word lists load on first use
+
+    return zipf_frequency(word, language if language in {"en", "de", "fr"} else "en", wordlist="small")

@@ -1,0 +1,264 @@
+"""The learned classifier: vetting the rules' proposals, weighing them with trained models, training and
+cross-validating those models. Every story here is made up for the test."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.classify import LEARNED_VERSION, default_classifier
+from pipeline.classify.learned import DealModels, LinearModel, decide, packaged_models, propose
+from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
+from pipeline.classify.vetting import launch_veto, partnership_veto, party_veto, vet
+from pipeline.cli import cli
+from pipeline.evaluation import story_from_json
+from pipeline.records import DealEvent, Story
+
+
+def story(title: str, summary: str = "", text: str = "", language: str = "en") -> Story:
+    return Story(id="s", title=title, summary=summary, text=text, language=language, url=None, published=None)
+
+
+def investment(*parties: str, amount: float | None = None, evidence: str = "") -> DealEvent:
+    roles = ("investee", *["investor"] * (len(parties) - 1))
+    return DealEvent(
+        type="investment",
+        subtype="funding",
+        parties=parties,
+        roles=roles,
+        amount=amount,
+        currency="USD" if amount else None,
+        amount_usd=amount,
+        evidence=evidence,
+    )
+
+
+# --- the models ----------------------------------------------------------------------------------------
+
+
+def test_a_linear_model_is_a_logistic_function_of_its_named_features() -> None:
+    model = LinearModel(bias=-1.0, weights={"a": 2.0, "b": -0.5}, threshold=0.4)
+    assert model.probability({}) == pytest.approx(1 / (1 + math.e))
+    assert model.probability({"a": 1.0, "b": 1.0, "unknown": 1.0}) == pytest.approx(1 / (1 + math.exp(-0.5)))
+    assert LinearModel.from_json(json.loads(json.dumps(model.as_json()))) == model
+
+
+def test_the_packaged_weights_load_are_small_and_make_the_default_classifier() -> None:
+    models = packaged_models()
+    assert models.version == LEARNED_VERSION == default_classifier().version
+    assert 0 < models.events.threshold < 1
+    assert 0 < models.parties.threshold < 1
+    weights = [*models.events.weights.values(), *models.parties.weights.values()]
+    assert weights
+    assert all(math.isfinite(w) for w in weights)
+    path = Path(__file__).parents[1] / "pipeline" / "classify" / "models" / f"{LEARNED_VERSION}.json"
+    assert path.stat().st_size < 5_000_000
+
+
+def test_decide_keeps_events_above_the_threshold_with_their_probability_as_confidence() -> None:
+    proposals = propose(story("Acme AI raises $20 million from Sequoia to build AI agents"))
+    assert [e.type for e in proposals.events] == ["investment"]
+    keep_all = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(3.0, {}, 0.5))
+    drop_all = DealModels("t", LinearModel(-3.0, {}, 0.5), LinearModel(3.0, {}, 0.5))
+    kept = decide(story("x"), proposals, keep_all)
+    assert kept.classifier_version == "t"
+    assert [e.confidence for e in kept.events] == [pytest.approx(0.953, abs=1e-3)]
+    assert decide(story("x"), proposals, drop_all).events == ()
+
+
+def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -> None:
+    proposals = propose(story("Acme AI raises $20 million from Sequoia to build AI agents"))
+    parties = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(-3.0, {"position=0": 1.0}, 0.5))
+    (event,) = decide(story("x"), proposals, parties).events
+    investee = proposals.events[0].parties[0]
+    assert event.parties == (investee,)  # Sequoia is weighed lower and dropped; the investee stays
+    assert event.roles == ("investee",)
+
+
+# --- vetting -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "sentences", "language", "reason"),
+    [
+        ("CEO Sam Altman", ["CEO Sam Altman spoke."], "en", "a job title"),
+        (
+            "Dana Whit",
+            ["Its chief executive Dana Whit joined."],
+            "en",
+            "a person (a job title before the name)",
+        ),
+        ("Dana Whit", ["The deal is done, Dana Whit said on Monday."], "en", "a person (said)"),
+        ("PRNewswire", ["PRNewswire -- Acme AI today..."], "en", "a newswire, exchange or outlet"),
+        ("Top Universities Amid", ["Acme funds Top Universities Amid cuts"], "en", "a headline fragment"),
+        ("Personen", ["Mit Personen aus dem Umfeld sprach Acme."], "de", "a common word"),
+        ("Through", ["Through the deal, Acme gains chips."], "en", "a common word"),
+        ("L'objectif", ["L'objectif est clair."], "fr", "an article and a common word"),
+    ],
+)
+def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
+    name: str, sentences: list[str], language: str, reason: str
+) -> None:
+    assert party_veto(name, sentences, language) == reason
+
+
+@pytest.mark.parametrize(
+    ("name", "sentences"),
+    [
+        ("Mistral AI", ["Mistral AI said it raised money."]),
+        ("Meta", ["Meta leads the round."]),  # a known organisation
+        # capitalised mid-sentence (the first sentence is the title, where every word may be capitalised)
+        ("Figure", ["Robots Get Money", "The robot maker Figure raised money.", "Figure said so."]),
+        ("Valor Equity Partners", ["The round was led by Valor Equity Partners."]),
+        ("Acmetron", ["Acmetron said it agreed to the deal."]),  # companies say things too
+    ],
+)
+def test_organisations_pass_the_vetting(name: str, sentences: list[str]) -> None:
+    assert party_veto(name, sentences, "en") is None
+
+
+def launch(product: str | None, evidence: str) -> DealEvent:
+    return DealEvent("launch", None, ("Acme",), ("launcher",), product=product, evidence=evidence)
+
+
+@pytest.mark.parametrize(
+    ("event", "vetoed"),
+    [
+        (launch("Acme Fund", "Acme launches Acme Fund for startups."), True),
+        (launch("400", "Acme will add 400 jobs."), True),
+        (launch("Nova", "The money will enable us to develop and launch Nova next year."), True),
+        (launch("Nova", "Acme pushes back on imminent launch rumours of Nova."), True),
+        (launch("X", "Acme launched X, its assistant."), False),
+        (launch("Nova", "Acme launched Nova, its new model, on Tuesday."), False),
+    ],
+)
+def test_launches_that_are_none_are_vetoed(event: DealEvent, vetoed: bool) -> None:
+    assert bool(launch_veto(event)) is vetoed
+
+
+def test_a_partnership_that_ended_is_vetoed() -> None:
+    ended = DealEvent(
+        "partnership", None, ("Acme", "Beta"), ("partner",) * 2, evidence="Acme ends partnership with Beta"
+    )
+    made = DealEvent(
+        "partnership", None, ("Acme", "Beta"), ("partner",) * 2, evidence="Acme partners with Beta"
+    )
+    assert partnership_veto(ended)
+    assert not partnership_veto(made)
+
+
+def test_an_investment_left_without_parties_goes_and_gives_its_amount_to_the_story_s_other_one() -> None:
+    sentences = ["Acme AI raised money from Sequoia.", "Im Zuge der Runde flossen 100 Millionen Dollar."]
+    events = (investment("Acme AI", "Sequoia"), investment("Zuge", amount=100e6))
+    (kept,) = vet(events, sentences, "de")
+    assert kept.parties == ("Acme AI", "Sequoia")
+    assert (kept.amount, kept.currency) == (100e6, "USD")
+
+
+# --- training and cross-validation -----------------------------------------------------------------------
+
+
+def labelled(item_id: str, title: str, *events: dict[str, Any]) -> dict[str, Any]:
+    return {"id": item_id, "title": title, "summary": "", "text": "", "language": "en", "ai_related": True,
+            "events": list(events)}  # fmt: skip
+
+
+def funding_label(*parties: str) -> dict[str, Any]:
+    return {"type": "investment", "subtype": "funding", "parties": list(parties)}
+
+
+COMPANIES = ["Acme", "Borealis", "Cinder", "Dunlin", "Ember", "Fjord", "Gable", "Harrow", "Isle", "Juniper"]
+PURPOSES = [
+    "agents",
+    "chips",
+    "robots",
+    "search",
+    "coding",
+    "drug design",
+    "translation",
+    "voice",
+    "vision",
+    "maps",
+]
+INVESTORS = "Sequoia,Accel,Index Ventures,Lightspeed,Greylock,Benchmark,Kleiner,Atomico,Balderton,Insight"
+TROUBLES = (
+    "cuts jobs,loses its chief,faces a lawsuit,moves offices,delays payroll,shuts a lab,misses targets,"
+    "pauses hiring,sells a building,ends a pilot"
+)
+
+
+def training_items() -> list[dict[str, Any]]:
+    """Rounds the labels confirm, and rounds the rules propose that the labels say are background; each
+    story told once (no two titles alike, so each is its own group)."""
+    items = []
+    rows = zip(COMPANIES, PURPOSES, INVESTORS.split(","), TROUBLES.split(","), strict=True)
+    for n, (name, purpose, investor, trouble) in enumerate(rows):
+        items.append(
+            labelled(
+                f"r{n}",
+                f"{name} Robotics raises ${20 + n} million from {investor} for AI {purpose}",
+                funding_label(f"{name} Robotics", investor),
+            )
+        )
+        items.append(labelled(f"b{n}", f"AI: {name} Labs, which has raised ${10 + n} million, {trouble}"))
+    return items
+
+
+def test_training_writes_weights_that_load_and_classify(tmp_path: Path) -> None:
+    source = tmp_path / "labelled.jsonl"
+    source.write_text("".join(json.dumps(item) + "\n" for item in training_items()))
+    out = tmp_path / "model.json"
+    assert main([str(source), "--out", str(out)]) == 0
+    models = DealModels.from_json(json.loads(out.read_text()))
+    assert models.version == LEARNED_VERSION
+    assert models == fit(training_items())  # the same file gives the same weights
+    result = decide(story("x"), propose(story_from_json(training_items()[0])), models)
+    assert result.events
+    assert result.events[0].parties[0] == "Acme Robotics"
+
+
+def test_cross_validation_classifies_every_item_once_with_weights_trained_without_it() -> None:
+    items = training_items()
+    results = cross_validated(items, folds=3)
+    assert [r.story_id for r in results] == [item["id"] for item in items]
+    assert {r.classifier_version for r in results} == {LEARNED_VERSION}
+    with pytest.raises(ValueError, match="--folds must be 2 or more"):
+        cross_validated(items, folds=1)
+
+
+def test_copies_of_one_story_share_a_fold() -> None:
+    items = [
+        labelled(
+            "a", "Acme Robotics raises $20 million from Sequoia", funding_label("Acme Robotics", "Sequoia")
+        ),
+        labelled("b", "Nimbus opens an office in Lyon"),
+        labelled("c", "Sequoia backs Acme Robotics in a $20 million round", funding_label("Acme", "Sequoia")),
+        labelled("d", "Nimbus opens an office in Lyon, France"),
+        labelled("e", "Something else entirely happens"),
+    ]
+    groups = story_groups(items)
+    assert groups[0] == groups[2]
+    assert groups[1] == groups[3]
+    assert len(set(groups)) == 3
+    folds = fold_of_each(items, 2)
+    assert folds[0] == folds[2]
+    assert folds[1] == folds[3]
+
+
+def test_eval_cross_validates_the_learned_classifier_and_refuses_to_for_rules(tmp_path: Path) -> None:
+    source = tmp_path / "labelled.jsonl"
+    source.write_text("".join(json.dumps(item) + "\n" for item in training_items()))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["eval", str(source), "--folds", "3", "--json", "--compare", "rules-2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["items"] == len(training_items())
+    assert report["compare"]["classifier"] == "rules-2"
+    refused = runner.invoke(cli, ["eval", str(source), "--folds", "3", "--classifier", "rules-2"])
+    assert refused.exit_code == 1
+    assert "--folds cross-validates a learned classifier; rules-2 learns nothing" in refused.output
