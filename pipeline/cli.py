@@ -60,6 +60,7 @@ from pipeline.ingest import utc_now
 from pipeline.records import (
     EVENT_TYPES,
     INVESTMENT_SUBTYPES,
+    Classification,
     CycleReport,
     DealEvent,
     FeedOutcome,
@@ -584,7 +585,7 @@ def _scored(
         predicted = [classifier.classify(story_from_json(item)) for item in labelled]
     except ValueError as exc:
         raise _Failure(f"{name}: {exc}") from None
-    return score(labelled, predicted), score_by_language(labelled, predicted)
+    return _reports(labelled, predicted)
 
 
 def _cross_validated(
@@ -598,6 +599,12 @@ def _cross_validated(
         ) from None
     except ValueError as exc:
         raise _Failure(f"{name}: {exc}") from None
+    return _reports(labelled, predicted)
+
+
+def _reports(
+    labelled: Sequence[dict[str, Any]], predicted: Sequence[Classification]
+) -> tuple[Report, dict[str, Report]]:
     return score(labelled, predicted), score_by_language(labelled, predicted)
 
 

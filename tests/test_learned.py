@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.classify import LEARNED_VERSION, default_classifier
-from pipeline.classify.learned import DealModels, LinearModel, decide, packaged_models, propose
+from pipeline.classify.learned import DealModels, LinearModel, decide, packaged_models, read
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import launch_veto, partnership_veto, party_veto, vet
 from pipeline.cli import cli
@@ -61,21 +61,21 @@ def test_the_packaged_weights_load_are_small_and_make_the_default_classifier() -
 
 
 def test_decide_keeps_events_above_the_threshold_with_their_probability_as_confidence() -> None:
-    proposals = propose(story("Acme AI raises $20 million from Sequoia to build AI agents"))
-    assert [e.type for e in proposals.events] == ["investment"]
+    reading = read(story("Acme AI raises $20 million from Sequoia to build AI agents"))
+    assert [e.type for e in reading.proposals.events] == ["investment"]
     keep_all = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(3.0, {}, 0.5))
     drop_all = DealModels("t", LinearModel(-3.0, {}, 0.5), LinearModel(3.0, {}, 0.5))
-    kept = decide(story("x"), proposals, keep_all)
+    kept = decide(reading, keep_all)
     assert kept.classifier_version == "t"
     assert [e.confidence for e in kept.events] == [pytest.approx(0.953, abs=1e-3)]
-    assert decide(story("x"), proposals, drop_all).events == ()
+    assert decide(reading, drop_all).events == ()
 
 
 def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -> None:
-    proposals = propose(story("Acme AI raises $20 million from Sequoia to build AI agents"))
+    reading = read(story("Acme AI raises $20 million from Sequoia to build AI agents"))
     parties = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(-3.0, {"position=0": 1.0}, 0.5))
-    (event,) = decide(story("x"), proposals, parties).events
-    investee = proposals.events[0].parties[0]
+    (event,) = decide(reading, parties).events
+    investee = reading.proposals.events[0].parties[0]
     assert event.parties == (investee,)  # Sequoia is weighed lower and dropped; the investee stays
     assert event.roles == ("investee",)
 
@@ -217,7 +217,7 @@ def test_training_writes_weights_that_load_and_classify(tmp_path: Path) -> None:
     models = DealModels.from_json(json.loads(out.read_text()))
     assert models.version == LEARNED_VERSION
     assert models == fit(training_items())  # the same file gives the same weights
-    result = decide(story("x"), propose(story_from_json(training_items()[0])), models)
+    result = decide(read(story_from_json(training_items()[0])), models)
     assert result.events
     assert result.events[0].parties[0] == "Acme Robotics"
 

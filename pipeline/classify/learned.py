@@ -23,7 +23,7 @@ from importlib import resources
 from pipeline.classify import lexicon as lx
 from pipeline.classify.entities import company_key, fold
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, split_story
-from pipeline.classify.vetting import KNOWN_KEYS, vet, zipf
+from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
 from pipeline.records import Classification, DealEvent, Story
 
 LEARNED_VERSION = "learned-1"
@@ -111,24 +111,15 @@ class LearnedClassifier:
         self.version = self._models.version
 
     def classify(self, story: Story) -> Classification:
-        return decide(story, propose(story), self._models)
+        return decide(read(story), self._models)
 
 
-def propose(story: Story) -> Classification:
-    """The rules' events, vetted: what the models weigh."""
-    proposals = classify_story(story)
-    if not proposals.events:
-        return proposals
-    sentences = [s.text for s in split_story(story)]
-    return replace(proposals, events=vet(proposals.events, sentences, story.language))
-
-
-# --- deciding -------------------------------------------------------------------------------------------
+# --- reading and deciding -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What the features of one story's candidates are computed from."""
+    """A story, its sentences and the events the rules propose for it, vetted: what the models weigh."""
 
     story: Story
     sentences: list[Sentence]
@@ -136,26 +127,29 @@ class Reading:
     folded_title: str
     proposals: Classification
 
-    @classmethod
-    def of(cls, story: Story, proposals: Classification) -> Reading:
-        sentences = split_story(story)
-        return cls(
-            story=story,
-            sentences=sentences,
-            folded_text=fold(" ".join(s.text for s in sentences)),
-            folded_title=fold(sentences[0].text),
-            proposals=proposals,
-        )
+
+def read(story: Story) -> Reading:
+    """The rules' events for the story, vetted. The story is split into sentences once, and only when the
+    rules found an event (most stories have none)."""
+    proposals = classify_story(story)
+    if not proposals.events:
+        return Reading(story, [], "", "", proposals)
+    sentences = split_story(story)
+    events = vet(proposals.events, [s.text for s in sentences], story.language)
+    return Reading(
+        story=story,
+        sentences=sentences,
+        folded_text=fold(" ".join(s.text for s in sentences)),
+        folded_title=fold(sentences[0].text),
+        proposals=replace(proposals, events=events),
+    )
 
 
-def decide(story: Story, proposals: Classification, models: DealModels) -> Classification:
+def decide(reading: Reading, models: DealModels) -> Classification:
     """The proposed events the models keep, with the parties they keep, each with its probability as its
     confidence."""
-    if not proposals.events:
-        return replace(proposals, classifier_version=models.version)
-    reading = Reading.of(story, proposals)
     kept: list[DealEvent] = []
-    for event in proposals.events:
+    for event in reading.proposals.events:
         probability = models.events.probability(event_features(reading, event))
         if probability < models.events.threshold:
             continue
@@ -166,8 +160,6 @@ def decide(story: Story, proposals: Classification, models: DealModels) -> Class
         # the likeliest party stays whatever its weight: the rules found a deal, and a deal has a party
         best = max(weighed, default=None)
         parties = [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
-        if event.type == "investment" and not parties:
-            continue  # an investment in or by no one is no deal
         kept.append(
             replace(
                 event,
@@ -176,7 +168,7 @@ def decide(story: Story, proposals: Classification, models: DealModels) -> Class
                 confidence=round(probability, 3),
             )
         )
-    return replace(proposals, events=tuple(kept), classifier_version=models.version)
+    return replace(reading.proposals, events=tuple(kept), classifier_version=models.version)
 
 
 # --- features -------------------------------------------------------------------------------------------
@@ -220,8 +212,7 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     role = event.roles[index] if index < len(event.roles) else "?"
     folded = fold(name)
     words = name.split()
-    occurrences = [m.start() for m in re.finditer(re.escape(folded), reading.folded_text)] if folded else []
-    contexts = [_context(reading, name)]
+    occurrences = reading.folded_text.count(folded) if folded else 0
     features: Features = {
         "bias_type=" + event.type: 1.0,
         f"role={event.type}.{role}": 1.0,
@@ -233,7 +224,7 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
         f"has_digit={any(c.isdigit() for c in name)}": 1.0,
         f"mixed_case={any(w[1:] != w[1:].lower() for w in words if len(w) > 1)}": 1.0,
         f"month_or_zone={bool(_MONTH.match(name))}": 1.0,
-        f"occurrences={min(len(occurrences), 4)}": 1.0,
+        f"occurrences={min(occurrences, 4)}": 1.0,
         f"in_title={_in_title(reading, name)}": 1.0,
         f"is_product={event.product is not None and fold(event.product) == folded}": 1.0,
         f"source={folded in lx.NEWS_SOURCES}": 1.0,
@@ -244,12 +235,14 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     commonness = min((zipf(fold(w), language) for w in words), default=0.0)
     features[f"common_word={min(int(commonness), 6)}"] = 1.0
     features[f"common_word_{'one' if len(words) == 1 else 'many'}={min(int(commonness), 6)}"] = 1.0
-    before, after = contexts[0]
+    before, after = _context(reading, name)
     features[f"person_before={bool(_PERSON_CONTEXT.search(before))}"] = 1.0
     features[f"said_after={bool(_SAID_AFTER.search(after))}"] = 1.0
     features[f"place_before={bool(_PLACE_BEFORE.search(before))}"] = 1.0
     features[f"place_after={bool(_PLACE_AFTER.search(after))}"] = 1.0
-    features[f"sentence_start={_only_at_sentence_starts(reading, name)}"] = 1.0
+    texts = [s.text for s in reading.sentences]
+    only_at_starts = any(t.startswith(name) for t in texts[1:]) and not capitalised_mid_sentence(name, texts)
+    features[f"sentence_start={only_at_starts}"] = 1.0
     features.update(_place_in_evidence(event, name))
     possessive = after.startswith(("’s", "'s"))
     features[f"possessive_after={possessive}"] = 1.0
@@ -319,16 +312,3 @@ def _context(reading: Reading, name: str) -> tuple[str, str]:
         if at >= 0:
             return sentence.text[max(0, at - 30) : at], sentence.text[at + len(name) : at + len(name) + 30]
     return "", ""
-
-
-def _only_at_sentence_starts(reading: Reading, name: str) -> bool:
-    """Whether the name appears, and only ever as a sentence's first word (where any word is capitalised)."""
-    seen = False
-    for sentence in reading.sentences[1:]:
-        at = sentence.text.find(name)
-        while at >= 0:
-            if at > 0:
-                return False
-            seen = True
-            at = sentence.text.find(name, at + 1)
-    return seen

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,12 @@ from pipeline.classify.learned import (
     DealModels,
     Features,
     LinearModel,
-    Reading,
     decide,
     event_features,
     party_features,
-    propose,
+    read,
 )
-from pipeline.evaluation import event_is_right, labelled_party_keys, story_from_json
+from pipeline.evaluation import event_is_right, labelled_party_keys, read_jsonl, story_from_json
 from pipeline.records import Classification
 
 Labelled = Mapping[str, Any]
@@ -51,13 +50,9 @@ def candidate_rows(
     events: list[tuple[Features, bool]] = []
     parties: list[tuple[Features, bool]] = []
     for item in items:
-        story = story_from_json(item)
-        proposals = propose(story)
-        if not proposals.events:
-            continue
-        reading = Reading.of(story, proposals)
+        reading = read(story_from_json(item))
         gold = item.get("events") or []
-        for event in proposals.events:
+        for event in reading.proposals.events:
             events.append((event_features(reading, event), event_is_right(event, gold)))
             keys = labelled_party_keys(gold, event.type)
             for index, party in enumerate(event.parties):
@@ -105,8 +100,7 @@ def cross_validated(
         models = fit(train, regularisation)
         for index, (item, f) in enumerate(zip(items, assignment, strict=True)):
             if f == held_out:
-                story = story_from_json(item)
-                results[index] = decide(story, propose(story), models)
+                results[index] = decide(read(story_from_json(item)), models)
     return [r for r in results if r is not None]
 
 
@@ -152,17 +146,14 @@ def _event_signature(item: Labelled) -> frozenset[str]:
 
 
 def read_labelled(path: Path) -> list[dict[str, Any]]:
-    return list(_labelled_lines(path))
-
-
-def _labelled_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """The labelled stories of a JSON-lines file; ValueError naming the file and line of a bad one."""
     with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                value = json.loads(line)
-                if not isinstance(value, dict):
-                    raise ValueError(f"{path}:{number}: expected a JSON object")
-                yield value
+        items = []
+        for _, item in read_jsonl(lines):
+            if isinstance(item, str):
+                raise ValueError(f"{path}: {item}")
+            items.append(item)
+    return items
 
 
 def main(argv: Sequence[str] | None = None) -> int:

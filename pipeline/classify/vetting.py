@@ -157,7 +157,7 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         and name.isalpha()
         and is_common_word(name, language)
         # German capitalises every noun; elsewhere a word capitalised mid-sentence is a name ("Figure")
-        and (language == "de" or not _capitalised_mid_sentence(name, sentences))
+        and (language == "de" or not capitalised_mid_sentence(name, sentences))
     ):
         reason = "a common word"
     return reason
@@ -189,7 +189,7 @@ def launch_veto(event: DealEvent) -> str | None:
     return None
 
 
-def _capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
+def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
     """Whether the name appears anywhere but a sentence's first word (the title, all capitals, is skipped)."""
     return any(sentence.find(name, 1) > 0 for sentence in sentences[1:])
 
