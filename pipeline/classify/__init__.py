@@ -1,5 +1,5 @@
 """Deal-event classification. Classifiers sit behind one small interface: the rules engine (rules-2, the
-baseline) and the learned classifier over it (learned-1, the default)."""
+baseline) and the learned classifier over it (learned-2, the default)."""
 
 from __future__ import annotations
 

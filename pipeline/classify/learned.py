@@ -21,12 +21,13 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from pipeline.classify import lexicon as lx
+from pipeline.classify.completion import INVESTOR_LIST, complete
 from pipeline.classify.entities import company_key, fold
-from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, split_story
+from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, merge_events, split_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
 from pipeline.records import Classification, DealEvent, Story
 
-LEARNED_VERSION = "learned-1"
+LEARNED_VERSION = "learned-2"
 
 Features = dict[str, float]
 
@@ -131,11 +132,14 @@ class Reading:
 def read(story: Story) -> Reading:
     """The rules' events for the story, vetted. The story is split into sentences once, and only when the
     rules found an event (most stories have none)."""
-    proposals = classify_story(story)
+    proposals = classify_story(story, ai_from_body=True)
     if not proposals.events:
         return Reading(story, [], "", "", proposals)
     sentences = split_story(story)
-    events = vet(proposals.events, [s.text for s in sentences], story.language)
+    completed = complete(proposals.events, sentences, story.language or "en")
+    # vetting and completing can make two of the rules' events one deal ("Düsseldorfer KI-Start-up Cognigy"
+    # and "Cognigy"): merged again, so that a story tells each deal once
+    events = tuple(merge_events(list(vet(completed, [s.text for s in sentences], story.language))))
     return Reading(
         story=story,
         sentences=sentences,
@@ -243,6 +247,9 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     texts = [s.text for s in reading.sentences]
     only_at_starts = any(t.startswith(name) for t in texts[1:]) and not capitalised_mid_sentence(name, texts)
     features[f"sentence_start={only_at_starts}"] = 1.0
+    if event.type == "investment":
+        listed = any(name in t and INVESTOR_LIST.search(t) for t in texts[1:])
+        features[f"investor_list.{role}={listed}"] = 1.0
     features.update(_place_in_evidence(event, name))
     possessive = after.startswith(("’s", "'s"))
     features[f"possessive_after={possessive}"] = 1.0

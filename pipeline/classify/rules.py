@@ -63,7 +63,9 @@ class RulesClassifier:
         return classify_story(story)
 
 
-def classify_story(story: Story) -> Classification:
+def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
+    """The story's events. With `ai_from_body`, a story whose head does not say it is about AI still is
+    when its body keeps returning to AI ("Nimbus Labs, an AI startup, ..." told below the lead)."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -72,6 +74,8 @@ def classify_story(story: Story) -> Classification:
     rumor = denied or bool(lx.RUMOR.search(lead_text))
     owner = _site_owner(story.url)
     ai = is_ai_related(head) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
+    if not ai and ai_from_body and len(head) == _HEAD_SENTENCES:
+        ai = ai_terms(" ".join(s.text for s in split_story(story))) >= BODY_AI_TERMS
     if not ai or denied or lx.STALE_TITLE.search(head[0].text):
         return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION)
     sentences = split_story(story) if len(head) == _HEAD_SENTENCES else head
@@ -88,7 +92,7 @@ def classify_story(story: Story) -> Classification:
             events += found
     events = [
         replace(e, rumor=rumor, confidence=round(max(0.05, e.confidence - (0.15 if rumor else 0)), 2))
-        for e in _merge(events)
+        for e in merge_events(events)
         if e.type != "investment" or e.parties
     ]
     return Classification(story.id, ai, rumor, tuple(events), CLASSIFIER_VERSION)
@@ -145,11 +149,18 @@ def is_ai_related(sentences: list[Sentence]) -> bool:
     title = sentences[0].text
     lead = " ".join(s.text for s in sentences[1 : LEAD_SENTENCES + 2])
 
-    def hits(text: str) -> int:
-        attributes = len(lx.AI_ATTRIBUTE.findall(text))
-        return len(lx.AI_TERMS.findall(text)) + len(lx.AI_CASE_TERMS_CS.findall(text)) - attributes
+    return ai_terms(title) >= 1 or ai_terms(lead) >= 2
 
-    return hits(title) >= 1 or hits(lead) >= 2
+
+# How many AI terms a story's body must hold to be about AI when its head does not say so: below three,
+# as many stories about something else mention AI in passing as stories about AI.
+BODY_AI_TERMS = 3
+
+
+def ai_terms(text: str) -> int:
+    """AI terms in a text, less those that are only an attribute ("AI-controlled")."""
+    attributes = len(lx.AI_ATTRIBUTE.findall(text))
+    return len(lx.AI_TERMS.findall(text)) + len(lx.AI_CASE_TERMS_CS.findall(text)) - attributes
 
 
 def _is_background(sentence: Sentence) -> bool:
@@ -164,8 +175,8 @@ def _main_organisations(sentences: list[Sentence]) -> list[str]:
     counts: dict[str, int] = {}
     first: dict[str, str] = {}
     for sentence in sentences[: LEAD_SENTENCES + 2]:
-        for name in _names(sentence.text):
-            if _is_source(name):
+        for name in names_in(sentence.text):
+            if is_source(name):
                 continue
             key = company_key(name)
             counts[key] = counts.get(key, 0) + (2 if sentence.index == 0 else 1)
@@ -278,7 +289,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
         )
         and money
     ):
-        names = _names(text)
+        names = names_in(text)
         if names:
             investors = _investors(text, sentences, sentence, names[0])
             events.append(
@@ -331,7 +342,7 @@ def _investment(  # noqa: PLR0917 - each argument is distinct and needed
     cue: re.Match[str],
 ) -> DealEvent:
     named = [(p, r) for p, r in zip(parties, roles, strict=False) if p]
-    amount = _deal_amount(sentence.text, money, cue)
+    amount = deal_amount(sentence.text, money, cue)
     valuation = _valuation(sentence.text, money)
     round_match = lx.ROUND_NAME.search(sentence.text)
     return DealEvent(
@@ -350,7 +361,7 @@ def _investment(  # noqa: PLR0917 - each argument is distinct and needed
     )
 
 
-def _deal_amount(text: str, money: list[Money], cue: re.Match[str]) -> Money | None:
+def deal_amount(text: str, money: list[Money], cue: re.Match[str]) -> Money | None:
     candidates = [m for m in money if not _is_valuation(text, m) and not _is_range_or_bound(text, m)]
     if not candidates:
         return None
@@ -415,14 +426,14 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investe
     story's other (non-background) sentences about investors or participation; never the investee."""
     found: list[str] = []
     for hint in lx.INVESTOR_HINTS.finditer(text):
-        found += [n for n in _names(text[hint.end() : hint.end() + 200]) if not _is_source(n)]
+        found += [n for n in names_in(text[hint.end() : hint.end() + 200]) if not is_source(n)]
     for other in sentences:
         if (
             other.index != sentence.index
             and not _is_background(other)
             and _INVESTOR_SENTENCE.search(other.text)
         ):
-            found += [n for n in _names(other.text) if not _is_source(n)]
+            found += [n for n in names_in(other.text) if not is_source(n)]
     excluded = company_key(investee or "")
     return unique_names([n for n in found if company_key(n) != excluded])[:12]
 
@@ -438,7 +449,7 @@ def _partnerships(sentence: Sentence, owner: str | None) -> list[DealEvent]:
         return []
     if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
         return []
-    names = [n for n in _names(text) if not _is_source(n)]
+    names = [n for n in names_in(text) if not is_source(n)]
     if owner and company_key(owner) not in {company_key(n) for n in names}:
         names = [owner, *names]  # a newsroom's "Partnering with X" has the newsroom's company as a party
     if len(names) < 2 and not sentence.lead:
@@ -513,7 +524,7 @@ def _is_subject_of_story(name: str, lead: list[str]) -> bool:
     """A well-known organisation, or one the headline names."""
     key = company_key(name)
     return any(company_key(k) == key for k in KNOWN_ORGANISATIONS) or any(
-        company_key(n) == key for n in _names(lead[0] if lead else "")
+        company_key(n) == key for n in names_in(lead[0] if lead else "")
     )
 
 
@@ -526,7 +537,7 @@ def _is_launch(text: str, cue: re.Match[str], sentence: Sentence) -> bool:
     ):
         return False
     evidence = lx.AI_TERMS.search(text) or lx.AI_CASE_TERMS_CS.search(text) or lx.PRODUCT_WORD.search(text)
-    return bool(evidence or (sentence.index == 0 and _names(after)))
+    return bool(evidence or (sentence.index == 0 and names_in(after)))
 
 
 _PRODUCT_RUN = re.compile(
@@ -557,7 +568,7 @@ def _product(after: str) -> str | None:
 # --- shared helpers -----------------------------------------------------------------------------------
 
 
-def _names(text: str) -> list[str]:
+def names_in(text: str) -> list[str]:
     return [name for _, _, name in _spanned_names(text)]
 
 
@@ -592,8 +603,8 @@ def _plausible_name(name: str) -> bool:
 def _around(text: str, cue: re.Match[str]) -> tuple[str | None, str | None]:
     """The organisation just before the cue (its subject) and the first one after it (its object)."""
     names = _spanned_names(text)
-    before = [(s, e, n) for s, e, n in names if e <= cue.start() and not _is_source(n)]
-    after = [(s, e, n) for s, e, n in names if s >= cue.end() and not _is_source(n)]
+    before = [(s, e, n) for s, e, n in names if e <= cue.start() and not is_source(n)]
+    after = [(s, e, n) for s, e, n in names if s >= cue.end() and not is_source(n)]
     subject = before[-1][2] if before else None
     if len(after) > 1 and _DESCRIBES_NEXT.fullmatch(text[after[0][1] : after[1][0]]):
         after = after[1:]  # "acquires OpenAI rival Mosaic": the first name only describes the second
@@ -610,7 +621,7 @@ _DESCRIBES_NEXT = re.compile(
 )
 
 
-def _is_source(name: str) -> bool:
+def is_source(name: str) -> bool:
     return fold(name) in lx.NEWS_SOURCES or fold(name).endswith(" news")
 
 
@@ -631,7 +642,7 @@ def _confidence(sentence: Sentence, detailed: bool) -> float:
     return min(1.0, base + (0.1 if detailed else 0.0))
 
 
-def _merge(events: list[DealEvent]) -> list[DealEvent]:
+def merge_events(events: list[DealEvent]) -> list[DealEvent]:
     """One event per type and parties (launches: per product); details filled from later mentions."""
     merged: list[DealEvent] = []
     for event in events:

@@ -1,6 +1,6 @@
 """Training the learned classifier's two models from labelled stories, and cross-validating them.
 
-    python -m pipeline.classify.training LABELLED.jsonl   # writes pipeline/classify/models/learned-1.json
+    python -m pipeline.classify.training LABELLED.jsonl   # writes pipeline/classify/models/learned-2.json
     dealpulse eval LABELLED.jsonl --folds 5              # cross-validated figures
 
 Needs the `train` extra (scikit-learn): training happens when the weights are rebuilt, never at run time.

@@ -1,0 +1,171 @@
+"""Completing the rules' investment events from the rest of the story. Pure.
+
+The rules read one sentence at a time, but a story spreads one round over several: the headline says who
+raised how much, a later sentence lists who put money in ("The round was led by X, with Y and Z joining",
+"Other participants included ..."), and the amount of an acquisition is often only in its headline. This
+module proposes those names and amounts; it decides nothing for good. Every name it adds is vetted like
+the rules' own, and the party model weighs it (`investor_list` says where it came from).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.classify import lexicon as lx
+from pipeline.classify.amounts import find_money
+from pipeline.classify.entities import company_key, find_names, unique_names
+from pipeline.classify.rates import to_usd
+from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
+from pipeline.records import DealEvent
+
+# A sentence that lists a round's investors. Wider than the rules' own test: "drew investments from",
+# "joined by", "aux côtés de", and sentences the rules skip as background ("which previously invested")
+# still name this round's investors.
+INVESTOR_LIST = re.compile(
+    r"(?i)\b(?:(?:co-)?led by|co-led|participat\w*|investors?|investments? from|backers?|backed by|"
+    r"joined by|included|including|with support from|menée? par|aux côtés de|investisseurs|"
+    r"angeführt von|unter (?:der )?führung von|investoren|geldgeber|beteiligt)\b"
+)
+MAX_INVESTORS = 12
+# Words that, after a known name, make one organisation of both: "Intel Capital", "OpenAI Startup Fund".
+_ARM_WORDS = re.compile(
+    r"(?:Startup |Venture |Growth |Strategic |Innovation )?(?:Capital|Ventures|Fund|Investments?|Invest|"
+    r"Holdings|Partners|Group|Labs|Research)(?: \d+| I{1,3}| [A-Z])?"
+)
+# German and French put what a company is before its name: "der US-Softwarekonzern Nice", "das
+# Düsseldorfer KI-Start-up Cognigy", "la Finlandaise Silo". The rules read the descriptor as part of it.
+_DESCRIPTOR = re.compile(
+    r"(?i)(?:\w+-)?(?:\w*(?:konzern|unternehmen|start-?up|hersteller|anbieter|firma|entwickler|spezialist|"
+    r"riese|gigant|tochter|plattform|dienstleister)|start-?up|jeune pousse|géant|groupe)"
+)
+_GERMAN_ORIGIN = re.compile(r"[A-ZÄÖÜ][\wäöüß]+er")  # "Düsseldorfer", only before a descriptor
+_FRENCH_ORIGIN = re.compile(r"[A-ZÉ][\wéè]+(?:aise|ais|oise|ois|ienne|ien|ane|ain)")
+_CUE_OF_SUBTYPE = {
+    "funding": (lx.FUNDING_VERB, lx.ROUND),
+    "acquisition": (lx.ACQUISITION,),
+    "strategic_investment": (lx.STRATEGIC,),
+}
+
+
+def complete(
+    events: tuple[DealEvent, ...], sentences: list[Sentence], language: str
+) -> tuple[DealEvent, ...]:
+    """The events, each funding round with the investors its story's investor sentences name, each
+    investment without an amount given the one its headline or lead states for it, and a known name split
+    from its arm ("Intel", "Capital") made one again."""
+    if language in {"de", "fr"}:
+        events = tuple(replace(e, parties=tuple(without_descriptor(p) for p in e.parties)) for e in events)
+    events = tuple(
+        _with_amount_from_lead(_with_arms_joined(e, sentences), sentences, language)
+        if e.type == "investment"
+        else e
+        for e in events
+    )
+    rounds = [i for i, e in enumerate(events) if e.type == "investment" and e.subtype == "funding"]
+    if not rounds:
+        return events
+    completed = list(events)
+    for sentence in sentences[1:]:
+        if not INVESTOR_LIST.search(sentence.text):
+            continue
+        index = _round_told_before(completed, rounds, sentences, sentence.index)
+        completed[index] = _with_investors(completed[index], organisation_names(sentence.text))
+    return tuple(completed)
+
+
+def organisation_names(text: str) -> list[str]:
+    """The rules' names of a sentence, a known name and the arm after it read as one ("Intel Capital")."""
+    spans = find_names(text)
+    names = set(names_in(text))
+    result: list[str] = []
+    skip_next = False
+    for at, (start, end, name) in enumerate(spans):
+        following = spans[at + 1] if at + 1 < len(spans) else None
+        if skip_next:
+            skip_next = False
+            continue
+        if following and text[end : following[0]] == " " and _ARM_WORDS.fullmatch(following[2]):
+            result.append(text[start : following[1]])
+            skip_next = True
+        elif name in names:
+            result.append(name)
+    return [n for n in result if not is_source(n)]
+
+
+def without_descriptor(name: str) -> str:
+    """The name without the German or French words before it that say what the company is."""
+    words = name.split()
+    while len(words) > 1 and (
+        _DESCRIPTOR.fullmatch(words[0])
+        or (_GERMAN_ORIGIN.fullmatch(words[0]) and _DESCRIPTOR.fullmatch(words[1]))
+        or (_FRENCH_ORIGIN.fullmatch(words[0]) and words[1][:1].isupper())
+    ):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:
+    """ "Intel" then "Capital" among the parties, and "Intel Capital" in the story: one party."""
+    parties: list[str] = []
+    roles: list[str] = []
+    for party, role in zip(event.parties, event.roles, strict=False):
+        joined = f"{parties[-1]} {party}" if parties else ""
+        if joined and _ARM_WORDS.fullmatch(party) and any(joined in s.text for s in sentences):
+            parties[-1] = joined
+            continue
+        parties.append(party)
+        roles.append(role)
+    if len(parties) == len(event.parties):
+        return event
+    return replace(event, parties=tuple(parties), roles=tuple(roles))
+
+
+def _round_told_before(
+    events: list[DealEvent], rounds: list[int], sentences: list[Sentence], index: int
+) -> int:
+    """The funding event whose sentence comes last before this one: in a roundup, a list of investors
+    follows the round it belongs to."""
+    told = [(_sentence_of(events[i].evidence, sentences), i) for i in rounds]
+    before = [(at, i) for at, i in told if at <= index]
+    return max(before)[1] if before else rounds[0]
+
+
+def _sentence_of(evidence: str, sentences: list[Sentence]) -> int:
+    return next((s.index for s in sentences if evidence and evidence in s.text), 0)
+
+
+def _with_investors(event: DealEvent, names: list[str]) -> DealEvent:
+    investee = company_key(event.parties[0]) if event.parties else ""
+    known = {company_key(p) for p in event.parties}
+    new = [n for n in unique_names(names) if company_key(n) not in known and company_key(n) != investee]
+    room = max(0, MAX_INVESTORS + 1 - len(event.parties))
+    new = new[:room]
+    if not new:
+        return event
+    return replace(event, parties=(*event.parties, *new), roles=(*event.roles, *["investor"] * len(new)))
+
+
+def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    """An investment without an amount takes the one of the first lead sentence that names one of its
+    parties and a cue of its kind ("US-Konzern kauft ... Cognigy für 955 Mio. Dollar")."""
+    if event.amount is not None or not event.parties:
+        return event
+    keys = {company_key(p) for p in event.parties}
+    for sentence in sentences[:LEAD_SENTENCES]:
+        if not keys & {company_key(n) for n in names_in(sentence.text)}:
+            continue
+        cue = next(
+            (m for p in _CUE_OF_SUBTYPE.get(event.subtype or "", ()) if (m := p.search(sentence.text))), None
+        )
+        if cue is None:
+            continue
+        money = deal_amount(sentence.text, find_money(sentence.text, language), cue)
+        if money is not None:
+            return replace(
+                event,
+                amount=money.amount,
+                currency=money.currency,
+                amount_usd=to_usd(money.amount, money.currency),
+            )
+    return event

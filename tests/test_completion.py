@@ -1,0 +1,146 @@
+"""Completing the rules' investment events from the rest of the story, and reading a story as about AI
+from its body. Every story here is made up for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.classify.completion import complete, organisation_names, without_descriptor
+from pipeline.classify.learned import read
+from pipeline.classify.rules import classify_story, split_story
+from pipeline.records import DealEvent, Story
+
+
+def story(title: str, text: str = "", language: str = "en") -> Story:
+    return Story(id="s", title=title, summary="", text=text, language=language, url=None, published=None)
+
+
+def funding(*parties: str, evidence: str, amount: float | None = None) -> DealEvent:
+    return DealEvent(
+        type="investment",
+        subtype="funding",
+        parties=parties,
+        roles=("investee", *["investor"] * (len(parties) - 1)),
+        amount=amount,
+        currency="USD" if amount else None,
+        evidence=evidence,
+    )
+
+
+def test_a_known_name_and_its_arm_are_one_organisation() -> None:
+    names = organisation_names("Backers include Intel Capital, the OpenAI Startup Fund and Zephyr Partners.")
+    assert "Intel Capital" in names
+    assert "OpenAI Startup Fund" in names
+    assert "Intel" not in names
+
+
+def test_investors_listed_in_a_later_sentence_join_the_round() -> None:
+    told = story(
+        "Quillon raises $40 million for robot hands",
+        "Quillon, a robotics startup, has raised $40 million in a Series B round. "
+        "The round drew investments from Harbor Lane Ventures, Intel Capital and Ostrava Partners. "
+        "The company will hire engineers in Lyon.",
+    )
+    sentences = split_story(told)
+    round_ = funding("Quillon", evidence=sentences[0].text, amount=40e6)
+    (completed,) = complete((round_,), sentences, "en")
+    assert completed.parties[0] == "Quillon"
+    assert {"Harbor Lane Ventures", "Intel Capital", "Ostrava Partners"} <= set(completed.parties[1:])
+    assert completed.roles == ("investee", *["investor"] * (len(completed.parties) - 1))
+
+
+def test_in_a_roundup_an_investor_list_joins_the_round_told_just_before_it() -> None:
+    told = story(
+        "This week's rounds",
+        "Quillon raised $40 million in a Series B round. The round was led by Harbor Lane Ventures. "
+        "Brisk Labs raised $12 million in a seed round. The round was led by Ostrava Partners.",
+    )
+    sentences = split_story(told)
+    first = funding("Quillon", evidence=sentences[1].text, amount=40e6)
+    second = funding("Brisk Labs", evidence=sentences[3].text, amount=12e6)
+    one, two = complete((first, second), sentences, "en")
+    assert "Harbor Lane Ventures" in one.parties
+    assert "Ostrava Partners" not in one.parties
+    assert "Ostrava Partners" in two.parties
+    assert "Harbor Lane Ventures" not in two.parties
+
+
+def test_a_split_arm_among_the_parties_is_joined_again() -> None:
+    told = story("Quillon raises $40 million", "Quillon raised $40 million from Intel Capital and others.")
+    sentences = split_story(told)
+    split = funding("Quillon", "Intel", "Capital", evidence=sentences[0].text)
+    (joined,) = complete((split,), sentences, "en")
+    assert joined.parties == ("Quillon", "Intel Capital")
+    assert joined.roles == ("investee", "investor")
+
+
+def test_an_acquisition_without_an_amount_takes_its_headline_s() -> None:
+    told = story(
+        "Softwarekonzern kauft Cognivo für 955 Mio. Dollar",
+        "Die Übernahme von Cognivo ist die größte des Jahres in Düsseldorf.",
+        language="de",
+    )
+    sentences = split_story(told)
+    acquisition = DealEvent(
+        type="investment",
+        subtype="acquisition",
+        parties=("Cognivo",),
+        roles=("target",),
+        evidence=sentences[1].text,
+    )
+    (completed,) = complete((acquisition,), sentences, "de")
+    assert (completed.amount, completed.currency) == (955e6, "USD")
+
+
+def test_an_amount_is_not_taken_from_a_sentence_about_other_companies() -> None:
+    told = story("Zephyr buys Orbital for $2 billion", "Quillon was acquired by Brisk Labs last week.")
+    sentences = split_story(told)
+    acquisition = DealEvent(
+        type="investment",
+        subtype="acquisition",
+        parties=("Brisk Labs", "Quillon"),
+        roles=("acquirer", "target"),
+        evidence=sentences[1].text,
+    )
+    (completed,) = complete((acquisition,), sentences, "en")
+    assert completed.amount is None
+
+
+@pytest.mark.parametrize(
+    ("name", "company"),
+    [
+        ("US-Softwarekonzern Nice", "Nice"),
+        ("Düsseldorfer KI-Start-up Cognigy", "Cognigy"),
+        ("Finlandaise Silo", "Silo"),
+        ("Schwarz-Gruppe", "Schwarz-Gruppe"),
+        ("Berliner Volksbank", "Berliner Volksbank"),
+        ("Schaeffler Group", "Schaeffler Group"),
+        ("Française des Jeux", "Française des Jeux"),
+    ],
+)
+def test_german_and_french_descriptors_before_a_name_are_dropped(name: str, company: str) -> None:
+    assert without_descriptor(name) == company
+
+
+def test_a_story_about_ai_only_below_its_lead_is_read_as_one_by_the_learned_path() -> None:
+    told = story(
+        "Nimbus Labs raises $45 million",
+        "Nimbus Labs has raised $45 million in a Series B round led by Harbor Lane Ventures. "
+        "The company was founded in Oslo in 2019. It has 80 employees. Its offices are in Oslo and Bergen. "
+        "Revenue doubled last year. Nimbus Labs, an AI startup, trains machine learning models for shipping. "
+        "Its artificial intelligence tools plan routes.",
+    )
+    assert not classify_story(told).ai_related  # the baseline reads the head only
+    reading = read(told)
+    assert reading.proposals.ai_related
+    assert any(e.type == "investment" and e.parties[0] == "Nimbus Labs" for e in reading.proposals.events)
+
+
+def test_a_body_that_mentions_ai_once_does_not_make_a_story_about_ai() -> None:
+    told = story(
+        "Harbor Bank raises $45 million",
+        "Harbor Bank has raised $45 million in a Series B round. It was founded in Oslo in 2019. "
+        "It has 80 employees. Its offices are in Oslo and Bergen. Revenue doubled last year. "
+        "It uses AI to sort its mail.",
+    )
+    assert not read(told).proposals.ai_related
