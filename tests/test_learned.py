@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.classify import LEARNED_VERSION, default_classifier
-from pipeline.classify.learned import DealModels, LinearModel, decide, packaged_models, read
+from pipeline.classify.learned import DealModels, LinearModel, decide, packaged_models, party_features, read
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import launch_veto, partnership_veto, party_veto, vet
 from pipeline.cli import cli
@@ -99,6 +99,9 @@ def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -
         ("Personen", ["Mit Personen aus dem Umfeld sprach Acme."], "de", "a common word"),
         ("Through", ["Through the deal, Acme gains chips."], "en", "a common word"),
         ("L'objectif", ["L'objectif est clair."], "fr", "an article and a common word"),
+        ("KRW", ["Acme raised KRW 600 billion."], "en", "a currency or a date"),
+        ("Apr", ["Apr 3 (Reuters) Acme raised money."], "en", "a currency or a date"),
+        ("Capital", ["Intel Capital and Acme."], "en", "an organisation's arm without its name"),
     ],
 )
 def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
@@ -120,6 +123,20 @@ def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
 )
 def test_organisations_pass_the_vetting(name: str, sentences: list[str]) -> None:
     assert party_veto(name, sentences, "en") is None
+
+
+def test_a_given_name_first_and_the_surname_alone_elsewhere_mark_a_person() -> None:
+    told = story(
+        "Zephyr raises $40 million for AI robot hands",
+        "Zephyr, a robotics startup, has raised $40 million from Jeff Bezos and Harbor Lane Ventures. "
+        "Bezos has backed robot makers before.",
+    )
+    reading = read(told)
+    (event,) = [e for e in reading.proposals.events if e.type == "investment"]
+    person = party_features(reading, event, event.parties.index("Jeff Bezos"))
+    firm = party_features(reading, event, event.parties.index("Harbor Lane Ventures"))
+    assert person["given_name_first=True"] == person["surname_alone=True"] == 1.0
+    assert firm["given_name_first=False"] == firm["surname_alone=False"] == 1.0
 
 
 def launch(product: str | None, evidence: str) -> DealEvent:

@@ -25,7 +25,7 @@ _SYMBOLS = {
     "S$": "SGD",
     "R$": "BRL",
 }
-_CODES = {
+CURRENCY_CODES = {
     "USD",
     "EUR",
     "GBP",
@@ -103,7 +103,7 @@ _WORD_NUMBERS = {
 }
 
 _SYMBOL = r"(?P<sym>US\$|C\$|CA\$|A\$|AU\$|HK\$|S\$|R\$|[$€£¥₹])"
-_CODE = r"(?P<code>" + "|".join(sorted(_CODES)) + r")"
+_CODE = r"(?P<code>" + "|".join(sorted(CURRENCY_CODES)) + r")"
 _NUMBER = r"(?P<num>\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _WORDNUM = (
     r"(?P<word>" + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True)) + r")"

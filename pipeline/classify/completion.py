@@ -28,11 +28,6 @@ INVESTOR_LIST = re.compile(
     r"angeführt von|unter (?:der )?führung von|investoren|geldgeber|beteiligt)\b"
 )
 MAX_INVESTORS = 12
-# Words that, after a known name, make one organisation of both: "Intel Capital", "OpenAI Startup Fund".
-_ARM_WORDS = re.compile(
-    r"(?:Startup |Venture |Growth |Strategic |Innovation )?(?:Capital|Ventures|Fund|Investments?|Invest|"
-    r"Holdings|Partners|Group|Labs|Research)(?: \d+| I{1,3}| [A-Z])?"
-)
 # German and French put what a company is before its name: "der US-Softwarekonzern Nice", "das
 # Düsseldorfer KI-Start-up Cognigy", "la Finlandaise Silo". The rules read the descriptor as part of it.
 _DESCRIPTOR = re.compile(
@@ -85,7 +80,7 @@ def organisation_names(text: str) -> list[str]:
         if skip_next:
             skip_next = False
             continue
-        if following and text[end : following[0]] == " " and _ARM_WORDS.fullmatch(following[2]):
+        if following and text[end : following[0]] == " " and lx.ORGANISATION_ARM.fullmatch(following[2]):
             result.append(text[start : following[1]])
             skip_next = True
         elif name in names:
@@ -111,7 +106,7 @@ def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:
     roles: list[str] = []
     for party, role in zip(event.parties, event.roles, strict=False):
         joined = f"{parties[-1]} {party}" if parties else ""
-        if joined and _ARM_WORDS.fullmatch(party) and any(joined in s.text for s in sentences):
+        if joined and lx.ORGANISATION_ARM.fullmatch(party) and any(joined in s.text for s in sentences):
             parties[-1] = joined
             continue
         parties.append(party)

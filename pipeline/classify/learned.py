@@ -23,6 +23,7 @@ from importlib import resources
 from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import INVESTOR_LIST, complete
 from pipeline.classify.entities import company_key, fold
+from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, merge_events, split_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
 from pipeline.records import Classification, DealEvent, Story
@@ -43,10 +44,6 @@ _PERSON_CONTEXT = re.compile(
 _SAID_AFTER = re.compile(r"^\W{0,3}(?:said|says|told|wrote|added|explained|sagte|a déclaré|a indiqué)\b")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|from|of|near|à|en|aus|im|in der)\s+)$")
 _PLACE_AFTER = re.compile(r"^(?:-based|\s+based|,\s+(?:Calif|California|N\.Y|Texas|France|Germany|UK))")
-_MONTH = re.compile(
-    r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
-    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|UTC|GMT)\b"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +224,7 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
         f"all_caps_short={name.isupper() and len(name) <= 5}": 1.0,
         f"has_digit={any(c.isdigit() for c in name)}": 1.0,
         f"mixed_case={any(w[1:] != w[1:].lower() for w in words if len(w) > 1)}": 1.0,
-        f"month_or_zone={bool(_MONTH.match(name))}": 1.0,
+        f"month_or_zone={bool(lx.DATE_WORD.match(name))}": 1.0,
         f"occurrences={min(occurrences, 4)}": 1.0,
         f"in_title={_in_title(reading, name)}": 1.0,
         f"is_product={event.product is not None and fold(event.product) == folded}": 1.0,
@@ -251,6 +248,11 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
         listed = any(name in t and INVESTOR_LIST.search(t) for t in texts[1:])
         features[f"investor_list.{role}={listed}"] = 1.0
     features.update(_place_in_evidence(event, name))
+    # a person: a given name first ("Jeff Bezos"), and the surname alone elsewhere ("Bezos said")
+    given_first = 2 <= len(words) <= 3 and is_given_name(words[0]) and all(w.istitle() for w in words)
+    features[f"given_name_first={given_first}"] = 1.0
+    surname_alone = len(words) >= 2 and reading.folded_text.count(fold(words[-1])) > occurrences
+    features[f"surname_alone={given_first and surname_alone}"] = 1.0
     possessive = after.startswith(("’s", "'s"))
     features[f"possessive_after={possessive}"] = 1.0
     return features

@@ -637,3 +637,16 @@ INVESTOR_HINTS = _words(
 
 # Matches exactly when one of the investment cues does: one scan to skip the sentences with none.
 ANY_INVESTMENT_CUE = _any_of(ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)
+
+
+# A month, a weekday or a time zone: a byline or a dateline, never a company ("Apr", "UTC").
+DATE_WORD = re.compile(
+    r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|UTC|GMT)\b"
+)
+# What follows a known name to make an organisation of both ("Intel Capital", "OpenAI Startup Fund"); alone,
+# no organisation.
+ORGANISATION_ARM = re.compile(
+    r"(?:Startup |Venture |Growth |Strategic |Innovation )?(?:Capital|Ventures|Fund|Investments?|Invest|"
+    r"Holdings|Partners|Group|Labs|Research)(?: \d+| I{1,3}| [A-Z])?"
+)

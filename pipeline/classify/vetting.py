@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 
 from pipeline.classify import lexicon as lx
+from pipeline.classify.amounts import CURRENCY_CODES
 from pipeline.classify.entities import KNOWN_ORGANISATIONS, company_key, fold
 from pipeline.records import DealEvent
 
@@ -152,6 +153,10 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a headline fragment"
     elif _ELIDED_ARTICLE.match(name):
         reason = "an article and a common word"
+    elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name):
+        reason = "a currency or a date"
+    elif lx.ORGANISATION_ARM.fullmatch(name):
+        reason = "an organisation's arm without its name"
     elif (
         len(words) == 1
         and name.isalpha()

@@ -1,0 +1,43 @@
+"""Given names, to tell a person ("Jeff Bezos", "Esther Dyson") from a company. Pure.
+
+The list is Faker's: its person providers carry thousands of real given names per locale, curated and kept
+up by its maintainers, in the languages and regions the news we read comes from. Only those word lists are
+imported, never Faker's generator.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+# The locales whose names appear in deal news: English-, German- and French-speaking countries, and the
+# home countries of the founders and investors these stories name most.
+_LOCALES = (
+    "en_US",
+    "en_GB",
+    "en_IN",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "pl_PL",
+    "sv_SE",
+    "fi_FI",
+)
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    names: set[str] = set()
+    for locale in _LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            values = getattr(provider, attribute, ())
+            names.update(values.keys() if isinstance(values, dict) else values)
+    return frozenset(names)
+
+
+def is_given_name(word: str) -> bool:
+    return word in given_names()
