@@ -26,6 +26,7 @@ from pipeline.feeds import parse_feed, plausible_date
 from pipeline.groupcommit import GroupCommit
 from pipeline.http import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, Lane
 from pipeline.records import (
+    Classification,
     CycleReport,
     ExtractedPage,
     ExtractionStatus,
@@ -196,10 +197,12 @@ class Ingestor:
     ) -> None:
         self._max_new_stories = max_new_stories
         self._store = store
-        self._classifier = classifier
         self._fetcher = fetcher
         self._workers = workers
         self._extract = BatchedCalls(workers, extract_page)  # pages queue up: sent to the workers in batches
+        # Classification is CPU work too: it runs in the workers beside extraction, never on the event
+        # loop's process (the classifier goes with each batch: a few kilobytes of weights).
+        self._classify = BatchedCalls(workers, classifier.classify) if classifier is not None else None
         self._max_feed_bytes = max_feed_bytes
         self._max_page_bytes = max_page_bytes
         self._clock = clock
@@ -373,22 +376,26 @@ class Ingestor:
                 result.status.value,
                 result.error,
             )
-        stored = await self._write(self._store_and_classify, article)
+        classification = await self._classified(article)
+        stored = await self._write(self._store_article, article, classification)
         for extra in group[1:]:
             await self._write(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
         self.stories_done += 1
         return stored.created, result.status is ExtractionStatus.EXTRACTED
 
-    def _store_and_classify(self, article: NewArticle) -> StoredArticle:
-        """Classify a story and store it with what the classifier found, in one transaction (in a thread).
-        A classifier failure costs the story its events, not its place: `dealpulse reclassify` can read
-        it again later."""
-        classification = None
-        if self._classifier is not None:
-            try:
-                classification = self._classifier.classify(Story.of_article(article.canonical_url, article))
-            except Exception:
-                log.exception("url=%s classifier failed; story stored unclassified", redact_url(article.url))
+    async def _classified(self, article: NewArticle) -> Classification | None:
+        """What the classifier finds in a story, read in a worker. A classifier failure (or a worker's
+        death) costs the story its events, not its place: `dealpulse reclassify` can read it again later."""
+        if self._classify is None:
+            return None
+        try:
+            return await self._classify(Story.of_article(article.canonical_url, article))
+        except Exception:
+            log.exception("url=%s classifier failed; story stored unclassified", redact_url(article.url))
+            return None
+
+    def _store_article(self, article: NewArticle, classification: Classification | None) -> StoredArticle:
+        """Store a story with what the classifier found, in one transaction (in a thread)."""
         if classification is None:
             return self._store.store_article(article)
         try:

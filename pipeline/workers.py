@@ -1,5 +1,5 @@
-"""Worker processes for the CPU-bound stages (feed parsing, text extraction), so they use every core and
-never block the event loop that does the fetching."""
+"""Worker processes for the CPU-bound stages (feed parsing, text extraction, classification), so they use
+every core and never block the event loop that does the fetching."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ class WorkerPool:
             # forkserver: workers fork from a clean process with the parsers already imported, never
             # from this one with its threads and event loop.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["trafilatura", "pipeline.extract", "pipeline.feeds"])
+            context.set_forkserver_preload(
+                ["trafilatura", "pipeline.extract", "pipeline.feeds", "pipeline.classify"]
+            )
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -361,6 +362,31 @@ def test_new_stories_are_classified_and_one_deal_has_all_its_sources(
     assert deal.parties[0] == "Quillmark"
     assert deal.headline == "Quillmark raises USD 42M"
     assert {e.deal_id for e in events} == {deal.id}
+
+
+class WhereAmIClassifier:
+    """Says a story is about AI only when it is read in another process than the one that made it."""
+
+    version = "where-am-i-1"
+
+    def __init__(self) -> None:
+        self.made_in = os.getpid()
+
+    def classify(self, story: Story) -> Classification:
+        return Classification(story.id, os.getpid() != self.made_in, False, (), self.version)
+
+
+def test_stories_are_classified_in_the_worker_processes_not_the_daemon_s(
+    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+) -> None:
+    from pipeline.db.models import ArticleClassification
+
+    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
+    run_cycle(settings, store, workers, feeds, classifier=WhereAmIClassifier())
+    with store.session() as session:
+        read = session.query(ArticleClassification).all()
+    assert len(read) == 2
+    assert all(c.ai_related for c in read)
 
 
 class ExplodingClassifier:

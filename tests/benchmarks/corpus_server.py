@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import resource
+import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,3 +57,54 @@ def corpus_server(folder: Path, latency: float = 0.0) -> ThreadingHTTPServer:
 def peak_rss_mb() -> float:
     """This process's peak resident memory, in MB (ru_maxrss is in KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+
+
+class TreeMemory:
+    """The resident memory of this process and every process under it (the forkserver, the workers),
+    sampled from /proc in a thread while in use: the peak of their sum, and each process's own peak.
+    ru_maxrss cannot give the sum: for children it is the largest one alone. Linux only."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak_total_mb = 0.0
+        self.peak_by_pid: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="tree-memory", daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while True:
+            total = 0.0
+            for pid in _tree(os.getpid()):
+                try:
+                    resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page / 1e6
+                except (OSError, IndexError, ValueError):  # the process ended meanwhile
+                    continue
+                total += resident
+                self.peak_by_pid[pid] = max(self.peak_by_pid.get(pid, 0.0), resident)
+            self.peak_total_mb = max(self.peak_total_mb, total)
+            if self._stop.wait(self.interval):
+                return
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for at in found:
+        try:
+            threads = list(Path(f"/proc/{at}/task").iterdir())
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                found += [int(child) for child in (thread / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
