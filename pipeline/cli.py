@@ -41,6 +41,7 @@ from pipeline.config import (
 from pipeline.daemon import Daemon
 from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.db.store import Store
+from pipeline.dealexport import DEAL_CSV_COLUMNS, deal_csv_row, deal_json
 from pipeline.deals import compare_events, short_money
 from pipeline.digest.schedule import next_send
 from pipeline.digest.service import DigestService
@@ -268,7 +269,7 @@ def _deals_table(rows: Sequence[Any], width: int) -> Table:
             ", ".join(deal.parties),
             deal.round or "",
             "yes" if deal.rumor else "",
-            str(deal.sources),
+            str(len(deal.sources)),
         ]
         for deal in rows
     ]
@@ -715,6 +716,11 @@ def _describe(event: DealEvent) -> str:
 @click.option("--min-usd", type=float, help="Only deals worth at least this many US dollars.")
 @click.option("--company", help="Only deals with this company among the parties (any spelling).")
 @click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    help="Only deals at least this sure (0-1): the classifier's confidence, raised by each further outlet.",
+)
+@click.option(
     "--format", "output", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
 @click.pass_obj
@@ -725,6 +731,7 @@ def deals(
     event_type: str | None,
     min_usd: float | None,
     company: str | None,
+    min_confidence: float | None,
     output: str,
 ) -> None:
     """List stored deals, newest first, with the number of articles reporting each."""
@@ -735,35 +742,15 @@ def deals(
             event_type=event_type,
             min_usd=min_usd,
             company=company,
+            min_confidence=min_confidence,
         )
-    records = [
-        {
-            "id": d.id,
-            "first_reported": d.first_reported_at.isoformat(),
-            "type": d.type,
-            "subtype": d.subtype,
-            "headline": d.headline,
-            "parties": d.parties,
-            "roles": d.roles,
-            "amount": d.amount,
-            "currency": d.currency,
-            "amount_usd": d.amount_usd,
-            "round": d.round,
-            "valuation": d.valuation,
-            "product": d.product,
-            "rumor": d.rumor,
-            "sources": d.sources,
-        }
-        for d in rows
-    ]
     if output == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([deal_json(d) for d in rows], indent=2, ensure_ascii=False))
         return
     if output == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["id"])
+        writer = csv.DictWriter(sys.stdout, fieldnames=DEAL_CSV_COLUMNS)
         writer.writeheader()
-        for record in records:
-            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()})
+        writer.writerows(deal_csv_row(d) for d in rows)
         return
     out.print(_deals_table(rows, out.width))
 

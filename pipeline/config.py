@@ -150,6 +150,16 @@ class Settings(BaseSettings):
     digest_max_age: timedelta | None = Field(
         None, description="Leave out deals first reported longer ago than this (e.g. 3d); default: off."
     )
+    digest_min_confidence: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Deals less sure than this (0-1) are not in the digest's main list.",
+    )
+    digest_unconfirmed: Literal["list", "hide"] = Field(
+        "list",
+        description="Deals below digest_min_confidence: listed at the end as 'Also reported' (list), or not.",
+    )
     digest_settings_hint: str = Field(
         "To change what you receive, edit your entry under recipients: in DealPulse's feeds.yaml.",
         description="The footer's line on how to change settings.",

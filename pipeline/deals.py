@@ -1,24 +1,41 @@
-"""Merging one deal told by many outlets: which stored deal an event belongs to, and what it changes. Pure.
+"""Merging one deal told by many outlets and many stories: which stored deal an event reports, and what
+the event changes in it. Pure: `merge` takes the event, its report time and the candidate deals, and returns
+what to change; the store applies it.
 
-A deal is identified by its type and its canonical parties (company_key: "Mistral", "Mistral AI" and
-"Mistral AI SAS" are one):
-  - funding: the investee (investor lists differ from outlet to outlet);
-  - acquisition and strategic investment: the two parties, in order;
-  - partnership: any two parties in common;
-  - launch: the launcher and the product.
-Reports more than WINDOW apart are different deals (a company's next round is a new deal).
+Two reports are one deal when they are of one type, close enough in time (WINDOWS: an acquisition's closing
+comes months after its announcement; a company's next round is a new deal) and:
+  - investments: the same company is bought or funded (the target; the investee), and where both reports
+    name the buyer or investor, it is the same one; a funding round and a strategic investment in the same
+    company, of compatible amounts, are one deal told two ways ("Amazon invests $4B in Anthropic",
+    "Anthropic raises $4B");
+  - partnerships: two parties in common (one, when a report names only one);
+  - launches: the same product (one name the start of the other: "Sora", "Sora: the text-to-video
+    model") from the same maker, or the same maker when neither names the product.
+Companies are the same by company key ("Mistral", "Mistral AI SAS"), by a key that starts the other ("WNS",
+"WNS India"; "Meta", "Meta Platforms"), or by an acronym ("AMD", "Advanced Micro Devices").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pipeline.classify.entities import company_key
 from pipeline.records import DealEvent
 
-WINDOW = timedelta(days=14)
+WINDOWS = {"acquisition": timedelta(days=365)}
+WINDOW = timedelta(days=30)  # every other kind of deal
+LONGEST_WINDOW = max(WINDOW, *WINDOWS.values())
+# Amounts of one deal told as a round and as a stake differ by conversion and rounding, not more.
+_SAME_AMOUNT = 0.15
+# Party order by kind of deal: funding [investee, investors...]; acquisition [acquirer, target];
+# strategic investment [investor, investee] (as the labelling rules order them).
+_ROLE_RANK = {
+    "funding": {"investee": 0, "investor": 1},
+    "acquisition": {"acquirer": 0, "target": 1},
+    "strategic_investment": {"investor": 0, "investee": 1},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +45,18 @@ class DealSummary:
     id: int
     type: str
     subtype: str | None
-    key: str
-    party_keys: frozenset[str]
+    parties: tuple[str, ...]
+    roles: tuple[str, ...]
     first_reported_at: datetime
     last_reported_at: datetime
-    amount: float | None
-    currency: str | None
-    rumor: bool
+    amount: float | None = None
+    currency: str | None = None
+    amount_usd: float | None = None
+    rumor: bool = False
+    round: str | None = None
+    valuation: float | None = None
+    valuation_currency: str | None = None
+    product: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +68,19 @@ class Revision:
     new: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class DealUpdate:
+    """What an event changes in the deal it reports: new values of the deal's columns, and the revisions
+    to record."""
+
+    deal_id: int
+    fields: Mapping[str, object]
+    revisions: tuple[Revision, ...]
+
+
 def deal_key(event: DealEvent) -> str:
-    """The identity of the deal an event reports, as text (stored, indexed)."""
+    """The identity of the deal an event reports, as text (stored, indexed; `compare_events` matches on
+    it). The merge itself is `merge`, which is more forgiving."""
     keys = [company_key(p) for p in event.parties if company_key(p)]
     if event.type == "launch":
         return f"launch:{keys[0] if keys else ''}:{company_key(event.product or '')}"
@@ -58,23 +91,127 @@ def deal_key(event: DealEvent) -> str:
     return f"investment:{event.subtype}:{'>'.join(keys[:2])}"
 
 
-def find_deal(
-    event: DealEvent, reported_at: datetime, candidates: Sequence[DealSummary]
-) -> DealSummary | None:
-    """The stored deal this event reports, if any: same type and parties, within WINDOW of its reports."""
-    key = deal_key(event)
-    party_keys = {company_key(p) for p in event.parties if company_key(p)}
-    for deal in candidates:
-        if deal.type != event.type:
-            continue
-        if not deal.first_reported_at - WINDOW <= reported_at <= deal.last_reported_at + WINDOW:
-            continue
-        if event.type == "partnership":
-            if len(party_keys & deal.party_keys) >= min(2, len(party_keys), len(deal.party_keys)):
-                return deal
-        elif deal.key == key:
-            return deal
-    return None
+def same_company(a: str, b: str) -> bool:
+    """Whether two names are one company: equal keys, a key that starts the other, or an acronym."""
+    key_a, key_b = company_key(a), company_key(b)
+    if not key_a or not key_b:
+        return False
+    if key_a == key_b:
+        return True
+    short, long = sorted((key_a.split(), key_b.split()), key=len)
+    if len(short) < len(long) and long[: len(short)] == short and len(short[0]) >= 3:
+        return True
+    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long)
+
+
+def key_words(event: DealEvent) -> set[str]:
+    """Words one of which is in the stored key (deal_key) of every deal this event could merge with: the
+    first word of each party's key and its acronym, and the product's first word. Lets the store fetch
+    only those deals."""
+    words = set()
+    for name in [*event.parties, *([event.product] if event.product else [])]:
+        parts = company_key(name).split()
+        if parts:
+            words.add(parts[0])
+        if len(parts) >= 2:
+            words.add("".join(w[0] for w in parts))
+    return words
+
+
+def merge(event: DealEvent, reported_at: datetime, candidates: Sequence[DealSummary]) -> DealUpdate | None:
+    """The change this event makes to the deal it reports, or None when it reports a new deal. Of several
+    matching deals, the one reported last."""
+    matching = [d for d in candidates if is_same_deal(event, reported_at, d)]
+    if not matching:
+        return None
+    deal = max(matching, key=lambda d: (d.last_reported_at, d.id))
+    return DealUpdate(deal.id, _merged_fields(deal, event, reported_at), tuple(revisions(deal, event)))
+
+
+def is_same_deal(event: DealEvent, reported_at: datetime, deal: DealSummary) -> bool:
+    if deal.type != event.type:
+        return False
+    window = WINDOWS.get(deal.subtype or "", WINDOW)
+    if not deal.first_reported_at - window <= reported_at <= deal.last_reported_at + window:
+        return False
+    if event.type == "investment":
+        return _same_investment(event, deal)
+    if event.type == "partnership":
+        shared = sum(any(same_company(p, q) for q in deal.parties) for p in event.parties)
+        return shared >= min(2, len(event.parties), len(deal.parties)) > 0
+    return _same_launch(event, deal)
+
+
+def _same_investment(event: DealEvent, deal: DealSummary) -> bool:
+    if event.subtype != deal.subtype and not (
+        {event.subtype, deal.subtype} == {"funding", "strategic_investment"}
+        and _compatible_amounts(event.amount_usd, deal.amount_usd)
+    ):
+        return False
+    mine, theirs = _bought(event.parties, event.roles), _bought(deal.parties, deal.roles)
+    if mine is None or theirs is None:  # one report names only the buyer: any company in common
+        return any(same_company(p, q) for p in event.parties for q in deal.parties)
+    if not same_company(mine, theirs):
+        return False
+    if "funding" in (event.subtype, deal.subtype):
+        return True  # outlets name different investors of one round
+    buyer, other = _buyer(event.parties, event.roles), _buyer(deal.parties, deal.roles)
+    return buyer is None or other is None or same_company(buyer, other)
+
+
+def _bought(parties: Sequence[str], roles: Sequence[str]) -> str | None:
+    """The company acquired or invested in."""
+    return next((p for p, r in zip(parties, roles, strict=False) if r in {"target", "investee"}), None)
+
+
+def _buyer(parties: Sequence[str], roles: Sequence[str]) -> str | None:
+    return next((p for p, r in zip(parties, roles, strict=False) if r in {"acquirer", "investor"}), None)
+
+
+def _compatible_amounts(a: float | None, b: float | None) -> bool:
+    return a is None or b is None or abs(a - b) <= _SAME_AMOUNT * max(a, b)
+
+
+def _same_launch(event: DealEvent, deal: DealSummary) -> bool:
+    makers = [p for p in event.parties if p], [p for p in deal.parties if p]
+    if makers[0] and makers[1] and not any(same_company(p, q) for p in makers[0] for q in makers[1]):
+        return False
+    product, other = company_key(event.product or "").split(), company_key(deal.product or "").split()
+    if not product or not other:
+        return not product and not other and bool(makers[0] and makers[1])
+    short, long = sorted((product, other), key=len)
+    return long[: len(short)] == short
+
+
+def _merged_fields(deal: DealSummary, event: DealEvent, reported_at: datetime) -> dict[str, object]:
+    """The deal's columns after this report: a party of a role the deal lacks added (the buyer learnt
+    later), an amount given or revised, a rumour confirmed, details filled in, the reporting period
+    widened. Only what changes. Further names of a role the deal has (a second outlet's investors) are not
+    added: outlets' lists disagree more by the classifier's mistakes than by news, and the first list
+    stands."""
+    parties, roles = list(deal.parties), list(deal.roles)
+    for party, role in zip(event.parties, event.roles, strict=False):
+        if role not in roles and not any(same_company(party, known) for known in parties):
+            parties.append(party)
+            roles.append(role)
+    rank = _ROLE_RANK.get(deal.subtype or "", {})
+    ordered = sorted(zip(parties, roles, strict=True), key=lambda pr: rank.get(pr[1], 0))
+    new: dict[str, object] = {
+        "parties": [p for p, _ in ordered],
+        "roles": [r for _, r in ordered],
+        "round": deal.round or event.round,
+        "valuation": deal.valuation if deal.valuation is not None else event.valuation,
+        "valuation_currency": deal.valuation_currency or event.valuation_currency,
+        "product": deal.product or event.product,
+        "rumor": deal.rumor and event.rumor,
+        "first_reported_at": min(deal.first_reported_at, reported_at),
+        "last_reported_at": max(deal.last_reported_at, reported_at),
+    }
+    if event.amount is not None:
+        new.update(amount=event.amount, currency=event.currency, amount_usd=event.amount_usd)
+    current = {name: getattr(deal, name) for name in new}
+    current["parties"], current["roles"] = list(deal.parties), list(deal.roles)
+    return {name: value for name, value in new.items() if value != current[name]}
 
 
 def revisions(deal: DealSummary, event: DealEvent) -> list[Revision]:
@@ -91,6 +228,27 @@ def revisions(deal: DealSummary, event: DealEvent) -> list[Revision]:
     return changes
 
 
+# How much a second outlet's report counts. Outlets retell one another (one wire story, many rewrites), so
+# their reports are not independent: each further outlet closes half the gap its own confidence would.
+CONFIRMATION_WEIGHT = 0.5
+
+
+def deal_confidence(by_outlet: Iterable[float]) -> float:
+    """A deal's confidence from its events' confidences, the best one per outlet: the most confident
+    outlet's, raised by each other outlet that reports it too."""
+    ranked = sorted(by_outlet, reverse=True)
+    if not ranked:
+        return 0.0
+    doubt = 1.0 - ranked[0]
+    for confidence in ranked[1:]:
+        doubt *= 1.0 - CONFIRMATION_WEIGHT * confidence
+    return round(1.0 - doubt, 3)
+
+
+# A partnership headline names this many partners at most; the others are counted ("and 4 others").
+HEADLINE_PARTNERS = 3
+
+
 def headline(
     event_type: str,
     subtype: str | None,
@@ -99,25 +257,61 @@ def headline(
     amount: float | None = None,
     currency: str | None = None,
     product: str | None = None,
+    roles: Sequence[str] = (),
 ) -> str:
-    """A one-line title for a deal: "Microsoft invests EUR 15M in Mistral AI"."""
-    money = f" {short_money(amount, currency)}" if amount is not None else ""
-    first = parties[0] if parties else "Unknown"
+    """A one-line title for a deal, as news reads: "Microsoft invests EUR 15M in Mistral AI", "Mistral AI
+    launches Le Chat", "Microsoft and G42 partner". An amount is shown only with its currency; a deal
+    with one party says which side it is on."""
+    money = f" {short_money(amount, currency)}" if amount is not None and currency else ""
+    first = parties[0] if parties else None
     second = parties[1] if len(parties) > 1 else None
     if event_type == "launch":
-        return f"{first} launches {product}" if product else f"{first} launches a product"
+        return _launch_headline(first, product)
     if event_type == "partnership":
-        names = ", ".join(parties[:-1]) + f" and {parties[-1]}" if len(parties) > 1 else first
-        return f"{names} partner"
-    if subtype == "acquisition":
+        return f"{named_partners(parties)} partner" if second else f"{first or 'A company'} partners"
+    if subtype in {"acquisition", "strategic_investment"}:
+        return _stake_headline(subtype, first, second, money, roles)
+    return f"{first or 'A company'} raises{money or ' new funding'}"
+
+
+def _stake_headline(
+    subtype: str, first: str | None, second: str | None, money: str, roles: Sequence[str]
+) -> str:
+    """An acquisition or a strategic investment: who bought into whom; with one party, which side it is."""
+    acquisition = subtype == "acquisition"
+    if first and second:
         return (
             f"{first} acquires {second}{' for' + money if money else ''}"
-            if second
-            else f"{first} makes an acquisition"
+            if acquisition
+            else (f"{first} invests{money} in {second}")
         )
-    if subtype == "strategic_investment":
-        return f"{first} invests{money} in {second}" if second else f"{first} makes a strategic investment"
-    return f"{first} raises{money or ' new funding'}"
+    bought = bool(roles) and roles[0] in {"target", "investee"}
+    if first and bought:
+        return f"{first} is acquired" if acquisition else f"{first} gets a strategic investment"
+    return f"{first or 'A company'} makes {'an acquisition' if acquisition else 'a strategic investment'}"
+
+
+def _launch_headline(launcher: str | None, product: str | None) -> str:
+    if product and launcher:
+        return f"{launcher} launches {product}"
+    return f"{product} launched" if product else f"{launcher or 'A company'} launches a product"
+
+
+def named_partners(parties: Sequence[str]) -> str:
+    """ "A and B", "A, B and C", "A, B, C and 3 others"."""
+    if len(parties) <= HEADLINE_PARTNERS:
+        return ", ".join(parties[:-1]) + f" and {parties[-1]}"
+    others = len(parties) - HEADLINE_PARTNERS
+    return ", ".join(parties[:HEADLINE_PARTNERS]) + f" and {others} other{'s' if others > 1 else ''}"
+
+
+def named_in_headline(event_type: str, subtype: str | None, parties: Sequence[str]) -> int:
+    """How many of the parties, from the first, the headline names: the rest are for the roles line."""
+    if event_type == "partnership":
+        return len(parties) if len(parties) <= HEADLINE_PARTNERS else HEADLINE_PARTNERS
+    if event_type == "launch" or subtype == "funding":
+        return min(1, len(parties))
+    return min(2, len(parties))
 
 
 def _money(amount: float | None, currency: str | None) -> str | None:

@@ -298,11 +298,12 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class SourceLink:
-    """One article that reported a deal."""
+    """One article that reported a deal, and how sure the classifier was of the deal in it."""
 
     title: str
     url: str
     outlet: str
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +325,13 @@ class DigestDeal:
     evidence: str
     first_reported_at: datetime
     sources: tuple[SourceLink, ...] = ()
+    confidence: float = 0.0  # deals.deal_confidence of its events' confidences, outlet by outlet
+    valuation: float | None = None
+    valuation_currency: str | None = None
+
+    @property
+    def outlets(self) -> int:
+        return len({s.outlet for s in self.sources})
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +352,7 @@ class Digest:
     partnerships: tuple[DigestDeal, ...]
     launches: tuple[DigestDeal, ...]
     feed_health: tuple[FeedHealth, ...] = ()
+    unconfirmed: tuple[DigestDeal, ...] = ()  # below the confidence bar: headline and link at the end
 
     @property
     def deals(self) -> tuple[DigestDeal, ...]:

@@ -60,12 +60,13 @@ def article_html(
     lang: str = "en",
     author: str = "Jo Writer",
     date: str = "2026-11-24",
+    site: str = "Example News",
 ) -> bytes:
     head = [
-        f"<title>{escape(title)} | Example News</title>",
+        f"<title>{escape(title)} | {escape(site)}</title>",
         f'<meta name="author" content="{escape(author)}">',
         f'<meta property="article:published_time" content="{date}T08:00:00Z">',
-        '<meta property="og:site_name" content="Example News">',
+        f'<meta property="og:site_name" content="{escape(site)}">',
     ]
     if canonical:
         head.append(f'<link rel="canonical" href="{escape(canonical)}">')
@@ -74,7 +75,7 @@ def article_html(
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{"".join(head)}</head><body>'
         '<nav><a href="/">Home</a> <a href="/tech">Tech</a> <a href="/markets">Markets</a></nav>'
         f"<main><article><h1>{escape(title)}</h1>{body}</article></main>"
-        "<footer><p>Copyright Example News. All rights reserved.</p></footer></body></html>"
+        f"<footer><p>Copyright {escape(site)}. All rights reserved.</p></footer></body></html>"
     ).encode()
 
 
@@ -90,7 +91,8 @@ DEAL_LEAD = (
 
 def serve_one_deal_from_two_outlets(server: HTTPServer) -> dict[str, str]:
     """Two feeds, "wire" and "press", each with one story (GUIDs "w" and "p") about the same funding
-    round, told in different words under different URLs. Returns the feed URLs by name."""
+    round, told in different words under different URLs, on sites named "Wire" and "Press". Returns the
+    feed URLs by name."""
     outlets = {
         "wire": ("w", "/wire/q", "Quillmark raises $42M Series B for AI agents"),
         "press": ("p", "/press/q", "AI startup Quillmark lands $42 million Series B"),
@@ -98,7 +100,8 @@ def serve_one_deal_from_two_outlets(server: HTTPServer) -> dict[str, str]:
     feeds = {}
     for name, (guid, path, title) in outlets.items():
         server.expect_request(path).respond_with_data(
-            article_html(title, [DEAL_LEAD, *unique_paragraphs(path)]), content_type="text/html"
+            article_html(title, [DEAL_LEAD, *unique_paragraphs(path)], site=name.title()),
+            content_type="text/html",
         )
         server.expect_request(f"/{name}.xml").respond_with_data(
             rss([Item(title, server.url_for(path), guid=guid, description=DEAL_LEAD)])

@@ -11,6 +11,7 @@ from pipeline.records import Classification, DealEvent
 from tests.helpers import new_article, source
 
 _numbers = itertools.count(1)
+SURE = 0.9  # above the digest's default bar, as a classifier's well-supported event is
 
 
 def funding(
@@ -22,10 +23,12 @@ def funding(
     round: str | None = None,
     rumor: bool = False,
     evidence: str = "",
+    confidence: float = SURE,
 ) -> DealEvent:
     return DealEvent(
         type="investment",
         subtype="funding",
+        confidence=confidence,
         parties=(investee, *investors),
         roles=("investee", *["investor"] * len(investors)),
         amount=amount,
@@ -41,6 +44,7 @@ def strategic(
     investor: str, investee: str, amount: float, currency: str, usd: float, evidence: str = ""
 ) -> DealEvent:
     return DealEvent(
+        confidence=SURE,
         type="investment",
         subtype="strategic_investment",
         parties=(investor, investee),
@@ -52,8 +56,25 @@ def strategic(
     )
 
 
-def partnership(*partners: str, evidence: str = "") -> DealEvent:
+def acquisition(acquirer: str | None, target: str, amount: float | None = None) -> DealEvent:
+    """An acquisition in USD; without an acquirer when the report names only the target."""
+    named = [(acquirer, "acquirer")] if acquirer else []
+    named.append((target, "target"))
     return DealEvent(
+        confidence=SURE,
+        type="investment",
+        subtype="acquisition",
+        parties=tuple(p for p, _ in named),
+        roles=tuple(r for _, r in named),
+        amount=amount,
+        currency="USD" if amount else None,
+        amount_usd=amount,
+    )
+
+
+def partnership(*partners: str, evidence: str = "", confidence: float = SURE) -> DealEvent:
+    return DealEvent(
+        confidence=confidence,
         type="partnership",
         subtype=None,
         parties=partners,
@@ -62,8 +83,9 @@ def partnership(*partners: str, evidence: str = "") -> DealEvent:
     )
 
 
-def launch(launcher: str, product: str, evidence: str = "") -> DealEvent:
+def launch(launcher: str, product: str, evidence: str = "", confidence: float = SURE) -> DealEvent:
     return DealEvent(
+        confidence=confidence,
         type="launch",
         subtype=None,
         parties=(launcher,),

@@ -184,7 +184,7 @@ def test_deals_lists_merged_deals_with_filters(
     code, output = invoke("--config", config, "deals", "--format", "json")
     assert code == 0
     (deal,) = json.loads(output)
-    assert (deal["type"], deal["subtype"], deal["amount"], deal["currency"], deal["sources"]) == (
+    assert (deal["type"], deal["subtype"], deal["amount"], deal["currency"], deal["outlets"]) == (
         "investment",
         "funding",
         42e6,
@@ -192,6 +192,16 @@ def test_deals_lists_merged_deals_with_filters(
         2,
     )
     assert deal["headline"] == "Quillmark raises USD 42M"
+    assert sorted(s["outlet"] for s in deal["sources"]) == ["Press", "Wire"]
+    assert {s["url"] for s in deal["sources"]} == {u.replace(".xml", "/q") for u in deal_feeds.values()}
+    # a second outlet raises the deal above either report's own confidence
+    assert 0 < max(s["confidence"] for s in deal["sources"]) < deal["confidence"] <= 1
+    above = deal["confidence"] + 0.001
+    assert json.loads(invoke("--config", config, "deals", "--format", "json", "--min-confidence", "0")[1])
+    assert (
+        json.loads(invoke("--config", config, "deals", "--format", "json", "--min-confidence", str(above))[1])
+        == []
+    )
     assert json.loads(
         invoke("--config", config, "deals", "--format", "json", "--company", "Quillmark Ltd")[1]
     )
@@ -202,6 +212,8 @@ def test_deals_lists_merged_deals_with_filters(
     )
     rows = list(csv.DictReader(io.StringIO(invoke("--config", config, "deals", "--format", "csv")[1])))
     assert rows[0]["parties"].startswith("Quillmark")
+    assert set(rows[0]["source_urls"].split()) == {s["url"] for s in deal["sources"]}
+    assert float(rows[0]["confidence"]) == deal["confidence"]
     code, output = invoke("--config", config, "deals")
     assert code == 0
     assert "Quillmark raises USD 42M" in output
@@ -250,7 +262,7 @@ def test_reclassify_reports_what_changed(
     import json
 
     deals = {d["type"]: d for d in json.loads(output)}
-    assert deals["investment"]["sources"] == 1  # recounted
+    assert len(deals["investment"]["sources"]) == 1  # recounted
     assert deals["launch"]["product"].startswith("Sora")
 
 

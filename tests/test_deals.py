@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from pipeline.deals import DealSummary, deal_key, find_deal, headline, revisions
+from pipeline.deals import DealSummary, DealUpdate, headline, merge, revisions, same_company
 from pipeline.records import DealEvent
+from tests.deal_stories import acquisition, strategic
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -33,20 +35,26 @@ def investment(
 
 
 def stored(event: DealEvent, deal_id: int = 1, when: datetime = MONDAY) -> DealSummary:
-    from pipeline.classify.entities import company_key
-
     return DealSummary(
         id=deal_id,
         type=event.type,
         subtype=event.subtype,
-        key=deal_key(event),
-        party_keys=frozenset(company_key(p) for p in event.parties),
+        parties=event.parties,
+        roles=event.roles,
         first_reported_at=when,
         last_reported_at=when,
         amount=event.amount,
         currency=event.currency,
+        amount_usd=event.amount_usd,
         rumor=event.rumor,
+        product=event.product,
     )
+
+
+def find_deal(event: DealEvent, when: datetime, deals: list[DealSummary]) -> DealSummary | None:
+    """The deal merge() joins the event to, or None."""
+    update = merge(event, when, deals)
+    return next(d for d in deals if d.id == update.deal_id) if update else None
 
 
 def test_name_variants_are_one_deal() -> None:
@@ -114,3 +122,70 @@ def test_headlines() -> None:
     )
     assert headline("launch", None, ["OpenAI"], product="Sora") == "OpenAI launches Sora"
     assert headline("partnership", None, ["Axel Springer", "OpenAI"]) == ("Axel Springer and OpenAI partner")
+
+
+def test_company_names_match_across_spellings_and_acronyms() -> None:
+    assert same_company("WNS", "WNS India")
+    assert same_company("Meta", "Meta Platforms")
+    assert same_company("AMD", "Advanced Micro Devices")
+    assert same_company("Mistral", "Mistral AI SAS")
+    assert not same_company("Meta", "Metaculus")
+    assert not same_company("AI", "Anthropic Inc")  # a key too short to start another
+
+
+def test_an_acquisition_is_one_deal_whatever_the_amount_and_its_closing_months_later() -> None:
+    announced = stored(acquisition("Capgemini", "WNS", 3.3e9))
+    assert find_deal(acquisition("Capgemini", "WNS India", 3.4e9), MONDAY, [announced]) == announced
+    assert find_deal(acquisition("Capgemini", "WNS"), MONDAY + timedelta(days=120), [announced]) == announced
+    assert find_deal(acquisition(None, "WNS"), MONDAY, [announced]) == announced  # the target alone
+    # another buyer of the same company is another deal
+    assert find_deal(acquisition("Accenture", "WNS"), MONDAY, [announced]) is None
+
+
+def test_a_round_and_a_stake_of_compatible_amounts_are_one_deal() -> None:
+    deal = stored(strategic("Amazon", "Anthropic", 4e9, "USD", 4e9))
+    round_ = investment(("Anthropic",), subtype="funding")
+    assert find_deal(replace(round_, amount_usd=4e9), MONDAY, [deal]) == deal
+    assert find_deal(replace(round_, amount_usd=1e8), MONDAY, [deal]) is None
+
+
+def test_a_rumour_and_its_confirmation_are_one_deal_with_a_revision() -> None:
+    rumour = stored(investment(("SAP", "Aleph Alpha"), amount=None, rumor=True))
+    update = merge(investment(("SAP", "Aleph Alpha"), amount=1e8), MONDAY + timedelta(days=6), [rumour])
+    assert isinstance(update, DealUpdate)
+    assert update.fields["rumor"] is False
+    assert update.fields["amount"] == 1e8
+    assert [r.field for r in update.revisions] == ["amount", "rumor"]
+
+
+def test_a_round_reported_again_with_another_amount_is_revised_and_keeps_its_investors() -> None:
+    deal = stored(investment(("Hebbia", "Index Ventures"), subtype="funding", amount=2e8))
+    update = merge(
+        investment(("Hebbia AI", "Andreessen Horowitz"), subtype="funding", amount=2.35e8),
+        MONDAY + timedelta(days=2),
+        [deal],
+    )
+    assert update is not None
+    assert "parties" not in update.fields  # the first report's investors stand
+    assert [(r.field, r.old, r.new) for r in update.revisions] == [
+        ("amount", "200000000 EUR", "235000000 EUR")
+    ]
+    assert "first_reported_at" not in update.fields  # only what changes
+
+
+def test_a_buyer_learnt_later_goes_before_the_target() -> None:
+    deal = stored(acquisition(None, "Graphcore"))
+    update = merge(acquisition("SoftBank", "Graphcore"), MONDAY, [deal])
+    assert update is not None
+    assert update.fields["parties"] == ["SoftBank", "Graphcore"]
+    assert update.fields["roles"] == ["acquirer", "target"]
+
+
+def test_a_launch_is_one_deal_when_one_product_name_starts_the_other() -> None:
+    def launch(product: str, maker: str = "OpenAI") -> DealEvent:
+        return DealEvent("launch", None, (maker,), ("launcher",), product=product)
+
+    deal = stored(launch("Sora"))
+    assert find_deal(launch("Sora: the text-to-video model"), MONDAY, [deal]) == deal
+    assert find_deal(launch("GPT-5"), MONDAY, [deal]) is None
+    assert find_deal(launch("Sora", maker="Google"), MONDAY, [deal]) is None

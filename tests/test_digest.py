@@ -5,16 +5,20 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pipeline.config import Settings
 from pipeline.db.ledger import Ledger
 from pipeline.db.store import Store
-from pipeline.digest.render import Footer, clean, render, safe_link
+from pipeline.deals import deal_confidence, headline
+from pipeline.digest.render import MAX_HTML_BYTES, Footer, amount_line, clean, render, roles_line, safe_link
 from pipeline.digest.schedule import due_date, next_send, retry_delay, send_instant
 from pipeline.digest.select import build_digest, wanted
 from pipeline.digest.service import DigestService, transport_for
@@ -252,7 +256,7 @@ def test_golden_text_and_html(request: pytest.FixtureRequest) -> None:
 def test_html_has_its_css_inlined_and_every_deal() -> None:
     digest, footer = golden_digest()
     html = render(digest, footer).html  # type: ignore[arg-type]
-    assert 'class="deal" data-deal="" style="padding' in html  # inlined from the <style> block
+    assert re.search(r'class="deal" data-deal="" id="deal-\d+" style="padding', html)  # inlined from <style>
     assert html.count("data-deal") == 4
     assert "a?id=1&amp;x=2" in html
 
@@ -598,7 +602,9 @@ def test_a_deals_sources_are_one_link_per_article_earliest_first(store: Store) -
     )
     (deal,) = Ledger(store.engine).candidates(ANA.address, SEND)
     links = [(s.title, s.outlet) for s in deal.sources]
-    assert links == [("First report", "early"), ("Later report", "late")]
+    # no site name on these pages: each outlet goes by its host
+    assert links == [("First report", "early.example.com"), ("Later report", "late.example.com")]
+    assert deal.outlets == 2
 
 
 def test_an_unfinished_outbox_file_of_a_stopped_process_is_cleared_and_a_fresh_one_kept(
@@ -615,3 +621,121 @@ def test_an_unfinished_outbox_file_of_a_stopped_process_is_cleared_and_a_fresh_o
     assert clear_stale_temporaries(outbox, now) == 1
     assert sorted(path.name for path in outbox.iterdir()) == ["d.eml", "tmpcd34.tmp"]
     assert clear_stale_temporaries(tmp_path / "no-such-folder", now) == 0
+
+
+# --- only what is solid; headlines; the top; the size -------------------------------------------------
+
+
+def sure(n: int, confidence: float, kind: str = "investment", **fields: Any) -> DigestDeal:
+    return replace(deal(n, kind, **fields), confidence=confidence, headline=f"deal {n} ({kind})")
+
+
+def test_a_deal_less_sure_than_the_bar_is_listed_apart_as_unconfirmed() -> None:
+    deals = [sure(1, 0.9), sure(2, 0.5, usd=900e6), sure(3, 0.6, "launch"), sure(4, 0.8, "partnership")]
+    digest = build_digest(ANA, date(2026, 11, 26), deals, min_confidence=0.75)
+    assert [d.id for d in digest.deals] == [1, 4]
+    assert [d.id for d in digest.unconfirmed] == [3, 2]  # surest first
+    rendered = render(digest, Footer("hint"))
+    assert "Also reported, unconfirmed" in rendered.html
+    assert rendered.html.count("data-unconfirmed") == 2
+    assert rendered.html.count("data-deal") == 2
+    assert "ALSO REPORTED, UNCONFIRMED" in rendered.text
+    assert rendered.subject.endswith("1 investment, 1 partnership")
+
+
+def test_hidden_unconfirmed_deals_are_neither_shown_nor_recorded(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    settings = outbox_settings(settings, tmp_path).model_copy(update={"digest_unconfirmed": "hide"})
+    seed_deals(store)
+    night = SEND - timedelta(hours=5)
+    store_story(
+        store,
+        [launch("Zephyr", "Gale", confidence=0.4)],
+        published_at=night,
+        recorded_at=night,
+        outlet="wire",
+    )
+    (delivery,) = service(store, settings).send_due(SEND + timedelta(seconds=5))
+    assert delivery.deals == 4  # the unsure launch is not among them
+    text = parse(next((tmp_path / "outbox").glob("*.eml")).read_bytes()).get_body(("plain",))
+    assert "Gale" not in text.get_content()  # type: ignore[union-attr]
+
+
+def test_a_second_outlet_raises_a_deal_s_confidence_and_one_alone_keeps_its_own() -> None:
+    assert deal_confidence([0.7]) == 0.7
+    assert 0.7 < deal_confidence([0.7, 0.6]) < 1 - 0.3 * 0.4
+    assert deal_confidence([0.6, 0.7]) == deal_confidence([0.7, 0.6])
+    assert deal_confidence([]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "subtype", "parties", "money", "product", "expected"),
+    [
+        ("partnership", None, ("Microsoft", "G42"), None, None, "Microsoft and G42 partner"),
+        (
+            "partnership",
+            None,
+            ("Mistral AI", "Veolia", "Free", "Orange", "Stellantis", "CMA CGM"),
+            None,
+            None,
+            "Mistral AI, Veolia, Free and 3 others partner",
+        ),
+        ("launch", None, ("Mistral AI",), None, "Le Chat", "Mistral AI launches Le Chat"),
+        ("launch", None, (), None, "Le Chat", "Le Chat launched"),
+        ("investment", "funding", ("Quillmark",), (42e6, None), None, "Quillmark raises new funding"),
+        ("investment", "funding", ("Quillmark",), (42e6, "USD"), None, "Quillmark raises USD 42M"),
+        (
+            "investment",
+            "acquisition",
+            ("Nice", "Cognigy"),
+            (955e6, "USD"),
+            None,
+            "Nice acquires Cognigy for USD 955M",
+        ),
+    ],
+)
+def test_headlines_read_as_news_and_never_show_an_amount_without_its_currency(
+    kind: str,
+    subtype: str | None,
+    parties: tuple[str, ...],
+    money: tuple[float, str | None] | None,
+    product: str | None,
+    expected: str,
+) -> None:
+    amount, currency = money or (None, None)
+    assert headline(kind, subtype, parties, amount=amount, currency=currency, product=product) == expected
+
+
+def test_the_roles_line_names_only_whom_the_headline_does_not() -> None:
+    round_ = replace(
+        deal(1, parties=("Quillmark", "Northgate", "Atlas")), roles=("investee", "investor", "investor")
+    )
+    assert roles_line(round_) == "Investors: Northgate, Atlas"
+    pair = replace(deal(2, "partnership", parties=("Microsoft", "G42")), roles=("partner", "partner"))
+    assert roles_line(pair) is None
+    many = replace(deal(3, "partnership", parties=("A1", "B2", "C3", "D4", "E5")), roles=("partner",) * 5)
+    assert roles_line(many) == "Also partnering: D4, E5"
+    assert amount_line(replace(deal(4, usd=5e6), currency=None)) == "5M (currency not stated)"
+
+
+def test_the_top_of_a_long_digest_links_down_to_its_biggest_deals() -> None:
+    deals = [sure(n, 0.9, usd=n * 1e6) for n in range(1, 9)]
+    html = render(build_digest(ANA, date(2026, 11, 26), deals), Footer("hint")).html
+    top = re.findall(r'<li[^>]*><a href="#(deal-\d+)"', html)
+    assert top == ["deal-8", "deal-7", "deal-6", "deal-5", "deal-4"]
+    for anchor in top:
+        assert f'id="{anchor}"' in html
+
+
+def test_a_digest_too_big_for_gmail_shows_its_top_deals_and_says_how_to_list_the_rest() -> None:
+    long_evidence = "A long sentence about a round of funding that goes on. " * 20
+    deals = [replace(sure(n, 0.9, usd=n * 1e6, sources=8), evidence=long_evidence) for n in range(1, 501)]
+    rendered = render(build_digest(ANA, date(2026, 11, 26), deals), Footer("hint"))
+    assert len(rendered.html.encode()) <= MAX_HTML_BYTES
+    shown = rendered.html.count("data-deal")
+    assert 5 < shown < 500
+    assert f"{500 - shown} more deals not shown here" in rendered.html
+    assert "dealpulse deals --since 2026-11-25" in rendered.html
+    assert 'id="deal-500"' in rendered.html  # the biggest stay
+    assert 'id="deal-1"' not in rendered.html

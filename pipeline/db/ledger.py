@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.db.models import Article, Deal, DigestItem, DigestRecord, Event, Feed, FeedItem
+from pipeline.db.deal_records import deal_records
+from pipeline.db.models import Deal, DigestItem, DigestRecord, Feed, FeedItem
 from pipeline.db.store import insert_ignore
-from pipeline.records import DigestDeal, FeedHealth, Recipient, SourceLink
+from pipeline.records import DigestDeal, FeedHealth, Recipient
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A deal stored by a transaction that began before the previous digest's window closed, but committed after
@@ -131,7 +131,7 @@ class Ledger:
     def deals_of(self, digest_id: int) -> list[DigestDeal]:
         """The deals recorded in a digest, as they stand now (a deal a reclassification removed is gone)."""
         with self._sessions() as session:
-            return _digest_deals(session, select(DigestItem.deal_id).where(DigestItem.digest_id == digest_id))
+            return deal_records(session, select(DigestItem.deal_id).where(DigestItem.digest_id == digest_id))
 
     def mark_sent(self, digest_id: int, now: datetime, subject: str) -> None:
         with self._sessions.begin() as session:
@@ -233,97 +233,13 @@ def _window_start(session: Session, recipient: str, until: datetime) -> datetime
 
 
 def _candidates(session: Session, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
-    return _digest_deals(session, candidates_window(recipient, start, until))
+    return deal_records(session, candidates_window(recipient, start, until))
 
 
 def candidates_window(recipient: str, start: datetime, until: datetime) -> Select[int]:
     """The ids of the deals recorded in the window that the recipient has not had yet."""
     already = select(DigestItem.deal_id).where(DigestItem.recipient == recipient)
     return select(Deal.id).where(Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already))
-
-
-_DIGEST_COLUMNS = (
-    Deal.id,
-    Deal.type,
-    Deal.subtype,
-    Deal.headline,
-    Deal.parties,
-    Deal.roles,
-    Deal.amount,
-    Deal.currency,
-    Deal.amount_usd,
-    Deal.round,
-    Deal.product,
-    Deal.rumor,
-    Deal.evidence,
-    Deal.first_reported_at,
-)
-
-
-def digest_queries(ids: Select[int]) -> tuple[Select[*tuple[Any, ...]], ...]:
-    """The digest's two statements for the deals whose ids `ids` gives (a subquery, not a list of
-    thousands of parameters): the deals, and the articles that report them, earliest first."""
-    deals = select(*_DIGEST_COLUMNS).where(Deal.id.in_(ids)).order_by(Deal.id)
-    # No DISTINCT: it would need published_at in the select list (PostgreSQL), parsed for every row only
-    # to be thrown away; an article naming a deal in several events is dropped in Python instead.
-    sources = (
-        select(Event.deal_id, Article.id, Article.title, Article.canonical_url, Article.site_name, Feed.name)
-        .join(Article, Article.id == Event.article_id)
-        .join(Feed, Feed.id == Article.feed_id)
-        .where(Event.deal_id.in_(ids))
-        .order_by(Event.deal_id, Article.published_at, Article.id)
-    )
-    return deals, sources
-
-
-def _digest_deals(session: Session, ids: Select[int]) -> list[DigestDeal]:
-    """The deals whose ids the query gives, with their sources, as records. Core execution and plain
-    tuples rather than ORM objects: the ORM adds nothing to plain columns but time per row."""
-    deals_query, sources_query = digest_queries(ids)
-    connection = session.connection()
-    sources: dict[int, list[SourceLink]] = {}
-    seen: set[tuple[int, int]] = set()  # (deal, article): one link per article, whatever its events
-    for deal_id, article_id, title, url, site_name, feed_name in connection.execute(sources_query):
-        if (deal_id, article_id) not in seen:
-            seen.add((deal_id, article_id))
-            sources.setdefault(deal_id, []).append(
-                SourceLink(title=title, url=url, outlet=site_name or feed_name)
-            )
-    return [
-        DigestDeal(
-            id=deal_id,
-            type=type_,
-            subtype=subtype,
-            headline=headline,
-            parties=tuple(parties),
-            roles=tuple(roles),
-            amount=amount,
-            currency=currency,
-            amount_usd=amount_usd,
-            round=round_,
-            product=product,
-            rumor=rumor,
-            evidence=evidence,
-            first_reported_at=first_reported_at,
-            sources=tuple(sources.get(deal_id, ())),
-        )
-        for (
-            deal_id,
-            type_,
-            subtype,
-            headline,
-            parties,
-            roles,
-            amount,
-            currency,
-            amount_usd,
-            round_,
-            product,
-            rumor,
-            evidence,
-            first_reported_at,
-        ) in connection.execute(deals_query)
-    ]
 
 
 def _entry(row: DigestRecord) -> LedgerEntry:

@@ -13,18 +13,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Insert, delete, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, Engine, Insert, delete, func, insert, or_, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.classify.entities import company_key
+from pipeline.db.deal_records import deal_records
 from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event, Feed, FeedItem
-from pipeline.deals import WINDOW, DealSummary, deal_key, find_deal, headline, revisions
+from pipeline.deals import LONGEST_WINDOW, DealSummary, deal_key, headline, key_words, merge
 from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_to, next_fetch_time
 from pipeline.records import (
     INVESTMENT_SUBTYPES,
     Classification,
     DealEvent,
+    DigestDeal,
     FeedFetch,
     FeedOutcome,
     FeedResult,
@@ -369,15 +371,18 @@ class Store:
     def _deal_for(
         self, session: Session, event: DealEvent, reported_at: datetime, article_id: int, now: datetime
     ) -> Deal:
+        """The deal the event reports, changed as `deals.merge` decides, or a new one."""
+        words = key_words(event)
         nearby = session.scalars(
             select(Deal).where(
                 Deal.type == event.type,
-                Deal.first_reported_at >= reported_at - 2 * WINDOW,
-                Deal.first_reported_at <= reported_at + 2 * WINDOW,
+                Deal.first_reported_at >= reported_at - 2 * LONGEST_WINDOW,
+                Deal.first_reported_at <= reported_at + 2 * LONGEST_WINDOW,
+                or_(*(Deal.key.contains(word, autoescape=True) for word in words)) if words else true(),
             )
         ).all()
-        match = find_deal(event, reported_at, [_summary(d) for d in nearby])
-        if match is None:
+        update = merge(event, reported_at, [_summary(d) for d in nearby])
+        if update is None:
             deal = Deal(
                 **_event_columns(event),
                 key=deal_key(event)[:400],
@@ -392,8 +397,8 @@ class Store:
             session.add(deal)
             session.flush()
             return deal
-        deal = next(d for d in nearby if d.id == match.id)
-        for change in revisions(match, event):
+        deal = next(d for d in nearby if d.id == update.deal_id)
+        for change in update.revisions:
             session.add(
                 DealRevision(
                     deal_id=deal.id,
@@ -404,21 +409,8 @@ class Store:
                     at=now,
                 )
             )
-        if event.amount is not None:
-            deal.amount, deal.currency, deal.amount_usd = event.amount, event.currency, event.amount_usd
-        if deal.rumor and not event.rumor:
-            deal.rumor = False
-        known = {company_key(p) for p in deal.parties}
-        extra = [
-            (p, r) for p, r in zip(event.parties, event.roles, strict=False) if company_key(p) not in known
-        ]
-        deal.parties = [*deal.parties, *(p for p, _ in extra)]
-        deal.roles = [*deal.roles, *(r for _, r in extra)]
-        deal.round = deal.round or event.round
-        deal.valuation = deal.valuation or event.valuation
-        deal.product = deal.product or event.product
-        deal.first_reported_at = min(deal.first_reported_at, reported_at)
-        deal.last_reported_at = max(deal.last_reported_at, reported_at)
+        for name, value in update.fields.items():
+            setattr(deal, name, value)
         deal.headline = _deal_headline(deal)
         deal.updated_at = now
         return deal
@@ -444,23 +436,27 @@ class Store:
         event_type: str | None = None,
         min_usd: float | None = None,
         company: str | None = None,
-    ) -> list[Deal]:
-        """Stored deals, newest first, filtered. event_type is a type or an investment's subtype."""
-        query = select(Deal).order_by(Deal.first_reported_at.desc(), Deal.id.desc())
+        min_confidence: float | None = None,
+    ) -> list[DigestDeal]:
+        """Stored deals, newest first, filtered, with their sources and confidence. event_type is a type
+        or an investment's subtype."""
+        ids = select(Deal.id)
         if since is not None:
-            query = query.where(Deal.first_reported_at >= since)
+            ids = ids.where(Deal.first_reported_at >= since)
         if event_type in INVESTMENT_SUBTYPES:
-            query = query.where(Deal.subtype == event_type)
+            ids = ids.where(Deal.subtype == event_type)
         elif event_type is not None:
-            query = query.where(Deal.type == event_type)
+            ids = ids.where(Deal.type == event_type)
         if min_usd is not None:
-            query = query.where(Deal.amount_usd >= min_usd)
+            ids = ids.where(Deal.amount_usd >= min_usd)
         with self._sessions() as session:
-            found = list(session.scalars(query))
+            found = deal_records(session, ids)
         if company:
             wanted = company_key(company)
             found = [d for d in found if any(company_key(p) == wanted for p in d.parties)]
-        return found
+        if min_confidence is not None:
+            found = [d for d in found if d.confidence >= min_confidence]
+        return sorted(found, key=lambda d: (d.first_reported_at, d.id), reverse=True)
 
     def session(self) -> Session:
         """A session for read-only inspection (tests, reports)."""
@@ -544,6 +540,7 @@ def _deal_headline(deal: Deal) -> str:
         amount=deal.amount,
         currency=deal.currency,
         product=deal.product,
+        roles=deal.roles,
     )
 
 
@@ -552,13 +549,18 @@ def _summary(deal: Deal) -> DealSummary:
         id=deal.id,
         type=deal.type,
         subtype=deal.subtype,
-        key=deal.key,
-        party_keys=frozenset(company_key(p) for p in deal.parties),
+        parties=tuple(deal.parties),
+        roles=tuple(deal.roles),
         first_reported_at=deal.first_reported_at,
         last_reported_at=deal.last_reported_at,
         amount=deal.amount,
         currency=deal.currency,
+        amount_usd=deal.amount_usd,
         rumor=deal.rumor,
+        round=deal.round,
+        valuation=deal.valuation,
+        valuation_currency=deal.valuation_currency,
+        product=deal.product,
     )
 
 

@@ -11,20 +11,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import css_inline
 import jinja2
 
-from pipeline.deals import short_money
+from pipeline.deals import named_in_headline, short_money
 from pipeline.records import Digest, DigestDeal, FeedHealth, RenderedDigest
 from pipeline.urls import is_http_url
 
 MAX_SUMMARY = 280
 MAX_TITLE = 200
 MAX_SOURCES = 8
+TOP_DEALS = 5  # the biggest deals named at the top of the message, with links down to them
+# Gmail clips a message whose HTML passes about 102 KB, hiding the rest behind a link: the digest stays
+# under this, showing its top deals and saying how to list the others.
+MAX_HTML_BYTES = 100_000
+_ROLE_LABELS = {
+    "investor": "Investors",
+    "investee": "Raised by",
+    "acquirer": "Acquirer",
+    "target": "Target",
+    "partner": "Also partnering",
+    "launcher": "Launched by",
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SPACES = re.compile(r"\s{2,}")
 
@@ -39,8 +51,9 @@ class LinkView:
 class DealView:
     """One deal as the templates show it: every field already cleaned and formatted."""
 
+    anchor: str  # the id the top of the message links to
     headline: str
-    parties: str  # "Microsoft (investor), Mistral AI (investee)"
+    roles: str | None  # the parties the headline does not name, by role: "Investors: A, B"
     amount: str | None
     round: str | None
     facts: str | None  # "Amount: EUR 15M (about USD 16.3M) | Round: Series A"
@@ -71,10 +84,12 @@ def safe_link(url: str | None) -> str | None:
 
 
 def amount_line(deal: DigestDeal) -> str | None:
-    """ "EUR 15M (about USD 16.3M)"."""
+    """ "EUR 15M (about USD 16.3M)"; a figure the story gave no currency for says so."""
     if deal.amount is None:
         return None
     own = short_money(deal.amount, deal.currency)
+    if not deal.currency:
+        return f"{own} (currency not stated)"
     if deal.currency == "USD" or deal.amount_usd is None:
         return own
     return f"{own} (about {short_money(deal.amount_usd, 'USD')})"
@@ -90,22 +105,30 @@ def local_time(when: datetime, zone: str) -> str:
     return when.astimezone(ZoneInfo(zone)).strftime("%a %d %b, %H:%M %Z")
 
 
+def roles_line(deal: DigestDeal) -> str | None:
+    """The parties the headline leaves out, grouped by role ("Investors: Northgate, Atlas"), or None when
+    the headline names them all: it never repeats the headline's list."""
+    named = named_in_headline(deal.type, deal.subtype, deal.parties)
+    groups: dict[str, list[str]] = {}
+    for party, role in list(zip(deal.parties, deal.roles, strict=False))[named:]:
+        groups.setdefault(_ROLE_LABELS.get(role, role.capitalize()), []).append(clean(party, 80))
+    return "; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items()) or None
+
+
 def deal_view(deal: DigestDeal, zone: str) -> DealView:
-    parties = ", ".join(
-        f"{clean(p, 80)} ({clean(r, 20)})" for p, r in zip(deal.parties, deal.roles, strict=False)
-    )
     amount = amount_line(deal) if deal.type == "investment" else None
     round_name = clean(deal.round, 40) or None
     facts = [f"Amount: {amount}" if amount else "", f"Round: {round_name}" if round_name else ""]
     return DealView(
+        anchor=f"deal-{deal.id}",
         headline=clean(deal.headline),
-        parties=parties,
+        roles=roles_line(deal),
         amount=amount,
         round=round_name,
         facts=" | ".join(f for f in facts if f) or None,
         rumor=deal.rumor,
         summary=summary(deal),
-        outlets=len({s.outlet for s in deal.sources}) or len(deal.sources),
+        outlets=deal.outlets,
         sources=tuple(
             LinkView(label=clean(s.outlet, 60) or clean(s.title, 60) or "source", url=safe_link(s.url))
             for s in deal.sources[:MAX_SOURCES]
@@ -136,21 +159,54 @@ def _count(n: int, noun: str) -> str | None:
     return f"{n} {noun if n == 1 else plural}"
 
 
+def top_deals(deals: tuple[DigestDeal, ...], limit: int = TOP_DEALS) -> list[DigestDeal]:
+    """The biggest deals: investments by their US-dollar value, then by how many outlets report a deal."""
+    return sorted(deals, key=lambda d: (-(d.amount_usd or 0), -d.outlets, d.id))[:limit]
+
+
 def render(digest: Digest, footer: Footer) -> RenderedDigest:
+    """The digest as subject, text and HTML; past MAX_HTML_BYTES, only its biggest deals, with a line on
+    how many more there are and how to list them."""
+    rendered = _render(digest, footer, shown=None)
+    if len(rendered.html.encode()) <= MAX_HTML_BYTES:
+        return rendered
+    low, high = 1, len(digest.deals) - 1  # the most deals that fit, found by halving
+    best = _render(digest, footer, shown=1)
+    while low <= high:
+        middle = (low + high) // 2
+        attempt = _render(digest, footer, shown=middle)
+        if len(attempt.html.encode()) <= MAX_HTML_BYTES:
+            best, low = attempt, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def _render(digest: Digest, footer: Footer, shown: int | None) -> RenderedDigest:
     zone = digest.recipient.timezone
     title = subject(digest)
+    kept = {d.id for d in top_deals(digest.deals, shown)} if shown is not None else None
+
+    def views(deals: tuple[DigestDeal, ...]) -> list[DealView]:
+        return [deal_view(d, zone) for d in deals if kept is None or d.id in kept]
+
+    top = top_deals(digest.deals) if len(digest.deals) > TOP_DEALS else []
     context = {
         "subject": title,
         "date": f"{digest.date:%A %d %B %Y}",
         "zone": zone,
+        "top": [(f"deal-{d.id}", clean(d.headline)) for d in top if kept is None or d.id in kept],
         "sections": [
-            (title, [deal_view(d, zone) for d in deals])
+            (title, views(deals))
             for title, deals in (
                 ("Investments", digest.investments),
                 ("Partnerships", digest.partnerships),
                 ("Launches", digest.launches),
             )
         ],
+        "not_shown": len(digest.deals) - len(kept) if kept is not None else 0,
+        "list_command": f"dealpulse deals --since {digest.date - timedelta(days=1):%Y-%m-%d}",
+        "unconfirmed": [unconfirmed_view(d) for d in digest.unconfirmed] if kept is None else [],
         "counts_line": counts_line(digest),
         "counts": {
             "investments": len(digest.investments),
@@ -165,6 +221,12 @@ def render(digest: Digest, footer: Footer) -> RenderedDigest:
     html = _environment().get_template("digest.html.j2").render(context)
     text = _environment().get_template("digest.txt.j2").render(context)
     return RenderedDigest(subject=title, text=text, html=_inliner().inline(html))
+
+
+def unconfirmed_view(deal: DigestDeal) -> LinkView:
+    """An unconfirmed deal as one line: its headline, linking to its first report."""
+    first = deal.sources[0] if deal.sources else None
+    return LinkView(label=clean(deal.headline), url=safe_link(first.url) if first else None)
 
 
 @cache

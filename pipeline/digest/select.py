@@ -9,7 +9,9 @@ window) and it is not yet in any digest of theirs (the ledger enforces that too)
     when a minimum is set; partnerships and launches have no amount and are kept); the watch list of
     companies, compared by company key ("Mistral" matches "Mistral AI SAS").
 Investments come largest US-dollar value first (unknown amounts last), then partnerships and launches,
-each most-reported first, then earliest first.
+each most-reported first, then earliest first. A deal less sure than the recipient's bar
+(digest_min_confidence) is not in those lists: it goes to a short list of headlines at the end, most sure
+first, or (digest_unconfirmed: hide) is not chosen at all.
 """
 
 from __future__ import annotations
@@ -37,14 +39,24 @@ def wanted(
     return True
 
 
+def solid(deal: DigestDeal, min_confidence: float) -> bool:
+    return deal.confidence >= min_confidence
+
+
 def build_digest(
     recipient: Recipient,
     day: date,
     deals: Iterable[DigestDeal],
     feed_health: Iterable[FeedHealth] = (),
+    min_confidence: float = 0.0,
 ) -> Digest:
-    """A digest of these deals (already chosen), grouped and ranked."""
-    chosen = list(deals)
+    """A digest of these deals (already chosen), grouped and ranked; those less sure than min_confidence
+    apart, as unconfirmed."""
+    everything = list(deals)
+    chosen = [d for d in everything if solid(d, min_confidence)]
+    unconfirmed = sorted(
+        (d for d in everything if not solid(d, min_confidence)), key=lambda d: (-d.confidence, d.id)
+    )
 
     def by_reach(deal: DigestDeal) -> tuple[int, datetime, int]:
         return (-len(deal.sources), deal.first_reported_at, deal.id)
@@ -60,4 +72,5 @@ def build_digest(
         partnerships=tuple(sorted((d for d in chosen if d.type == "partnership"), key=by_reach)),
         launches=tuple(sorted((d for d in chosen if d.type == "launch"), key=by_reach)),
         feed_health=tuple(feed_health),
+        unconfirmed=tuple(unconfirmed),
     )

@@ -21,7 +21,7 @@ from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.digest import render as rendering
 from pipeline.digest.message import build_message, new_message_id, unsubscribe_link
 from pipeline.digest.schedule import due_date, retry_delay
-from pipeline.digest.select import build_digest, wanted
+from pipeline.digest.select import build_digest, solid, wanted
 from pipeline.digest.transport import SMTP_STEPS, DeliveryError, OutboxTransport, SmtpTransport, Transport
 from pipeline.records import DigestDeal, Recipient, RenderedDigest
 
@@ -82,7 +82,7 @@ class DigestService:
                 recipient,
                 day,
                 now,
-                _chooser(recipient, now, self._settings.digest_max_age),
+                _chooser(recipient, now, self._settings),
                 message_id=new_message_id(day, self._settings.mail_from),
                 send_empty=self._settings.digest_send_empty,
             )
@@ -106,9 +106,7 @@ class DigestService:
         if recorded is not None:
             deals = self._ledger.deals_of(recorded.id)
         else:
-            deals = _chooser(recipient, now, self._settings.digest_max_age)(
-                self._ledger.candidates(recipient.address, now)
-            )
+            deals = _chooser(recipient, now, self._settings)(self._ledger.candidates(recipient.address, now))
         return self._render(recipient, day, deals, now)
 
     def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:
@@ -152,7 +150,9 @@ class DigestService:
     def _render(
         self, recipient: Recipient, day: date, deals: list[DigestDeal], now: datetime
     ) -> RenderedDigest:
-        digest = build_digest(recipient, day, deals, self._ledger.feed_health(now))
+        digest = build_digest(
+            recipient, day, deals, self._ledger.feed_health(now), self._settings.digest_min_confidence
+        )
         footer = rendering.Footer(
             settings_hint=self._settings.digest_settings_hint,
             unsubscribe_url=unsubscribe_link(self._settings.unsubscribe_url, recipient.address),
@@ -162,9 +162,13 @@ class DigestService:
 
 
 def _chooser(
-    recipient: Recipient, now: datetime, max_age: timedelta | None
+    recipient: Recipient, now: datetime, settings: Settings
 ) -> Callable[[list[DigestDeal]], list[DigestDeal]]:
+    """The deals a digest records: those the recipient wants; with digest_unconfirmed: hide, only those
+    sure enough for the main list (the rest are never shown, so not recorded)."""
+    bar = settings.digest_min_confidence if settings.digest_unconfirmed == "hide" else 0.0
+
     def choose(deals: list[DigestDeal]) -> list[DigestDeal]:
-        return [d for d in deals if wanted(d, recipient, now, max_age)]
+        return [d for d in deals if wanted(d, recipient, now, settings.digest_max_age) and solid(d, bar)]
 
     return choose
