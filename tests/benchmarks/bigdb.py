@@ -30,8 +30,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, text
 
+from pipeline.db.deal_records import digest_queries
 from pipeline.db.engine import make_engine
-from pipeline.db.ledger import Ledger, _candidates, candidates_window, digest_queries
+from pipeline.db.ledger import Ledger, _candidates, candidates_window
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import Article, Deal, Event, Feed, FeedItem
 from pipeline.db.store import Store

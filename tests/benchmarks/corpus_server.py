@@ -42,14 +42,14 @@ def corpus_feed_files(corpus: Path) -> list[Path]:
     return sorted(p for p in (corpus / "feeds").iterdir() if p.suffix in (".xml", ".rss", ".atom", ""))
 
 
-def corpus_server(folder: Path, latency: float = 0.0) -> ThreadingHTTPServer:
-    """A server for the folder on a free loopback port, not yet serving."""
+def corpus_server(folder: Path, latency: float = 0.0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """A server for the folder on a free port of a loopback address, not yet serving."""
     handler = type("Handler", (CorpusHandler,), {"latency": latency})
     # socketserver's listen backlog is 5: with 32 clients connecting at once the kernel drops SYNs, and each
     # drop costs that connection a 1 s retransmit, which measures the server, not the client. Web servers
     # listen with hundreds (nginx: 511).
     server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 512})
-    server = server_class(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = server_class((host, 0), functools.partial(handler, directory=str(folder)))
     server.daemon_threads = True
     return server
 
