@@ -39,14 +39,18 @@ document.getElementById('digest').addEventListener('load', (event) => {{
   }};
   const shown = (e) => frame.getComputedStyle(e).display !== 'none'
     && frame.getComputedStyle(e).visibility !== 'hidden';
-  const deals = [...doc.querySelectorAll('[data-deal]')].map((e) => ({{...box(e), shown: shown(e)}}));
+  const boxes = (selector) => [...doc.querySelectorAll(selector)]
+    .map((e) => ({{...box(e), shown: shown(e)}}));
+  const deals = boxes('[data-deal]');
+  const unconfirmed = boxes('[data-unconfirmed]');
+  const top = boxes('.top a');
   const overflowing = [...doc.body.querySelectorAll('*')]
     .filter((e) => e.getBoundingClientRect().right > width + 0.5)
     .map((e) => e.tagName + '.' + (e.className || '') + ': ' + (e.textContent || '').slice(0, 40));
   const report = document.createElement('pre');
   report.id = 'layout-report';
   const scrollWidth = doc.documentElement.scrollWidth;
-  report.textContent = JSON.stringify({{width, scrollWidth, deals, overflowing}});
+  report.textContent = JSON.stringify({{width, scrollWidth, deals, unconfirmed, top, overflowing}});
   document.body.appendChild(report);
 }});
 </script></body></html>
@@ -89,7 +93,8 @@ def measure(page: Path, width: int) -> dict[str, Any]:
 
 def stress_digest() -> str:
     """The golden digest plus what breaks layouts: an unbroken 120-character word, a hostile item, a long
-    list of sources."""
+    list of sources; sure enough for the main list, with the top list above them, and two unconfirmed
+    deals below, one of them with an unbroken word in its headline."""
     digest, footer = golden_digest()
     long_word = replace(
         digest.launches[0],  # type: ignore[attr-defined]
@@ -100,8 +105,13 @@ def stress_digest() -> str:
             for i in range(8)
         ),
     )
-    deals = [*digest.deals, long_word, hostile_deal()]  # type: ignore[attr-defined]
-    return render(build_digest(ANA, date(2026, 11, 26), deals, digest.feed_health), footer).html  # type: ignore[attr-defined]
+    sure = [replace(d, confidence=0.9) for d in [*digest.deals, long_word, hostile_deal()]]  # type: ignore[attr-defined]
+    unsure = [
+        replace(long_word, id=78, confidence=0.3),
+        replace(sure[0], id=79, confidence=0.5, headline="Quillmark may raise again"),
+    ]
+    chosen = build_digest(ANA, date(2026, 11, 26), [*sure, *unsure], digest.feed_health, 0.8)  # type: ignore[attr-defined]
+    return render(chosen, footer).html
 
 
 @pytest.mark.parametrize("width", [375, 1024])
@@ -113,10 +123,16 @@ def test_digest_fits_the_screen_and_shows_every_deal(tmp_path: Path, width: int)
     assert report["scrollWidth"] <= width, report["overflowing"]
     assert report["overflowing"] == []
     assert len(report["deals"]) == 6
+    assert len(report["top"]) == 5
+    assert len(report["unconfirmed"]) == 2
     for deal in report["deals"]:
         assert deal["shown"]
         assert deal["height"] > 20
         assert 0 <= deal["left"] < deal["right"] <= width
+    for line in [*report["unconfirmed"], *report["top"]]:
+        assert line["shown"]
+        assert line["height"] > 10
+        assert 0 <= line["left"] < line["right"] <= width
     if width == 1024:  # the sheet keeps to a readable 640 px, centred
         assert all(abs(d["width"] - 640) <= 1 for d in report["deals"])
         assert all(abs(d["left"] - (width - 640) / 2) <= 1 for d in report["deals"])
