@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pipeline.classify.entities import company_key
+from pipeline.classify.entities import company_key, same_company
 from pipeline.records import DealEvent
 
 WINDOWS = {"acquisition": timedelta(days=365)}
@@ -89,19 +89,6 @@ def deal_key(event: DealEvent) -> str:
     if event.subtype == "funding":
         return f"investment:funding:{keys[0] if keys else ''}"
     return f"investment:{event.subtype}:{'>'.join(keys[:2])}"
-
-
-def same_company(a: str, b: str) -> bool:
-    """Whether two names are one company: equal keys, a key that starts the other, or an acronym."""
-    key_a, key_b = company_key(a), company_key(b)
-    if not key_a or not key_b:
-        return False
-    if key_a == key_b:
-        return True
-    short, long = sorted((key_a.split(), key_b.split()), key=len)
-    if len(short) < len(long) and long[: len(short)] == short and len(short[0]) >= 3:
-        return True
-    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long)
 
 
 def key_words(event: DealEvent) -> set[str]:

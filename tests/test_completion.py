@@ -144,3 +144,13 @@ def test_a_body_that_mentions_ai_once_does_not_make_a_story_about_ai() -> None:
         "It uses AI to sort its mail.",
     )
     assert not read(told).proposals.ai_related
+
+
+def test_a_name_that_lost_its_opening_new_gets_it_back() -> None:
+    told = story(
+        "The New York Times signs an AI licensing deal with Amazon",
+        "The New York Times will license its content to Amazon for AI products.",
+    )
+    (partnership,) = [e for e in read(told).proposals.events if e.type == "partnership"]
+    assert "New York Times" in {p.removeprefix("The ") for p in partnership.parties}
+    assert "York Times" not in partnership.parties

@@ -12,7 +12,15 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.classify import LEARNED_VERSION, default_classifier
-from pipeline.classify.learned import DealModels, LinearModel, decide, packaged_models, party_features, read
+from pipeline.classify.learned import (
+    DealModels,
+    LinearModel,
+    decide,
+    one_name_per_company,
+    packaged_models,
+    party_features,
+    read,
+)
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import launch_veto, partnership_veto, party_veto, vet
 from pipeline.cli import cli
@@ -279,3 +287,12 @@ def test_eval_cross_validates_the_learned_classifier_and_refuses_to_for_rules(tm
     refused = runner.invoke(cli, ["eval", str(source), "--folds", "3", "--classifier", "rules-2"])
     assert refused.exit_code == 1
     assert "--folds cross-validates a learned classifier; rules-2 learns nothing" in refused.output
+
+
+def test_a_company_named_in_full_and_shortly_is_one_party_under_its_full_name() -> None:
+    parties = [("Cerebras", "partner"), ("OpenAI", "partner"), ("Cerebras Systems", "partner")]
+    assert one_name_per_company(parties) == [("Cerebras Systems", "partner"), ("OpenAI", "partner")]
+    assert one_name_per_company([("Google", "partner"), ("Googleplex Labs", "partner")]) == [
+        ("Google", "partner"),
+        ("Googleplex Labs", "partner"),
+    ]

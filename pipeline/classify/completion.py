@@ -46,11 +46,16 @@ _CUE_OF_SUBTYPE = {
 def complete(
     events: tuple[DealEvent, ...], sentences: list[Sentence], language: str
 ) -> tuple[DealEvent, ...]:
-    """The events, each funding round with the investors its story's investor sentences name, each
+    """The events with their names made whole ("New York Times", without a German or French description
+    before it), each funding round with the investors its story's investor sentences name, each
     investment without an amount given the one its headline or lead states for it, and a known name split
     from its arm ("Intel", "Capital") made one again."""
-    if language in {"de", "fr"}:
-        events = tuple(replace(e, parties=tuple(without_descriptor(p) for p in e.parties)) for e in events)
+
+    def named(party: str) -> str:
+        whole = with_new_restored(party, sentences)
+        return without_descriptor(whole) if language in {"de", "fr"} else whole
+
+    events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
     events = tuple(
         _with_amount_from_lead(_with_arms_joined(e, sentences), sentences, language)
         if e.type == "investment"
@@ -98,6 +103,13 @@ def without_descriptor(name: str) -> str:
     ):
         words = words[1:]
     return " ".join(words)
+
+
+def with_new_restored(name: str, sentences: list[Sentence]) -> str:
+    """ "York Times" back to "New York Times": the rules drop a sentence's opening "New" as a common
+    word, and with it the first word of such names."""
+    restored = f"New {name}"
+    return restored if any(restored in s.text for s in sentences) else name
 
 
 def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:

@@ -392,6 +392,20 @@ def company_key(name: str) -> str:
     return _ALIASES.get(key, key)
 
 
+def same_company(a: str, b: str) -> bool:
+    """Whether two names are one company: equal keys, a key that starts the other ("WNS", "WNS India";
+    "Meta", "Meta Platforms"), or an acronym ("AMD", "Advanced Micro Devices")."""
+    key_a, key_b = company_key(a), company_key(b)
+    if not key_a or not key_b:
+        return False
+    if key_a == key_b:
+        return True
+    short, long = sorted((key_a.split(), key_b.split()), key=len)
+    if len(short) < len(long) and long[: len(short)] == short and len(short[0]) >= 3:
+        return True
+    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long)
+
+
 def clean_name(name: str) -> str:
     return re.sub(r"['’]s$", "", name.strip(" ,;:.!?\"“”'’()"))
 

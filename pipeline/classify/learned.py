@@ -22,7 +22,7 @@ from importlib import resources
 
 from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import INVESTOR_LIST, complete
-from pipeline.classify.entities import company_key, fold
+from pipeline.classify.entities import company_key, fold, same_company
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, merge_events, split_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
@@ -160,7 +160,9 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         ]
         # the likeliest party stays whatever its weight: the rules found a deal, and a deal has a party
         best = max(weighed, default=None)
-        parties = [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
+        parties = one_name_per_company(
+            [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
+        )
         kept.append(
             replace(
                 event,
@@ -170,6 +172,19 @@ def decide(reading: Reading, models: DealModels) -> Classification:
             )
         )
     return replace(reading.proposals, events=tuple(kept), classifier_version=models.version)
+
+
+def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(name, role) pairs with one name per company: a story names a company in full once and shortly after
+    ("Cerebras Systems", "Cerebras"); the fuller name stays, where the first of them stood."""
+    kept: list[tuple[str, str]] = []
+    for name, role in parties:
+        twin = next((i for i, (known, _) in enumerate(kept) if same_company(name, known)), None)
+        if twin is None:
+            kept.append((name, role))
+        elif len(name.split()) > len(kept[twin][0].split()):
+            kept[twin] = (name, kept[twin][1])
+    return kept
 
 
 # --- features -------------------------------------------------------------------------------------------
