@@ -176,14 +176,12 @@ def decide(reading: Reading, models: DealModels) -> Classification:
 
 def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(name, role) pairs with one name per company: a story names a company in full once and shortly after
-    ("Cerebras Systems", "Cerebras"); the fuller name stays, where the first of them stood."""
+    ("Cerebras Systems", "Cerebras"), or names a unit of it ("WNS", "WNS India"); the name the deal
+    gave first stays."""
     kept: list[tuple[str, str]] = []
     for name, role in parties:
-        twin = next((i for i, (known, _) in enumerate(kept) if same_company(name, known)), None)
-        if twin is None:
+        if not any(same_company(name, known) for known, _ in kept):
             kept.append((name, role))
-        elif len(name.split()) > len(kept[twin][0].split()):
-            kept[twin] = (name, kept[twin][1])
     return kept
 
 
