@@ -546,7 +546,7 @@ def eval_command(
 ) -> None:
     """Score the classifier on labelled stories: a JSON-lines file, one object a line with the story (id,
     title, summary, text, published, language) and its labels (ai_related, events). Prints per class
-    precision, recall and F1; ai_related accuracy; amount+currency exact matches; parties recall and
+    precision, recall and F1; ai_related and rumor accuracy; amount+currency exact matches; parties recall and
     precision; role accuracy; the same per language; the calibration of the events' confidence; and the
     stories it gets wrong."""
     labelled = []
@@ -614,6 +614,7 @@ def _figures(report: Report) -> dict[str, str]:
     for name, s in report.classes.items():
         figures[f"{name} F1 (P / R)"] = f"{s.f1:.3f} ({s.precision:.2f} / {s.recall:.2f})"
     figures["ai_related accuracy"] = f"{report.ai_accuracy:.3f}"
+    figures["rumor accuracy"] = f"{report.rumor_accuracy:.3f}"
     figures["amount+currency exact"] = f"{report.amounts_exact:.3f} of {report.amounts_total}"
     figures["parties recall"] = f"{report.parties_recall:.3f} of {report.parties_total}"
     figures["parties precision"] = f"{report.parties_precision:.3f} of {report.parties_predicted}"

@@ -69,6 +69,7 @@ class Report:
     parties_predicted: int = 0
     role_accuracy: float = 1.0
     roles_total: int = 0
+    rumor_accuracy: float = 1.0
     calibration: list[CalibrationBin] = field(default_factory=list)
     mistakes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -136,10 +137,10 @@ def event_json(event: DealEvent) -> dict[str, Any]:
 
 
 def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classification]) -> Report:
-    """Item-level precision/recall/F1 per class, AI accuracy, amount exact-match, parties recall and
-    precision, role accuracy and the calibration of the events' confidence."""
+    """Item-level precision/recall/F1 per class, AI and rumour accuracy, amount exact-match, parties recall
+    and precision, role accuracy and the calibration of the events' confidence."""
     counts = {name: [0, 0, 0] for name in EVENT_TYPES}
-    ai_right = amounts_hit = amounts_total = parties_hit = parties_total = 0
+    ai_right = rumor_right = amounts_hit = amounts_total = parties_hit = parties_total = 0
     named = named_right = roles_right = roles_total = 0
     judged: list[tuple[float, bool]] = []
     mistakes = []
@@ -155,6 +156,7 @@ def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classificat
             if want != got:
                 wrong.append(f"{name}: {'missed' if want else 'spurious'}")
         ai_right += bool(gold.get("ai_related")) == guess.ai_related
+        rumor_right += bool(gold.get("rumor")) == guess.rumor
         if bool(gold.get("ai_related")) != guess.ai_related:
             wrong.append(f"ai_related: {'missed' if gold.get('ai_related') else 'spurious'}")
         for event in gold_events:
@@ -188,6 +190,7 @@ def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classificat
         parties_predicted=named,
         role_accuracy=roles_right / roles_total if roles_total else 1.0,
         roles_total=roles_total,
+        rumor_accuracy=rumor_right / len(labelled) if labelled else 1.0,
         calibration=calibration(judged),
         mistakes=mistakes,
     )

@@ -16,6 +16,7 @@ from pipeline.classify.learned import (
     DealModels,
     LinearModel,
     decide,
+    is_rumor,
     one_name_per_company,
     packaged_models,
     party_features,
@@ -107,9 +108,10 @@ def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -
         ("Personen", ["Mit Personen aus dem Umfeld sprach Acme."], "de", "a common word"),
         ("Through", ["Through the deal, Acme gains chips."], "en", "a common word"),
         ("L'objectif", ["L'objectif est clair."], "fr", "an article and a common word"),
-        ("KRW", ["Acme raised KRW 600 billion."], "en", "a currency or a date"),
-        ("Apr", ["Apr 3 (Reuters) Acme raised money."], "en", "a currency or a date"),
+        ("KRW", ["Acme raised KRW 600 billion."], "en", "a currency, a sum or a date"),
+        ("Apr", ["Apr 3 (Reuters) Acme raised money."], "en", "a currency, a sum or a date"),
         ("Capital", ["Intel Capital and Acme."], "en", "an organisation's arm without its name"),
+        ("Milliardenbetrag", ["Acme investiert Milliardenbetrag."], "de", "a currency, a sum or a date"),
     ],
 )
 def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
@@ -296,3 +298,16 @@ def test_a_company_named_in_full_and_shortly_is_one_party_under_its_first_name()
         ("Google", "partner"),
         ("Googleplex Labs", "partner"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lead", "rumor"),
+    [
+        ("Acme raised $40 million. It plans to use the money to hire engineers.", False),
+        ("Acme could double its staff after raising $40 million.", False),
+        ("Acme is in talks to raise $40 million, people familiar with the matter said.", True),
+        ("Acme is reportedly raising $40 million.", True),
+    ],
+)
+def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: bool) -> None:
+    assert is_rumor(lead) is rumor

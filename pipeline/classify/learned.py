@@ -37,6 +37,7 @@ _ORG_SUFFIX = re.compile(
     r"Capital|Ventures|Partners|Group|Holdings|Networks|Software|Cloud|Bank|Fund|Semiconductor|Health|"
     r"Therapeutics|Intelligence|Computing|Security|Data)$"
 )
+_INVESTOR_FIRM = re.compile(r"\b(?:Ventures|Venture Partners|Capital|Fund|Investments|Capital Partners)$")
 _PERSON_CONTEXT = re.compile(
     r"(?:\b(?:CEO|chief executive|founder|co-founder|president|President|chairman|director|said|says|told|"
     r"according to|Mr\.?|Ms\.?|Dr\.?|Sen\.?|Senator|PDG|Gründer|Chef|fondateur)\W+$)",
@@ -131,8 +132,13 @@ def read(story: Story) -> Reading:
     rules found an event (most stories have none)."""
     proposals = classify_story(story, ai_from_body=True)
     if not proposals.events:
-        return Reading(story, [], "", "", proposals)
+        lead = split_story(story, limit=LEAD_SENTENCES)  # lazy: only the lead is cut into sentences
+        return Reading(story, [], "", "", replace(proposals, rumor=is_rumor(" ".join(s.text for s in lead))))
     sentences = split_story(story)
+    rumor = is_rumor(" ".join(s.text for s in sentences if s.lead))
+    proposals = replace(
+        proposals, rumor=rumor, events=tuple(replace(e, rumor=rumor) for e in proposals.events)
+    )
     completed = complete(proposals.events, sentences, story.language or "en")
     # vetting and completing can make two of the rules' events one deal ("Düsseldorfer KI-Start-up Cognigy"
     # and "Cognigy"): merged again, so that a story tells each deal once
@@ -143,6 +149,19 @@ def read(story: Story) -> Reading:
         folded_text=fold(" ".join(s.text for s in sentences)),
         folded_title=fold(sentences[0].text),
         proposals=replace(proposals, events=events),
+    )
+
+
+# The rules' rumour cues the labelling rules do not count: a company that "plans to" hire with the money
+# it raised, or "could" grow, reports no rumour.
+_NOT_RUMOR = re.compile(r"(?i)plans? to|could")
+
+
+def is_rumor(lead: str) -> bool:
+    """Unconfirmed news by the labelling rules' cues ("in talks", "people familiar", "reportedly", the
+    French conditional ...), or a denial."""
+    return any(not _NOT_RUMOR.fullmatch(m.group(0)) for m in lx.RUMOR.finditer(lead)) or bool(
+        lx.DENIAL.search(lead)
     )
 
 
@@ -212,6 +231,8 @@ def event_features(reading: Reading, event: DealEvent) -> Features:
         f"{t}|first_party_in_title={bool(event.parties) and _in_title(reading, event.parties[0])}": 1.0,
         f"{t}|product_in_title={event.product is not None and _in_title(reading, event.product)}": 1.0,
         f"{t}|ai_in_title={bool(lx.AI_TERMS.search(reading.sentences[0].text))}": 1.0,
+        # an investment firm raising money raises a fund, which the labelling rules do not count
+        f"{t}|first_party_investor_firm={_is_investor_firm(event.parties[:1])}": 1.0,
         f"{t}|background_words={bool(lx.BACKGROUND.search(event.evidence))}": 1.0,
         f"{t}|evidence_cues={_cues(event.evidence)}": 1.0,
         f"{t}|title_cues={_cues(reading.sentences[0].text)}": 1.0,
@@ -298,6 +319,10 @@ def _place_in_evidence(event: DealEvent, name: str) -> Features:
     features[f"{event.type}|in_parenthesis={before.count('(') > before.count(')')}"] = 1.0
     features[f"{event.type}|first_in_sentence={not any(c.isupper() for c in text[1:at])}"] = 1.0
     return features
+
+
+def _is_investor_firm(names: tuple[str, ...]) -> bool:
+    return any(_INVESTOR_FIRM.search(name) for name in names)
 
 
 def _sentence_index(sentences: list[Sentence], evidence: str) -> int:

@@ -91,6 +91,8 @@ _INTENDED = re.compile(
     r"\b(?:launch|release)\w*\s+(?:nears|rumou?rs|delay))"
 )
 
+# A sum of money read as a name ("Milliardenbetrag", "Millionensumme").
+_SUM_OF_MONEY = re.compile(r"(?i)^(?:milliard|million|billion)\w*(?:betrag|summe|investition)$")
 _ENDED = re.compile(
     r"(?i)\b(?:ends?|ended|ending|terminat\w+|scraps?|scrapped|abrupt end|pull(?:s|ed)? out of|"
     r"walks? away from|beendet|met fin à|rompt)\b[^.]{0,40}"
@@ -153,8 +155,8 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a headline fragment"
     elif _ELIDED_ARTICLE.match(name):
         reason = "an article and a common word"
-    elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name):
-        reason = "a currency or a date"
+    elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name) or _SUM_OF_MONEY.match(name):
+        reason = "a currency, a sum or a date"
     elif lx.ORGANISATION_ARM.fullmatch(name):
         reason = "an organisation's arm without its name"
     elif (
