@@ -112,6 +112,13 @@ def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -
         ("Apr", ["Apr 3 (Reuters) Acme raised money."], "en", "a currency, a sum or a date"),
         ("Capital", ["Intel Capital and Acme."], "en", "an organisation's arm without its name"),
         ("Milliardenbetrag", ["Acme investiert Milliardenbetrag."], "de", "a currency, a sum or a date"),
+        ("Humane’s AI Pin", ["Humane’s AI Pin gets a review."], "en", "a possessive phrase"),
+        (
+            "Vorstandssprecher Christian Klein",
+            ["Das sagte Vorstandssprecher Christian Klein."],
+            "de",
+            "a job title",
+        ),
     ],
 )
 def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(

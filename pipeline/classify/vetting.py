@@ -27,7 +27,7 @@ _TITLE = (
     r"(?:vice[- ])?president|"
     r"chair(?:man|woman)?|(?:prime )?minister|secretary|senator|governor|mayor|director|(?:general )?manager|"
     r"analyst|professor|researcher|spokes(?:man|woman|person)|PDG|directeur|directrice|"
-    r"président|fondateur|ministre|Chef|Chefin|Gründer|Vorstandschef|Geschäftsführer|Minister)"
+    r"président|fondateur|ministre|Chef|Chefin|Gründer|Vorstandschef|Vorstandssprecher|Konzernchef|Firmenchef|Geschäftsführer|Minister)"
 )
 _TITLE_BEFORE = re.compile(rf"\b{_TITLE},?\s+(?:and\s+)?$", re.IGNORECASE)
 _TITLE_INSIDE = re.compile(rf"^(?:[\w.&-]+\s+){{0,3}}?{_TITLE}\b", re.IGNORECASE)
@@ -91,6 +91,8 @@ _INTENDED = re.compile(
     r"\b(?:launch|release)\w*\s+(?:nears|rumou?rs|delay))"
 )
 
+# "Humane's AI Pin": a company's thing; a name ending in 's ("Moody's") is still a name.
+_POSSESSIVE_INSIDE = re.compile(r"['’]s\s+\w")
 # A sum of money read as a name ("Milliardenbetrag", "Millionensumme").
 _SUM_OF_MONEY = re.compile(r"(?i)^(?:milliard|million|billion)\w*(?:betrag|summe|investition)$")
 _ENDED = re.compile(
@@ -155,6 +157,8 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a headline fragment"
     elif _ELIDED_ARTICLE.match(name):
         reason = "an article and a common word"
+    elif _POSSESSIVE_INSIDE.search(name):
+        reason = "a possessive phrase"  # "Humane's AI Pin": a thing of a company, not one
     elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name) or _SUM_OF_MONEY.match(name):
         reason = "a currency, a sum or a date"
     elif lx.ORGANISATION_ARM.fullmatch(name):
@@ -193,7 +197,23 @@ def launch_veto(event: DealEvent) -> str | None:
         return "what is launched is no product"
     if _INTENDED.search(event.evidence):
         return "a launch intended or rumoured, not made"
+    if _NOT_LAUNCHED.search(_launched_object(event.evidence, product)):
+        return "what is launched is no product"
     return None
+
+
+def _launched_object(evidence: str, product: str) -> str:
+    """The words from the launch cue to the product, and what an apposition says the product is:
+    "releases a dataset ...", "released FACET, a dataset to probe ..."."""
+    cue = lx.LAUNCH.search(evidence)
+    if cue is None:
+        return ""
+    at = evidence.find(product, cue.end()) if product else -1
+    if at < 0:
+        return evidence[cue.end() : cue.end() + 40]
+    after = evidence[at + len(product) : at + len(product) + 50]
+    apposition = re.match(r",?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*", after)
+    return evidence[cue.end() : at] + (apposition.group(0) if apposition else "")
 
 
 def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
