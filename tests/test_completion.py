@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.classify.completion import complete, organisation_names, without_descriptor
 from pipeline.classify.learned import read
-from pipeline.classify.rules import classify_story, split_story
+from pipeline.classify.rules import BODY_AI_TERMS, about_ai_in_body, ai_terms, classify_story, split_story
 from pipeline.records import DealEvent, Story
 
 
@@ -154,3 +154,17 @@ def test_a_name_that_lost_its_opening_new_gets_it_back() -> None:
     (partnership,) = [e for e in read(told).proposals.events if e.type == "partnership"]
     assert "New York Times" in {p.removeprefix("The ") for p in partnership.parties}
     assert "York Times" not in partnership.parties
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The AI startup trains machine learning models. Its artificial intelligence plans routes.",
+        "Die Open-KI und die Super-KI bauen KI für alle.",
+        "AI-driven batteries, AI-controlled pumps and an AI chip.",
+        "A bank raised money. It uses AI to sort its mail.",
+        "",
+    ],
+)
+def test_the_fast_body_scan_counts_as_the_head_s_does(body: str) -> None:
+    assert about_ai_in_body(body) == (ai_terms(body) >= BODY_AI_TERMS)

@@ -113,6 +113,13 @@ def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -
         ("Capital", ["Intel Capital and Acme."], "en", "an organisation's arm without its name"),
         ("Milliardenbetrag", ["Acme investiert Milliardenbetrag."], "de", "a currency, a sum or a date"),
         ("Humane’s AI Pin", ["Humane’s AI Pin gets a review."], "en", "a possessive phrase"),
+        ("ChatGPT-maker", ["The ChatGPT-maker raised money."], "en", "a description, not a name"),
+        (
+            "Silicon Valley",
+            ["Silicon Valley funds led the round."],
+            "en",
+            "a technology or a region, not a company",
+        ),
         (
             "Vorstandssprecher Christian Klein",
             ["Das sagte Vorstandssprecher Christian Klein."],

@@ -131,11 +131,15 @@ def read(story: Story) -> Reading:
     """The rules' events for the story, vetted. The story is split into sentences once, and only when the
     rules found an event (most stories have none)."""
     proposals = classify_story(story, ai_from_body=True)
+    # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
+    # is read again for them
     if not proposals.events:
+        if not proposals.rumor:
+            return Reading(story, [], "", "", proposals)
         lead = split_story(story, limit=LEAD_SENTENCES)  # lazy: only the lead is cut into sentences
         return Reading(story, [], "", "", replace(proposals, rumor=is_rumor(" ".join(s.text for s in lead))))
     sentences = split_story(story)
-    rumor = is_rumor(" ".join(s.text for s in sentences if s.lead))
+    rumor = proposals.rumor and is_rumor(" ".join(s.text for s in sentences if s.lead))
     proposals = replace(
         proposals, rumor=rumor, events=tuple(replace(e, rumor=rumor) for e in proposals.events)
     )

@@ -95,6 +95,12 @@ AI_COMPANIES = {
     "runway",
     "scale",
 }
+# The same terms in the form that scans fast (wordlist.py): all but the German compounds ("Open-KI"), which
+# a whole body is checked for apart. For reading whole bodies; AI_TERMS reads a story's head.
+AI_TERMS_FAST = word_pattern(*(a for a in _ALTERNATIVES[AI_TERMS] if a != r"\w+-ki"))
+AI_COMPOUND = re.compile(r"(?<![\w-])\w+-ki(?![\w])", re.IGNORECASE)
+# AI_CASE_TERMS_CS in the fast form: a class of first letters in front, so the engine skips in C.
+AI_CASE_TERMS_FAST_CS = re.compile(r"[AKI](?<![\w-][AKI])(?:(?<=A)(?:I|\.I\.)|(?<=K)I|(?<=I)A)(?![\w])")
 AI_CASE_TERMS_CS = re.compile(r"(?<![\w-])(?:AI|A\.I\.|KI|IA)(?![\w])")
 # "AI-controlled batteries": AI as an attribute of something else, weak evidence on its own.
 AI_ATTRIBUTE = re.compile(r"\bAI[- ](?:controlled|enabled|assisted|optimi[sz]ed|driven)\b", re.IGNORECASE)

@@ -75,7 +75,9 @@ def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
     owner = _site_owner(story.url)
     ai = is_ai_related(head) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
     if not ai and ai_from_body and len(head) == _HEAD_SENTENCES:
-        ai = ai_terms(" ".join(s.text for s in split_story(story))) >= BODY_AI_TERMS
+        # the body read as it is, not cut into sentences: most stories are not about AI, and cutting them
+        # all would cost the fetch more than reading them
+        ai = about_ai_in_body((story.text or story.summary or "")[:_BODY_CHARS])
     if not ai or denied or lx.STALE_TITLE.search(head[0].text):
         return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION)
     sentences = split_story(story) if len(head) == _HEAD_SENTENCES else head
@@ -155,6 +157,16 @@ def is_ai_related(sentences: list[Sentence]) -> bool:
 # How many AI terms a story's body must hold to be about AI when its head does not say so: below three,
 # as many stories about something else mention AI in passing as stories about AI.
 BODY_AI_TERMS = 3
+_BODY_CHARS = 5_000  # the body's first few paragraphs, where a story says what its company does
+
+
+def about_ai_in_body(text: str) -> bool:
+    """Whether a body holds BODY_AI_TERMS AI terms or more (ai_terms' count), scanned in the fast forms,
+    the rarer patterns only when the count is near the bar: it reads every story that is not about AI."""
+    found = len(lx.AI_TERMS_FAST.findall(text)) + len(lx.AI_CASE_TERMS_FAST_CS.findall(text))
+    if "-ki" in text.lower():
+        found += len(lx.AI_COMPOUND.findall(text))
+    return found >= BODY_AI_TERMS and found - len(lx.AI_ATTRIBUTE.findall(text)) >= BODY_AI_TERMS
 
 
 def ai_terms(text: str) -> int:

@@ -91,6 +91,28 @@ _INTENDED = re.compile(
     r"\b(?:launch|release)\w*\s+(?:nears|rumou?rs|delay))"
 )
 
+_DESCRIPTION = re.compile(r"(?i)[\w.]+-(?:maker|makers|founded|based|backed|owned|led|funded|listed|born)")
+# Words the rules read as names that never name a company in deal news: technologies, and regions that
+# stand for an industry.
+_NOT_COMPANIES = frozenset(
+    [
+        "genai",
+        "gen ai",
+        "llm",
+        "llms",
+        "agi",
+        "ai",
+        "ki",
+        "ia",
+        "gpu",
+        "gpus",
+        "iot",
+        "saas",
+        "silicon valley",
+        "wall street",
+        "bay area",
+    ]
+)
 # "Humane's AI Pin": a company's thing; a name ending in 's ("Moody's") is still a name.
 _POSSESSIVE_INSIDE = re.compile(r"['’]s\s+\w")
 # A sum of money read as a name ("Milliardenbetrag", "Millionensumme").
@@ -157,6 +179,10 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a headline fragment"
     elif _ELIDED_ARTICLE.match(name):
         reason = "an article and a common word"
+    elif _DESCRIPTION.fullmatch(name):
+        reason = "a description, not a name"  # "ChatGPT-maker", "Chinese-founded"
+    elif fold(name) in _NOT_COMPANIES:
+        reason = "a technology or a region, not a company"
     elif _POSSESSIVE_INSIDE.search(name):
         reason = "a possessive phrase"  # "Humane's AI Pin": a thing of a company, not one
     elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name) or _SUM_OF_MONEY.match(name):
