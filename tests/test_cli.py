@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
@@ -429,3 +430,40 @@ def test_a_feeds_file_without_feeds_is_accepted_with_a_warning(
     assert code == 0, output
     assert "warning: no feeds in feeds.yaml: add some under `feeds:`" in output
     assert re.search(r"Fetch cycle: 0 feeds in", output)
+
+
+def _commands(group: click.Group, prefix: str = "dealpulse") -> dict[str, click.Command]:
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            found.update(_commands(command, path))
+        else:
+            found[path] = command
+    return found
+
+
+def _options(command: click.Command) -> set[str]:
+    return {
+        option
+        for param in command.params
+        if isinstance(param, click.Option)
+        for option in param.opts
+        if option.startswith("--") and option != "--help"
+    }
+
+
+def test_the_readme_command_reference_matches_every_command_s_help() -> None:
+    """Each command of the CLI has a row in the README's table, and the options the rows name are the
+    command's options, no more, no fewer."""
+    table = README.read_text().split("## Commands", 1)[1].split("\n\n", 2)[1]
+    documented: dict[str, set[str]] = {}
+    for cell in re.findall(r"^\| `(dealpulse [^`]*)` \|", table, re.MULTILINE):
+        words = cell.split()
+        path = " ".join(w for w in words[:3] if re.fullmatch(r"[a-z]+", w))
+        documented.setdefault(path, set()).update(re.findall(r"--[a-z-]+", cell))
+    commands = _commands(cli)
+    assert sorted(set(documented) - {"dealpulse"}) == sorted(commands)
+    for path, command in commands.items():
+        assert documented[path] == _options(command), path
+    assert documented["dealpulse"] == {"--version"}
