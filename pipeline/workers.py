@@ -121,11 +121,11 @@ _Call = tuple[tuple[Any, ...], dict[str, Any]]  # one call's positional and keyw
 class BatchedCalls(Generic[P, T]):
     """One function called in the worker pool, the calls sent to the workers in batches when they queue.
 
-    Each task through ProcessPoolExecutor costs this process CPU (the pool's manager and feeder threads,
-    its pipes, a wake-up of the event loop), on the same cores as the extraction: 0.77 ms a corpus page
-    sent one per task, 0.35 ms in batches of up to 4. A batch holds only calls already waiting: at most
-    workers + 1 batches are out at once (one at work in each worker, one queued so that none waits for the
-    next) and the rest wait here, where the next batch is made of them. A call that raises fails alone; a
+    Each task through ProcessPoolExecutor costs this process CPU (the pool's manager and feeder threads, its
+    pipes, a wake-up of the event loop), on the same cores as the extraction; in batches that cost is paid
+    once for several pages (docs/performance.md has the figures). A batch holds only calls already waiting: at
+    most workers + 1 batches are out at once (one at work in each worker, one queued so that none waits for
+    the next) and the rest wait here, where the next batch is made of them. A call that raises fails alone; a
     worker that dies fails the calls of the batches in flight, as it failed every task in flight without
     batches."""
 
@@ -199,14 +199,14 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _forkserver_shielded_from_stop_signals() -> None:
-    """Start the forkserver (if it is not running) with the stop signals ignored, which it inherits. A
-    stop signal sent to the whole process group used to reach the forkserver and the workers too: the
+    """Start the forkserver (if it is not running) with the stop signals ignored, which it inherits. A stop
+    signal sent to the whole process group used to reach the forkserver and the workers too: the
     forkserver died of it, the pool took that for a dead worker and broke, and every page being extracted
-    lost its text (1-28 of 710 stories in a stopped cold fetch) while the daemon was finishing its in-flight
-    fetches. (A blocked mask, as CPython starts its resource tracker, does not survive the exec.) The
-    forkserver exits when this process does; each worker leaves the group (`_start_worker`). Called by
-    start(), before any worker is spawned; only the main thread may change a handler, and a SIGTERM in
-    the few milliseconds of the forkserver's start is lost."""
+    lost its text while the daemon was finishing its in-flight fetches. (A blocked mask, as CPython starts
+    its resource tracker, does not survive the exec.) The forkserver exits when this process does; each
+    worker leaves the group (`_start_worker`). Called by start(), before any worker is spawned; only the
+    main thread may change a handler, and a SIGTERM in the few milliseconds of the forkserver's start is
+    lost."""
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return

@@ -78,8 +78,8 @@ class Store:
         self._merge_lock = threading.Lock()
         self._dialect = dialect = engine.dialect.name
         # How many threads should write stories at once. SQLite takes one writer at a time: more threads
-        # only wait for its lock and for the GIL in each other's turns (six storing a cold fetch cost
-        # 0.25 ms more CPU a story than one). PostgreSQL takes several (deal merges still queue for the lock).
+        # only wait for its lock and for the GIL in each other's turns, which costs CPU the extraction
+        # needs. PostgreSQL takes several (deal merges still queue for the lock).
         self.writer_threads = 1 if dialect == "sqlite" else 4
         # Built once: the inserts every story makes, passed their values at execution (building a
         # statement per story cost a fifth of the time of storing one).
