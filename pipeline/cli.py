@@ -30,6 +30,7 @@ from pipeline.classify import (
     default_classifier,
     training,
 )
+from pipeline.clock import utc_now
 from pipeline.config import (
     DEFAULT_CONFIG_PATH,
     Config,
@@ -57,7 +58,6 @@ from pipeline.evaluation import (
 )
 from pipeline.feeds import parse_feed
 from pipeline.http import FEED_ACCEPT, Fetcher, Lane
-from pipeline.ingest import utc_now
 from pipeline.records import (
     EVENT_TYPES,
     INVESTMENT_SUBTYPES,

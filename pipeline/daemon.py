@@ -23,10 +23,11 @@ from enum import Enum
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from pipeline.clock import utc_now
 from pipeline.config import Config
 from pipeline.db.store import Store
 from pipeline.digest.service import DIGEST_TICK, DigestService
-from pipeline.ingest import Ingestor, utc_now
+from pipeline.ingest import Ingestor
 from pipeline.records import FeedSource
 from pipeline.text import plural
 from pipeline.workers import STOP_SIGNALS

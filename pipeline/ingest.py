@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.classify import Classifier
+from pipeline.clock import utc_now
 from pipeline.db.store import Store, StoredArticle
 from pipeline.errors import BlockedAddressError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.extract import extract_page
@@ -49,10 +50,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "" : no Content-Type, let extraction judge
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from pipeline.classify import Classifier
+from pipeline.clock import utc_now
 from pipeline.config import Config, Settings
 from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
@@ -19,7 +20,7 @@ from pipeline.digest.service import DigestService, transport_for
 from pipeline.errors import DatabaseError
 from pipeline.feedhealth import BackoffPolicy
 from pipeline.http import Fetcher, FetchPolicy
-from pipeline.ingest import Ingestor, utc_now
+from pipeline.ingest import Ingestor
 from pipeline.netguard import AddressPolicy
 from pipeline.records import FeedSource
 from pipeline.workers import WorkerPool

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from pipeline.classify import Classifier
+from pipeline.clock import utc_now
 from pipeline.config import Settings
 from pipeline.db.models import Article, Feed, FeedItem
 from pipeline.db.store import Store
-from pipeline.ingest import utc_now
 from pipeline.records import CycleReport, ExtractionStatus, FeedSource, NewArticle
 from pipeline.runtime import open_runtime
 from pipeline.workers import WorkerPool

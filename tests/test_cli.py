@@ -19,12 +19,12 @@ from pipeline import __version__
 from pipeline import cli as cli_module
 from pipeline.classify import LEARNED_VERSION
 from pipeline.cli import cli
+from pipeline.clock import utc_now
 from pipeline.config import load_config
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import Feed
 from pipeline.db.store import Store
-from pipeline.ingest import utc_now
 from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 from tests.helpers import source
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from pipeline.clock import utc_now
 from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
-from pipeline.ingest import utc_now
 from tests.deal_stories import launch, store_story, strategic
 from tests.test_cli import write_config
 from tests.test_daemon import running, start, stop, wait_for

@@ -451,7 +451,7 @@ def test_stories_are_written_by_the_writer_threads_which_end_with_the_runtime(
 ) -> None:
     import asyncio
 
-    from pipeline.ingest import utc_now
+    from pipeline.clock import utc_now
     from pipeline.runtime import open_runtime
 
     recording = ThreadRecordingStore(store.engine)

@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.deal_records import deal_records
+from pipeline.db.engine import insert_ignore
 from pipeline.db.models import Deal, DigestItem, DigestRecord, Feed, FeedItem
-from pipeline.db.store import insert_ignore
 from pipeline.records import DigestDeal, FeedHealth, Recipient
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Insert, delete, func, insert, or_, select, text, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Engine, delete, func, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.classify.entities import company_key
 from pipeline.db.deal_records import deal_records
+from pipeline.db.engine import insert_ignore
 from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event, Feed, FeedItem
 from pipeline.deals import LONGEST_WINDOW, DealSummary, deal_key, headline, key_words, merge
 from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_to, next_fetch_time
@@ -516,15 +516,6 @@ def _state(feed: Feed) -> FeedState:
         last_modified=feed.last_modified,
         next_fetch_at=feed.next_fetch_at,
     )
-
-
-def insert_ignore(dialect: str, model: Any) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING, in the database's dialect (`session.get_bind().dialect.name`)."""
-    if dialect == "postgresql":
-        return postgresql.insert(model).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(model).on_conflict_do_nothing()
-    raise NotImplementedError(f"DealPulse supports SQLite and PostgreSQL, not {dialect}")
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
