@@ -16,9 +16,8 @@ from rich.console import Console
 from sqlalchemy import update
 
 from pipeline import __version__
-from pipeline import cli as cli_module
 from pipeline.classify import LEARNED_VERSION
-from pipeline.cli import cli
+from pipeline.cli import cli, terminal
 from pipeline.clock import utc_now
 from pipeline.config import load_config
 from pipeline.db.engine import make_engine
@@ -391,7 +390,7 @@ def terminal_80(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
     """The command's tables drawn in an 80-column terminal, into a buffer."""
     screen = io.StringIO()
     monkeypatch.setattr(
-        cli_module, "out", Console(file=screen, width=80, force_terminal=True, color_system=None)
+        terminal, "out", Console(file=screen, width=80, force_terminal=True, color_system=None)
     )
     return screen
 
