@@ -18,7 +18,7 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
 from pipeline.workers import WorkerPool
-from tests.loopback import loopback_only
+from tests.support.loopback import loopback_only
 
 POSTGRES_URL = os.environ.get("DEALPULSE_TEST_DATABASE_URL")
 loopback_only()  # no test connects to, or looks up, anything but loopback

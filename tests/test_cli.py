@@ -24,27 +24,10 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import Feed
 from pipeline.db.store import Store
-from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
-from tests.helpers import source
+from tests.support.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
+from tests.support.helpers import source, write_config
 
 README = Path(__file__).parents[1] / "README.md"
-
-
-def write_config(tmp_path: Path, database_url: str, feeds: dict[str, str]) -> Path:
-    lines = [
-        "settings:",
-        f"  data_dir: {tmp_path / 'data'}",
-        f"  database_url: '{database_url}'",
-        "  allow_public_addresses: false",
-        "  allowed_networks: ['127.0.0.0/8']",
-        "  request_timeout: 4",
-        "feeds:",
-    ]
-    for name, url in feeds.items():
-        lines += [f"  - name: {name}", f"    url: {url}"]
-    path = tmp_path / "feeds.yaml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def invoke(*args: str) -> tuple[int, str]:

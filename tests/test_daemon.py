@@ -8,8 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,8 +18,9 @@ from werkzeug import Request, Response
 from pipeline.daemon import REPEAT_WINDOW_SECONDS, StopAction, stop_action
 from pipeline.db.engine import make_engine
 from pipeline.db.models import Article, FeedItem
-from tests.builders import Item, article_html, rss, unique_paragraphs
-from tests.test_cli import write_config
+from tests.support.builders import Item, article_html, rss, unique_paragraphs
+from tests.support.helpers import write_config
+from tests.support.processes import running, start, stop, wait_for
 
 pytestmark = pytest.mark.slow
 STORIES = 24
@@ -47,34 +46,6 @@ def slow_feed_config(tmp_path: Path, database_url: str, server: HTTPServer, dela
     return config
 
 
-def start(config: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEALPULSE_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "--config", str(config), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
-@contextmanager
-def running(config: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
-    """A dealpulse process, killed on the way out whatever the test did with it."""
-    process = start(config, *args)
-    try:
-        yield process
-    finally:
-        process.kill()
-
-
-def stop(process: subprocess.Popen[str], sig: signal.Signals, timeout: float) -> str:
-    """Send the signal and wait for the process to end; its stderr."""
-    process.send_signal(sig)
-    _, stderr = process.communicate(timeout=timeout)
-    return stderr
-
-
 def counts(database_url: str) -> tuple[int, int, int]:
     """Articles, feed items, and articles without text (a half-written story would show here)."""
     engine = make_engine(database_url)
@@ -89,15 +60,6 @@ def counts(database_url: str) -> tuple[int, int, int]:
         return (0, 0, 0)
     finally:
         engine.dispose()
-
-
-def wait_for(predicate: object, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
 
 
 def test_sigterm_lets_in_flight_fetches_finish(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pipeline.classify.entities import same_company
 from pipeline.deals import DealSummary, DealUpdate, headline, merge, revisions
 from pipeline.records import DealEvent
-from tests.deal_stories import acquisition, strategic
+from tests.support.deal_stories import acquisition, strategic
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

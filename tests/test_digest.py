@@ -23,12 +23,12 @@ from pipeline.digest.schedule import due_date, next_send, retry_delay, send_inst
 from pipeline.digest.select import build_digest, wanted
 from pipeline.digest.service import DigestService, transport_for
 from pipeline.digest.transport import STALE_TEMPORARY_SECONDS, DeliveryError, clear_stale_temporaries
-from pipeline.records import DigestDeal, FeedHealth, Recipient, SourceLink
-from tests.deal_stories import funding, launch, partnership, store_story, strategic
+from pipeline.records import DigestDeal, Recipient, SourceLink
+from tests.support.deal_stories import launch, store_story, strategic
+from tests.support.digests import ANA, SEND, golden_digest, hostile_deal, seed_deals
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GRACE = timedelta(hours=12)
-ANA = Recipient("ana@example.com", timezone="Europe/Berlin", send_at=time(7, 0))
 
 
 # --- schedule: pure ------------------------------------------------------------------------------------
@@ -161,85 +161,6 @@ def test_investments_rank_by_usd_then_the_rest_by_reach() -> None:
 # --- rendering: golden files ---------------------------------------------------------------------------
 
 
-def golden_digest() -> tuple[object, Footer]:
-    at = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
-
-    def d(n: int, **fields: object) -> DigestDeal:
-        base = {
-            "id": n,
-            "subtype": None,
-            "amount": None,
-            "currency": None,
-            "amount_usd": None,
-            "round": None,
-            "product": None,
-            "rumor": False,
-            "first_reported_at": at,
-        }
-        return DigestDeal(**{**base, **fields})  # type: ignore[arg-type]
-
-    deals = [
-        d(
-            1,
-            type="investment",
-            subtype="strategic_investment",
-            headline="Microsoft invests EUR 15M in Mistral AI",
-            parties=("Microsoft", "Mistral AI"),
-            roles=("investor", "investee"),
-            amount=15e6,
-            currency="EUR",
-            amount_usd=16.3e6,
-            evidence="Microsoft will invest 15 million euros in Mistral AI. The stake converts later.",
-            sources=(
-                SourceLink("Microsoft backs Mistral", "https://wire.example.com/ms-mistral", "Example Wire"),
-                SourceLink("Mistral gets Microsoft money", "https://daily.example.com/a?id=1&x=2", "Daily"),
-            ),
-        ),
-        d(
-            2,
-            type="investment",
-            subtype="funding",
-            headline="Quillmark raises USD 42M",
-            parties=("Quillmark", "Northgate Ventures"),
-            roles=("investee", "investor"),
-            amount=42e6,
-            currency="USD",
-            amount_usd=42e6,
-            round="Series B",
-            rumor=True,
-            evidence="Quillmark is said to have raised $42 million in a Series B round led by Northgate.",
-            sources=(SourceLink("Quillmark raises", "https://wire.example.com/quillmark", "Example Wire"),),
-        ),
-        d(
-            3,
-            type="partnership",
-            headline="Mistral AI and Microsoft partner",
-            parties=("Mistral AI", "Microsoft"),
-            roles=("partner", "partner"),
-            evidence="Mistral AI's models will be available on Azure.",
-            sources=(SourceLink("Mistral on Azure", "https://wire.example.com/azure", "Example Wire"),),
-        ),
-        d(
-            4,
-            type="launch",
-            headline="Mistral AI launches Le Chat",
-            parties=("Mistral AI",),
-            roles=("launcher",),
-            product="Le Chat",
-            evidence="Mistral AI launched Le Chat, its assistant.",
-            sources=(SourceLink("Le Chat", "https://wire.example.com/le-chat", "Example Wire"),),
-        ),
-    ]
-    digest = build_digest(
-        ANA, date(2026, 11, 26), deals, [FeedHealth("Old Wire", "failing since 24 Nov 06:00 UTC: HTTP 503")]
-    )
-    footer = Footer(
-        settings_hint="To change what you receive, edit feeds.yaml.",
-        unsubscribe_url="https://dealpulse.example.com/unsubscribe?a=ana%40example.com",
-    )
-    return digest, footer
-
-
 def test_golden_text_and_html(request: pytest.FixtureRequest) -> None:
     digest, footer = golden_digest()
     rendered = render(digest, footer)  # type: ignore[arg-type]
@@ -259,34 +180,6 @@ def test_html_has_its_css_inlined_and_every_deal() -> None:
     assert re.search(r'class="deal" data-deal="" id="deal-\d+" style="padding', html)  # inlined from <style>
     assert html.count("data-deal") == 4
     assert "a?id=1&amp;x=2" in html
-
-
-HOSTILE = "Evil\r\nBcc: victim@example.com <script>alert(1)</script><img src=x onerror=alert(2)>"
-
-
-def hostile_deal() -> DigestDeal:
-    at = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
-    return DigestDeal(
-        id=9,
-        type="launch",
-        subtype=None,
-        headline=HOSTILE,
-        parties=(HOSTILE,),
-        roles=("launcher",),
-        amount=None,
-        currency=None,
-        amount_usd=None,
-        round=None,
-        product="x",
-        rumor=False,
-        evidence=HOSTILE + " " + "A" * 5000,
-        first_reported_at=at,
-        sources=(
-            SourceLink(HOSTILE, "javascript:alert(3)", HOSTILE),
-            SourceLink("t", "data:text/html,<b>x</b>", "Data"),
-            SourceLink("t", "https://ok.example.com/\r\nX-Injected: 1", "Split"),
-        ),
-    )
 
 
 def test_hostile_text_is_escaped_and_bad_links_are_dropped() -> None:
@@ -334,42 +227,6 @@ def test_only_http_links_survive(url: str | None, kept: bool) -> None:
 
 
 # --- the ledger and delivery, on the real database -----------------------------------------------------
-
-SEND = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 07:00 in Berlin, Ana's send time
-
-
-def seed_deals(store: Store) -> None:
-    """Four deals stored in the night before Ana's digest, one reported by two outlets."""
-    night = SEND - timedelta(hours=5)
-    store_story(
-        store,
-        [strategic("Microsoft", "Mistral AI", 15e6, "EUR", 16.3e6)],
-        published_at=night,
-        recorded_at=night,
-        outlet="wire",
-        title="Microsoft backs Mistral",
-    )
-    store_story(
-        store,
-        [strategic("Microsoft", "Mistral AI SAS", 15e6, "EUR", 16.3e6)],
-        published_at=night + timedelta(minutes=20),
-        recorded_at=night + timedelta(minutes=30),
-        outlet="daily",
-        title="Mistral gets Microsoft money",
-    )
-    store_story(
-        store,
-        [funding("Quillmark", "Northgate Ventures", amount=42e6, round="Series B")],
-        published_at=night,
-        recorded_at=night,
-        outlet="wire",
-    )
-    store_story(
-        store, [partnership("Mistral AI", "Amazon")], published_at=night, recorded_at=night, outlet="wire"
-    )
-    store_story(
-        store, [launch("Mistral AI", "Le Chat")], published_at=night, recorded_at=night, outlet="wire"
-    )
 
 
 def outbox_settings(settings: Settings, tmp_path: Path) -> Settings:
@@ -549,7 +406,7 @@ def test_the_database_refuses_a_second_digest_for_one_day(store: Store) -> None:
 
 def test_feed_health_names_failing_and_silent_feeds(store: Store) -> None:
     from pipeline.records import FeedOutcome, FeedResult
-    from tests.helpers import source
+    from tests.support.helpers import source
 
     start = SEND - timedelta(days=3)
     store.sync_feeds(

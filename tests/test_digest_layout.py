@@ -19,7 +19,7 @@ import pytest
 from pipeline.digest.render import render
 from pipeline.digest.select import build_digest
 from pipeline.records import SourceLink
-from tests.test_digest import ANA, golden_digest, hostile_deal
+from tests.support.digests import ANA, golden_digest, hostile_deal
 
 pytestmark = pytest.mark.slow
 

@@ -18,10 +18,10 @@ from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import upgrade
 from pipeline.db.store import Store
-from tests.deal_stories import launch, store_story, strategic
-from tests.test_cli import write_config
-from tests.test_daemon import running, start, stop, wait_for
-from tests.test_smtp import Recorder, free_port, smtp_server
+from tests.support.deal_stories import launch, store_story, strategic
+from tests.support.helpers import write_config
+from tests.support.processes import running, start, stop, wait_for
+from tests.support.smtp import Recorder, free_port, smtp_server
 
 pytestmark = pytest.mark.slow
 

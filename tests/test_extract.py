@@ -12,8 +12,8 @@ from pipeline.extract import extract_page
 from pipeline.ingest import PageResult, build_article, checked_page, choose_canonical_url, wanted_metadata
 from pipeline.records import ExtractedPage, ExtractionStatus, FeedEntry, WantedMetadata
 from pipeline.text import content_hash, guess_language, html_to_text
-from tests.builders import PARAGRAPHS, article_html
-from tests.extraction_reference import full_metadata_extraction
+from tests.support.builders import PARAGRAPHS, article_html
+from tests.support.extraction_reference import full_metadata_extraction
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 ENTRY = FeedEntry(

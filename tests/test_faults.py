@@ -21,9 +21,9 @@ from pipeline.db.models import Article, FeedItem
 from pipeline.db.store import Store
 from pipeline.records import ExtractionStatus, FeedOutcome, FeedResult
 from pipeline.workers import WorkerPool
-from tests.builders import Item, article_html, rss, unique_paragraphs
-from tests.helpers import articles, feed_row, run_cycle, source
-from tests.rawserver import raw_server, reset_mid_body, silent, trickle
+from tests.support.builders import Item, article_html, rss, unique_paragraphs
+from tests.support.helpers import articles, feed_row, run_cycle, source
+from tests.support.rawserver import raw_server, reset_mid_body, silent, trickle
 
 pytestmark = pytest.mark.faults
 

@@ -12,8 +12,8 @@ from pipeline.db.store import Store
 from pipeline.feedhealth import BackoffPolicy, is_dead, moved_to, next_fetch_time
 from pipeline.records import FeedOutcome, FeedResult
 from pipeline.workers import WorkerPool
-from tests.builders import Item, rss
-from tests.helpers import feed_row, run_cycle, source
+from tests.support.builders import Item, rss
+from tests.support.helpers import feed_row, run_cycle, source
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

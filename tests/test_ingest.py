@@ -15,8 +15,8 @@ from pipeline.config import Settings
 from pipeline.db.store import Store, StoredArticle
 from pipeline.records import Classification, ExtractionStatus, FeedResult, Story
 from pipeline.workers import WorkerPool
-from tests.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
-from tests.helpers import articles, feed_item_count, feed_row, run_cycle, source
+from tests.support.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
+from tests.support.helpers import articles, feed_item_count, feed_row, run_cycle, source
 
 
 def serve_page(server: HTTPServer, path: str, title: str, **kwargs: object) -> str:

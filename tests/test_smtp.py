@@ -3,20 +3,14 @@ server is down, slow, refuses a recipient or refuses the login."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 import socket
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import time, timedelta
-from email.message import EmailMessage
 from time import monotonic, sleep
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from pydantic import SecretStr
 
@@ -25,49 +19,10 @@ from pipeline.db.ledger import Ledger
 from pipeline.db.store import Store
 from pipeline.digest.service import DigestService, transport_for
 from pipeline.records import Recipient
-from tests.test_digest import ANA, SEND, seed_deals
+from tests.support.digests import ANA, SEND, seed_deals
+from tests.support.smtp import Recorder, free_port, smtp_server
 
 BOB = Recipient("bob@example.com", timezone="Europe/Berlin", send_at=time(7, 0))
-
-
-class Recorder:
-    """An aiosmtpd handler that keeps what it accepts and refuses the addresses it is told to."""
-
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
-        self.refuse = set(refuse)
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 no such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 2.0.0 accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def smtp_server(handler: Recorder, port: int | None = None, **options: Any) -> Iterator[int]:
-    port = port or free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 def smtp_settings(settings: Settings, port: int, **more: Any) -> Settings:

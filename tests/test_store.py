@@ -13,7 +13,7 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import is_current, upgrade
 from pipeline.db.store import Store
 from pipeline.records import FeedOutcome, FeedResult, NewArticle
-from tests.helpers import articles, feed_item_count, feed_row, new_article, source
+from tests.support.helpers import articles, feed_item_count, feed_row, new_article, source
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 

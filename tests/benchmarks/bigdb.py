@@ -39,7 +39,7 @@ from pipeline.db.store import Store
 from pipeline.digest.render import Footer, render
 from pipeline.digest.select import build_digest
 from pipeline.records import Recipient
-from tests.loopback import loopback_only
+from tests.support.loopback import loopback_only
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 FEEDS = 50

@@ -23,7 +23,7 @@ from pipeline.classify import CLASSIFIER_VERSION, classifier_named, default_clas
 from pipeline.classify.lexicon import AI_TERMS
 from pipeline.classify.rules import split_story
 from pipeline.records import Story
-from tests.loopback import loopback_only
+from tests.support.loopback import loopback_only
 
 
 def load(corpus: Path) -> list[Story]:

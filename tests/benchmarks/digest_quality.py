@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.corpus_server import corpus_server
-from tests.loopback import loopback_only
+from tests.support.loopback import loopback_only
 
 Labelled = Mapping[str, Any]
 OUTLET_NAMES = ("Northbridge Times", "The Ledger Wire", "Tech Dispatch", "Quayside Post", "Meridian Daily")

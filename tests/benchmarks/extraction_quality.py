@@ -40,8 +40,8 @@ from pipeline import extract
 from pipeline.extract import extract_page
 from pipeline.records import ALL_METADATA, ExtractedPage, WantedMetadata
 from tests.benchmarks.pipeline_bench import bench_wanted
-from tests.extraction_reference import full_metadata_extraction
-from tests.loopback import loopback_only
+from tests.support.extraction_reference import full_metadata_extraction
+from tests.support.loopback import loopback_only
 
 _WORD = re.compile(r"\w+")
 

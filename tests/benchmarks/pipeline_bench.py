@@ -62,7 +62,7 @@ from tests.benchmarks.corpus_server import (
     corpus_server,
     peak_rss_mb,
 )
-from tests.loopback import loopback_only
+from tests.support.loopback import loopback_only
 
 REPOLL_FEEDS = 300
 CONNECTIONS = 32  # DealPulse's default max_connections; here also the per-host limit (one host)

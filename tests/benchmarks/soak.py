@@ -35,7 +35,7 @@ from pipeline.db.models import Feed
 from pipeline.records import FeedSource
 from pipeline.runtime import open_runtime, open_store
 from tests.benchmarks.corpus_server import corpus_feed_files, corpus_server, peak_rss_mb
-from tests.loopback import loopback_only
+from tests.support.loopback import loopback_only
 
 
 def rss_mb() -> float:

@@ -1,10 +1,11 @@
-"""Running a fetch cycle in a test, and reading back what it stored."""
+"""Running a fetch cycle in a test, a feeds file for it, and reading back what it stored."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -82,3 +83,20 @@ def feed_row(store: Store, name: str) -> Feed:
 def feed_item_count(store: Store) -> int:
     with store.session() as session:
         return session.scalar(select(func.count()).select_from(FeedItem)) or 0
+
+
+def write_config(tmp_path: Path, database_url: str, feeds: dict[str, str]) -> Path:
+    lines = [
+        "settings:",
+        f"  data_dir: {tmp_path / 'data'}",
+        f"  database_url: '{database_url}'",
+        "  allow_public_addresses: false",
+        "  allowed_networks: ['127.0.0.0/8']",
+        "  request_timeout: 4",
+        "feeds:",
+    ]
+    for name, url in feeds.items():
+        lines += [f"  - name: {name}", f"    url: {url}"]
+    path = tmp_path / "feeds.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path

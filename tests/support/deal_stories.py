@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pipeline.db.store import Store
 from pipeline.records import Classification, DealEvent
-from tests.helpers import new_article, source
+from tests.support.helpers import new_article, source
 
 _numbers = itertools.count(1)
 SURE = 0.9  # above the digest's default bar, as a classifier's well-supported event is
