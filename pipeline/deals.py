@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pipeline.classify.entities import company_key, same_company
+from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
 
 WINDOWS = {"acquisition": timedelta(days=365)}

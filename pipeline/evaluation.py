@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pipeline.classify.entities import company_key
+from pipeline.names import company_key
 from pipeline.records import Classification, DealEvent, Story
 
 EVENT_TYPES = ("investment", "partnership", "launch")

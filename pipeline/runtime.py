@@ -16,7 +16,7 @@ from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import is_current, upgrade
 from pipeline.db.store import Store
-from pipeline.digest.service import DigestService, transport_for
+from pipeline.digest.service import DigestPolicy, DigestService, transport_for
 from pipeline.errors import DatabaseError
 from pipeline.feedhealth import BackoffPolicy
 from pipeline.http import Fetcher, FetchPolicy
@@ -65,7 +65,10 @@ def open_store_for_reading(settings: Settings) -> Store:
 def digest_service(config: Config, store: Store) -> DigestService:
     """The digest sender: the ledger in the store's database, SMTP or the outbox as the settings say."""
     return DigestService(
-        Ledger(store.engine), config.recipients, transport_for(config.settings), config.settings
+        Ledger(store.engine),
+        config.recipients,
+        transport_for(config.settings),
+        DigestPolicy.of(config.settings),
     )
 
 

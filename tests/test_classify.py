@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.classify import LEARNED_VERSION, default_classifier
-from pipeline.classify.entities import company_key
 from pipeline.cli import cli
+from pipeline.names import company_key
 from pipeline.records import Classification, DealEvent, Story
 
 STORIES = Path(__file__).parent / "fixtures" / "stories"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from pipeline.classify.entities import same_company
 from pipeline.deals import DealSummary, DealUpdate, headline, merge, revisions
+from pipeline.names import same_company
 from pipeline.records import DealEvent
 from tests.support.deal_stories import acquisition, strategic
 

@@ -21,7 +21,7 @@ from pipeline.deals import deal_confidence, headline
 from pipeline.digest.render import MAX_HTML_BYTES, Footer, amount_line, clean, render, roles_line, safe_link
 from pipeline.digest.schedule import due_date, next_send, retry_delay, send_instant
 from pipeline.digest.select import build_digest, wanted
-from pipeline.digest.service import DigestService, transport_for
+from pipeline.digest.service import DigestPolicy, DigestService, transport_for
 from pipeline.digest.transport import STALE_TEMPORARY_SECONDS, DeliveryError, clear_stale_temporaries
 from pipeline.records import DigestDeal, Recipient, SourceLink
 from tests.support.deal_stories import launch, store_story, strategic
@@ -234,7 +234,7 @@ def outbox_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 def service(store: Store, settings: Settings, recipients: tuple[Recipient, ...] = (ANA,)) -> DigestService:
-    return DigestService(Ledger(store.engine), recipients, transport_for(settings), settings)
+    return DigestService(Ledger(store.engine), recipients, transport_for(settings), DigestPolicy.of(settings))
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -355,7 +355,7 @@ class FlakyTransport:
 def test_a_failed_send_stays_pending_and_retries_with_backoff(store: Store, settings: Settings) -> None:
     seed_deals(store)
     transport = FlakyTransport(failures=2)
-    sender = DigestService(Ledger(store.engine), (ANA,), transport, settings)
+    sender = DigestService(Ledger(store.engine), (ANA,), transport, DigestPolicy.of(settings))
     first = sender.send_due(SEND)
     assert [(d.sent, d.detail) for d in first] == [
         (False, "SMTP 127.0.0.1:1: connection refused (is the mail server running?)")
@@ -386,7 +386,7 @@ def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store,
     assert entry is not None
     assert ledger.claim(entry.id, SEND, timedelta(minutes=3))  # ... and then the process was killed
     transport = FlakyTransport(failures=0)
-    sender = DigestService(ledger, (ANA,), transport, settings)
+    sender = DigestService(ledger, (ANA,), transport, DigestPolicy.of(settings))
     assert sender.send_due(SEND + timedelta(minutes=1)) == []  # the lease still holds
     assert [d.sent for d in sender.send_due(SEND + timedelta(minutes=4))] == [True]
     assert [m["Message-ID"] for m in transport.accepted] == ["<m@x>"]

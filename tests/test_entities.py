@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.classify.entities import company_key, find_names
+from pipeline.classify.entities import find_names
+from pipeline.names import company_key
 
 
 @pytest.mark.parametrize(

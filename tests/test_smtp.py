@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from pipeline.config import Settings
 from pipeline.db.ledger import Ledger
 from pipeline.db.store import Store
-from pipeline.digest.service import DigestService, transport_for
+from pipeline.digest.service import DigestPolicy, DigestService, transport_for
 from pipeline.records import Recipient
 from tests.support.digests import ANA, SEND, seed_deals
 from tests.support.smtp import Recorder, free_port, smtp_server
@@ -41,7 +41,9 @@ def smtp_settings(settings: Settings, port: int, **more: Any) -> Settings:
 
 
 def sender(store: Store, settings: Settings, *recipients: Recipient) -> DigestService:
-    return DigestService(Ledger(store.engine), recipients or (ANA,), transport_for(settings), settings)
+    return DigestService(
+        Ledger(store.engine), recipients or (ANA,), transport_for(settings), DigestPolicy.of(settings)
+    )
 
 
 def test_the_digest_arrives_with_both_parts_and_its_headers(store: Store, settings: Settings) -> None:

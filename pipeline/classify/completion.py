@@ -14,9 +14,10 @@ from dataclasses import replace
 
 from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import find_money
-from pipeline.classify.entities import company_key, find_names, unique_names
+from pipeline.classify.entities import find_names, unique_names
 from pipeline.classify.rates import to_usd
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
+from pipeline.names import company_key
 from pipeline.records import DealEvent
 
 # A sentence that lists a round's investors. Wider than the rules' own test: "drew investments from",

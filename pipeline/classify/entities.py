@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
+
+from pipeline.names import company_key, fold
 
 # Well-known AI companies and products whose spelling a capitalisation rule would miss or split.
 KNOWN_ORGANISATIONS = (
@@ -89,11 +89,6 @@ KNOWN_ORGANISATIONS = (
     "Helsing",
     "DeepL",
     "Synthesia",
-)
-_LEGAL_SUFFIXES = re.compile(
-    r"[\s,-]+(inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|sa|sas|sarl|gmbh|ag|se|nv|bv|"
-    r"holdings?|group|gruppe|technologies|labs?|platforms)\.?$",
-    re.IGNORECASE,
 )
 _NOT_NAMES = {
     # quantifiers that open a sentence ("Existing investors Sequoia and a16z also joined")
@@ -351,15 +346,6 @@ _NOT_NAMES = {
     "who's",
 }
 _NAME_ARTICLES = {"Le", "La", "Les", "The"}
-# Spellings of one company that no suffix rule joins.
-_ALIASES = {
-    "aws": "amazon",
-    "amazon web services": "amazon",
-    "amazon com": "amazon",
-    "meta platforms": "meta",
-    "alphabet": "google",
-    "google deepmind": "deepmind",
-}
 _TOKEN = r"(?:(?![A-Za-z]+-(?:powered|driven|based|backed|led|focused|native|first|generated|enabled)\b)(?:[A-Z][\w&.'’:+-]*[\w&+]|[A-Z]|[a-z]+[A-Z][\w.-]*))"  # noqa: E501, S105 - a regex, not a secret
 _NAME = re.compile(rf"(?<![\w$€£¥.:]){_TOKEN}(?:\s(?:{_TOKEN}|&|of)(?=\s|$|[,;:.!?)\"”’]))*(?:\s{_TOKEN})?")
 _KNOWN = re.compile(
@@ -367,43 +353,6 @@ _KNOWN = re.compile(
     + "|".join(re.escape(n) for n in sorted(KNOWN_ORGANISATIONS, key=len, reverse=True))
     + r")(?![\w-])"
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for comparing words across spellings."""
-    if text.isascii():  # most text: nothing to strip, and decomposing every character is the slow part
-        return text.casefold()
-    normalised = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in normalised if not unicodedata.combining(c)).casefold()
-
-
-@functools.lru_cache(maxsize=4096)  # a story asks for the same few names many times
-def company_key(name: str) -> str:
-    """One key for every spelling of a company: "Mistral AI SAS", "Mistral AI", "Mistral" -> "mistral"."""
-    key = fold(name).strip(" .,'’\"")
-    key = re.sub(r"['’]s$", "", key)
-    previous = None
-    while previous != key:
-        previous = key
-        key = _LEGAL_SUFFIXES.sub("", key).strip()
-        key = re.sub(r"\s+(ai|a\.i\.|\.ai)$", "", key)
-    key = re.sub(r"[^\w]+", " ", key).strip()
-    key = re.sub(r"^(?:u s|us|uk|eu|the) ", "", key)  # "U.S. Department of Defense": same department
-    return _ALIASES.get(key, key)
-
-
-def same_company(a: str, b: str) -> bool:
-    """Whether two names are one company: equal keys, a key that starts the other ("WNS", "WNS India";
-    "Meta", "Meta Platforms"), or an acronym ("AMD", "Advanced Micro Devices")."""
-    key_a, key_b = company_key(a), company_key(b)
-    if not key_a or not key_b:
-        return False
-    if key_a == key_b:
-        return True
-    short, long = sorted((key_a.split(), key_b.split()), key=len)
-    if len(short) < len(long) and long[: len(short)] == short and len(short[0]) >= 3:
-        return True
-    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long)
 
 
 def clean_name(name: str) -> str:

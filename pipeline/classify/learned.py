@@ -22,10 +22,10 @@ from importlib import resources
 
 from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import INVESTOR_LIST, complete
-from pipeline.classify.entities import company_key, fold, same_company
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, merge_events, split_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
+from pipeline.names import company_key, fold, same_company
 from pipeline.records import Classification, DealEvent, Story
 
 LEARNED_VERSION = "learned-2"

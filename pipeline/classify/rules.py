@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 
 from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import Money, find_money
-from pipeline.classify.entities import KNOWN_ORGANISATIONS, company_key, find_names, fold, unique_names
+from pipeline.classify.entities import KNOWN_ORGANISATIONS, find_names, unique_names
 from pipeline.classify.rates import to_usd
+from pipeline.names import company_key, fold
 from pipeline.records import Classification, DealEvent, Story
 from pipeline.text import guess_language
 

@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.classify.entities import company_key, fold
 from pipeline.classify.learned import (
     LEARNED_VERSION,
     DealModels,
@@ -29,6 +28,7 @@ from pipeline.classify.learned import (
     read,
 )
 from pipeline.evaluation import event_is_right, labelled_party_keys, read_jsonl, story_from_json
+from pipeline.names import company_key, fold
 from pipeline.records import Classification
 
 Labelled = Mapping[str, Any]

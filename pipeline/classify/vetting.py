@@ -16,7 +16,8 @@ from dataclasses import replace
 
 from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import CURRENCY_CODES
-from pipeline.classify.entities import KNOWN_ORGANISATIONS, company_key, fold
+from pipeline.classify.entities import KNOWN_ORGANISATIONS
+from pipeline.names import company_key, fold
 from pipeline.records import DealEvent
 
 KNOWN_KEYS = frozenset(company_key(n) for n in KNOWN_ORGANISATIONS)

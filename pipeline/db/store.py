@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import CursorResult, Engine, delete, func, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.classify.entities import company_key
 from pipeline.db.deal_records import deal_records
 from pipeline.db.engine import insert_ignore
 from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event, Feed, FeedItem
 from pipeline.deals import LONGEST_WINDOW, DealSummary, deal_key, headline, key_words, merge
 from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_to, next_fetch_time
+from pipeline.names import company_key
 from pipeline.records import (
     INVESTMENT_SUBTYPES,
     Classification,

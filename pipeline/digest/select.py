@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from pipeline.classify.entities import company_key
+from pipeline.names import company_key
 from pipeline.records import Digest, DigestDeal, FeedHealth, Recipient
 
 

@@ -58,33 +58,62 @@ def transport_for(settings: Settings) -> Transport:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DigestPolicy:
+    """What the digest service reads of the settings: when a digest may still go, which deals it shows,
+    who it is from, how a reader leaves, and how long a sender holds a digest it is sending."""
+
+    grace: timedelta
+    mail_from: str
+    send_empty: bool
+    max_age: timedelta | None
+    min_confidence: float
+    unconfirmed: str
+    settings_hint: str
+    unsubscribe_url: str | None
+    unsubscribe_mailto: str | None
+    lease: timedelta
+
+    @classmethod
+    def of(cls, settings: Settings) -> DigestPolicy:
+        return cls(
+            grace=settings.digest_grace,
+            mail_from=settings.mail_from,
+            send_empty=settings.digest_send_empty,
+            max_age=settings.digest_max_age,
+            min_confidence=settings.digest_min_confidence,
+            unconfirmed=settings.digest_unconfirmed,
+            settings_hint=settings.digest_settings_hint,
+            unsubscribe_url=settings.unsubscribe_url,
+            unsubscribe_mailto=settings.unsubscribe_mailto,
+            # A sender that died mid-send lets go of the row after this long: longer than the SMTP
+            # transport's deadline for a whole conversation, so a live sender never loses its lease.
+            lease=timedelta(seconds=settings.smtp_timeout * SMTP_STEPS + LEASE_MARGIN_SECONDS),
+        )
+
+
 class DigestService:
     def __init__(
-        self, ledger: Ledger, recipients: tuple[Recipient, ...], transport: Transport, settings: Settings
+        self, ledger: Ledger, recipients: tuple[Recipient, ...], transport: Transport, policy: DigestPolicy
     ) -> None:
         self._ledger = ledger
         self._recipients = {r.address.lower(): r for r in recipients}
         self._transport = transport
-        self._settings = settings
-        # A sender that died mid-send lets go of the row after this long: longer than the SMTP transport's
-        # deadline for a whole conversation, so a live sender never loses its lease.
-        self._lease = timedelta(seconds=settings.smtp_timeout * SMTP_STEPS + LEASE_MARGIN_SECONDS)
+        self._policy = policy
 
     def send_due(self, now: datetime) -> list[Delivery]:
         deliveries: list[Delivery | None] = [self._send(entry, now) for entry in self._ledger.pending(now)]
         for recipient in self._recipients.values():
-            day = due_date(
-                recipient, now, self._settings.digest_grace, self._ledger.last_date(recipient.address)
-            )
+            day = due_date(recipient, now, self._policy.grace, self._ledger.last_date(recipient.address))
             if day is None:
                 continue
             entry = self._ledger.create(
                 recipient,
                 day,
                 now,
-                _chooser(recipient, now, self._settings),
-                message_id=new_message_id(day, self._settings.mail_from),
-                send_empty=self._settings.digest_send_empty,
+                _chooser(recipient, now, self._policy),
+                message_id=new_message_id(day, self._policy.mail_from),
+                send_empty=self._policy.send_empty,
             )
             if entry is None:
                 continue  # another process made it first
@@ -106,25 +135,25 @@ class DigestService:
         if recorded is not None:
             deals = self._ledger.deals_of(recorded.id)
         else:
-            deals = _chooser(recipient, now, self._settings)(self._ledger.candidates(recipient.address, now))
+            deals = _chooser(recipient, now, self._policy)(self._ledger.candidates(recipient.address, now))
         return self._render(recipient, day, deals, now)
 
     def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:
         recipient = self._recipients.get(entry.recipient.lower())
         if recipient is None:
             return None  # no longer configured: kept pending, sent if they come back
-        if not self._ledger.claim(entry.id, now, self._lease):
+        if not self._ledger.claim(entry.id, now, self._policy.lease):
             return None  # another sender holds it, or it was sent meanwhile
         deals = self._ledger.deals_of(entry.id)
         rendered = self._render(recipient, entry.digest_date, deals, now)
         message = build_message(
             rendered,
-            sender=self._settings.mail_from,
+            sender=self._policy.mail_from,
             to=recipient.address,
             message_id=entry.message_id,
             sent_at=now,
-            unsubscribe_url=unsubscribe_link(self._settings.unsubscribe_url, recipient.address),
-            unsubscribe_mailto=self._settings.unsubscribe_mailto,
+            unsubscribe_url=unsubscribe_link(self._policy.unsubscribe_url, recipient.address),
+            unsubscribe_mailto=self._policy.unsubscribe_mailto,
         )
         key = f"{entry.digest_date:%Y-%m-%d}_{recipient.address}_{entry.id}"
         try:
@@ -151,24 +180,24 @@ class DigestService:
         self, recipient: Recipient, day: date, deals: list[DigestDeal], now: datetime
     ) -> RenderedDigest:
         digest = build_digest(
-            recipient, day, deals, self._ledger.feed_health(now), self._settings.digest_min_confidence
+            recipient, day, deals, self._ledger.feed_health(now), self._policy.min_confidence
         )
         footer = rendering.Footer(
-            settings_hint=self._settings.digest_settings_hint,
-            unsubscribe_url=unsubscribe_link(self._settings.unsubscribe_url, recipient.address),
-            unsubscribe_mailto=self._settings.unsubscribe_mailto,
+            settings_hint=self._policy.settings_hint,
+            unsubscribe_url=unsubscribe_link(self._policy.unsubscribe_url, recipient.address),
+            unsubscribe_mailto=self._policy.unsubscribe_mailto,
         )
         return rendering.render(digest, footer)
 
 
 def _chooser(
-    recipient: Recipient, now: datetime, settings: Settings
+    recipient: Recipient, now: datetime, policy: DigestPolicy
 ) -> Callable[[list[DigestDeal]], list[DigestDeal]]:
     """The deals a digest records: those the recipient wants; with digest_unconfirmed: hide, only those
     sure enough for the main list (the rest are never shown, so not recorded)."""
-    bar = settings.digest_min_confidence if settings.digest_unconfirmed == "hide" else 0.0
+    bar = policy.min_confidence if policy.unconfirmed == "hide" else 0.0
 
     def choose(deals: list[DigestDeal]) -> list[DigestDeal]:
-        return [d for d in deals if wanted(d, recipient, now, settings.digest_max_age) and solid(d, bar)]
+        return [d for d in deals if wanted(d, recipient, now, policy.max_age) and solid(d, bar)]
 
     return choose

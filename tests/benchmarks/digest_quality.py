@@ -260,7 +260,7 @@ def gold_deals(items: Sequence[Labelled]) -> tuple[dict[tuple[str, int], int], l
     """Every labelled event, numbered, and the deal each is: events of one type whose stories tell the
     same deal (investments: the same first two parties; partnerships: two parties in common, or the same
     one; launches: the same product, or the same launcher without one) are one deal."""
-    from pipeline.classify.entities import company_key
+    from pipeline.names import company_key
 
     events = [(str(item["id"]), n, e) for item in items for n, e in enumerate(item.get("events") or [])]
     parent = list(range(len(events)))
@@ -296,7 +296,7 @@ def gold_deals(items: Sequence[Labelled]) -> tuple[dict[tuple[str, int], int], l
 def score(
     items: Sequence[Labelled], item_of_url: Mapping[str, str], entries: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
-    from pipeline.classify.entities import company_key
+    from pipeline.names import company_key
 
     by_id = {str(item["id"]): item for item in items}
     deal_of, _ = gold_deals(items)
