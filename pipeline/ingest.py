@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -176,6 +176,43 @@ def _deferred_warning(warning: str | None, taken: int, deferred: int) -> str | N
     return f"{warning}; {note}" if warning else note
 
 
+async def fetch_and_parse(
+    fetcher: Fetcher,
+    name: str,
+    url: str,
+    parse: Callable[[HttpResponse], Awaitable[ParsedFeed]],
+    *,
+    max_bytes: int,
+    validators: tuple[str | None, str | None] = (None, None),
+) -> tuple[HttpResponse, ParsedFeed] | FeedOutcome:
+    """A feed fetched (conditionally, with the validators) and parsed; or, when there is nothing to read,
+    the outcome that says why: an HTTP or network error (with a server's Retry-After), 304 Not Modified,
+    a document that is no feed. The one read path of the fetch cycle and of `dealpulse feeds check`."""
+    etag, last_modified = validators
+    try:
+        response = await fetcher.get(
+            url,
+            max_bytes=max_bytes,
+            accept=FEED_ACCEPT,
+            etag=etag,
+            last_modified=last_modified,
+            lane=Lane.FEED,
+        )
+    except HTTPStatusError as exc:
+        wait = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+        return FeedOutcome(
+            name, url, FeedResult.ERROR, http_status=exc.status, error=str(exc), retry_after=wait
+        )
+    except FetchError as exc:
+        return FeedOutcome(name, url, FeedResult.ERROR, error=str(exc))
+    if response.status == 304:
+        return FeedOutcome(name, url, FeedResult.NOT_MODIFIED, http_status=304)
+    try:
+        return response, await parse(response)
+    except FeedParseError as exc:
+        return FeedOutcome(name, url, FeedResult.ERROR, http_status=response.status, error=str(exc))
+
+
 class Ingestor:
     """Runs fetch cycles. Holds the HTTP client, the worker pool and the store; owns none of them."""
 
@@ -271,37 +308,23 @@ class Ingestor:
     async def read_feed(self, feed: FeedState, now: datetime) -> FeedRead | FeedOutcome:
         """The feed stage alone: fetch and parse the feed, and find which of its stories are new. An
         outcome instead when there is nothing to read (an error, or 304 Not Modified)."""
-        try:
-            response = await self._fetcher.get(
-                feed.url,
-                max_bytes=self._max_feed_bytes,
-                accept=FEED_ACCEPT,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-                lane=Lane.FEED,
-            )
-        except HTTPStatusError as exc:
-            wait = timedelta(seconds=exc.retry_after) if exc.retry_after else None
-            return FeedOutcome(
-                feed.name,
-                feed.url,
-                FeedResult.ERROR,
-                http_status=exc.status,
-                error=str(exc),
-                retry_after=wait,
-            )
-        except FetchError as exc:
-            return FeedOutcome(feed.name, feed.url, FeedResult.ERROR, error=str(exc))
-        if response.status == 304:
-            return FeedOutcome(feed.name, feed.url, FeedResult.NOT_MODIFIED, http_status=304)
-        try:
-            parsed = await self._workers.run(
+
+        async def parse_in_a_worker(response: HttpResponse) -> ParsedFeed:
+            return await self._workers.run(
                 parse_feed, response.body, url=response.url, headers=response.headers
             )
-        except FeedParseError as exc:
-            return FeedOutcome(
-                feed.name, feed.url, FeedResult.ERROR, http_status=response.status, error=str(exc)
-            )
+
+        fetched = await fetch_and_parse(
+            self._fetcher,
+            feed.name,
+            feed.url,
+            parse_in_a_worker,
+            max_bytes=self._max_feed_bytes,
+            validators=(feed.etag, feed.last_modified),
+        )
+        if isinstance(fetched, FeedOutcome):
+            return fetched
+        response, parsed = fetched
         stories, duplicates = await self._new_stories(feed, parsed.entries, now)
         return FeedRead(response, parsed, stories, duplicates)
 

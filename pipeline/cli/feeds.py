@@ -12,10 +12,10 @@ from pipeline.cli import terminal
 from pipeline.cli.app import CommandFailure, Options, cli
 from pipeline.cli.terminal import configure_logging, duration
 from pipeline.config import Settings
-from pipeline.errors import FeedParseError, FetchError, HTTPStatusError
 from pipeline.feeds import parse_feed
-from pipeline.http import FEED_ACCEPT, Fetcher, Lane
-from pipeline.records import FeedSource
+from pipeline.http import Fetcher
+from pipeline.ingest import fetch_and_parse
+from pipeline.records import FeedOutcome, FeedSource, HttpResponse, ParsedFeed
 from pipeline.runtime import fetch_policy
 from pipeline.text import counted
 from pipeline.urls import redact_url
@@ -77,18 +77,20 @@ def feeds_check(options: Options) -> None:
 async def _check_feeds(
     settings: Settings, feeds: Sequence[FeedSource]
 ) -> list[tuple[bool, int | None, int, str]]:
+    """(ok, HTTP status, entries, detail) of each feed, read as a fetch cycle reads it."""
+
+    async def parse_here(response: HttpResponse) -> ParsedFeed:
+        return parse_feed(response.body, url=response.url, headers=response.headers)
+
     async with Fetcher(fetch_policy(settings)) as fetcher:
 
         async def check(feed: FeedSource) -> tuple[bool, int | None, int, str]:
-            try:
-                response = await fetcher.get(
-                    feed.url, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT, lane=Lane.FEED
-                )
-                parsed = parse_feed(response.body, url=response.url, headers=response.headers)
-            except HTTPStatusError as exc:
-                return False, exc.status, 0, str(exc)
-            except (FetchError, FeedParseError) as exc:
-                return False, None, 0, str(exc)
+            fetched = await fetch_and_parse(
+                fetcher, feed.name, feed.url, parse_here, max_bytes=settings.max_feed_bytes
+            )
+            if isinstance(fetched, FeedOutcome):
+                return False, fetched.http_status, 0, fetched.error or ""
+            response, parsed = fetched
             detail = parsed.warning or (parsed.title or "")
             if parsed.skipped:
                 detail = f"{detail} ({parsed.skipped} entries without a usable link)"
