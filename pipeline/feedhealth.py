@@ -9,6 +9,8 @@ arguments.
   - 410 Gone disables a feed until its URL in feeds.yaml changes: the server says it will not come back.
   - A permanent redirect (301/308 all the way) seen on REDIRECTS_TO_MOVE fetches in a row to the same place
     moves the stored URL there; a temporary one (302/307) never does.
+  - A feed gone, failing, or without a new story for longer than HEALTH_THRESHOLD needs its reader's
+    attention (the digest's footer says so).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 
 REDIRECTS_TO_MOVE = 3
 JITTER = 0.1
+HEALTH_THRESHOLD = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +69,34 @@ def moved_to(
     if count >= REDIRECTS_TO_MOVE:
         return None, 0, True
     return redirect, count, False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFacts:
+    """What is known of a feed's recent history, for `needs_attention`."""
+
+    created_at: datetime
+    error_count: int
+    failing_since: datetime | None
+    dead: bool
+    last_error: str | None
+    disabled_reason: str | None
+    last_new_story_at: datetime | None
+
+
+def needs_attention(feed: FeedFacts, now: datetime) -> str | None:
+    """Why a feed needs its reader's attention, or None: gone, failing for more than a day, or a day
+    without a new story."""
+    old = now - HEALTH_THRESHOLD
+    if feed.disabled_reason:
+        return f"gone: {feed.disabled_reason}"
+    if feed.error_count and (feed.failing_since or feed.created_at) < old:
+        start = feed.failing_since
+        when = f"since {start:%d %b %H:%M} UTC" if start else "since it was added"
+        state = "dead (now tried rarely), failing" if feed.dead else "failing"
+        return f"{state} {when}: {feed.last_error or 'unknown error'}"
+    last_new = feed.last_new_story_at
+    if feed.created_at < old and (last_new is None or last_new < old):
+        when = f"since {last_new:%d %b %H:%M} UTC" if last_new else "since it was added"
+        return f"no new stories {when}"
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from pipeline.config import Settings
 from pipeline.db.store import Store
-from pipeline.feedhealth import BackoffPolicy, is_dead, moved_to, next_fetch_time
+from pipeline.feedhealth import BackoffPolicy, FeedFacts, is_dead, moved_to, needs_attention, next_fetch_time
 from pipeline.records import FeedOutcome, FeedResult
 from pipeline.workers import WorkerPool
 from tests.support.builders import Item, rss
@@ -138,3 +139,35 @@ def test_a_feed_moved_permanently_is_followed_after_three_fetches(
     assert row.config_url == httpserver.url_for("/old.xml")
     run_cycle(settings, store, workers, feeds)  # the next start syncs the same feeds.yaml: the move stays
     assert feed_row(store, "moving").url == row.url
+
+
+def facts(**changes: object) -> FeedFacts:
+    quiet = FeedFacts(
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        error_count=0,
+        failing_since=None,
+        dead=False,
+        last_error=None,
+        disabled_reason=None,
+        last_new_story_at=datetime(2026, 11, 26, 5, 0, tzinfo=UTC),
+    )
+    return replace(quiet, **changes)  # type: ignore[arg-type]
+
+
+def test_a_feed_needs_attention_when_gone_failing_or_silent_for_more_than_a_day() -> None:
+    now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+    assert needs_attention(facts(), now) is None
+    assert needs_attention(facts(disabled_reason="410 Gone"), now) == "gone: 410 Gone"
+    failing = facts(
+        error_count=9, failing_since=datetime(2026, 11, 24, 6, 0, tzinfo=UTC), last_error="HTTP 503"
+    )
+    assert needs_attention(failing, now) == "failing since 24 Nov 06:00 UTC: HTTP 503"
+    assert needs_attention(replace(failing, dead=True), now) == (
+        "dead (now tried rarely), failing since 24 Nov 06:00 UTC: HTTP 503"
+    )
+    # a failure of the last hour is no news yet
+    assert needs_attention(replace(failing, failing_since=now - timedelta(hours=1)), now) is None
+    silent = facts(last_new_story_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+    assert needs_attention(silent, now) == "no new stories since 20 Nov 09:30 UTC"
+    assert needs_attention(facts(last_new_story_at=None), now) == "no new stories since it was added"
+    assert needs_attention(facts(created_at=now - timedelta(hours=2), last_new_story_at=None), now) is None

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.db.deal_records import deal_records
 from pipeline.db.engine import insert_ignore
 from pipeline.db.models import Deal, DigestItem, DigestRecord, Feed, FeedItem
+from pipeline.feedhealth import FeedFacts, needs_attention
 from pipeline.records import DigestDeal, FeedHealth, Recipient
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A deal stored by a transaction that began before the previous digest's window closed, but committed after
 # it, would fall between two windows; windows overlap by this much and digest_deals drops the repeats.
 WINDOW_OVERLAP = timedelta(hours=1)
-HEALTH_THRESHOLD = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,18 +211,17 @@ def _sendable(now: datetime) -> tuple[ColumnElement[bool], ...]:
 
 
 def _feed_problem(feed: Feed, last_new: datetime | None, now: datetime) -> FeedHealth | None:
-    old = now - HEALTH_THRESHOLD
-    if feed.disabled_reason:
-        return FeedHealth(feed.name, f"gone: {feed.disabled_reason}")
-    if feed.error_count and (feed.failing_since or feed.created_at) < old:
-        start = feed.failing_since
-        when = f"since {start:%d %b %H:%M} UTC" if start else "since it was added"
-        state = "dead (now tried rarely), failing" if feed.dead else "failing"
-        return FeedHealth(feed.name, f"{state} {when}: {feed.last_error or 'unknown error'}")
-    if feed.created_at < old and (last_new is None or last_new < old):
-        when = f"since {last_new:%d %b %H:%M} UTC" if last_new else "since it was added"
-        return FeedHealth(feed.name, f"no new stories {when}")
-    return None
+    facts = FeedFacts(
+        created_at=feed.created_at,
+        error_count=feed.error_count,
+        failing_since=feed.failing_since,
+        dead=feed.dead,
+        last_error=feed.last_error,
+        disabled_reason=feed.disabled_reason,
+        last_new_story_at=last_new,
+    )
+    problem = needs_attention(facts, now)
+    return FeedHealth(feed.name, problem) if problem else None
 
 
 def _window_start(session: Session, recipient: str, until: datetime) -> datetime:
