@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,20 @@ def fold_of_each(items: Sequence[Labelled], folds: int) -> list[int]:
 def story_groups(items: Sequence[Labelled]) -> list[int]:
     """A group number per item: items whose titles share most of their words, or whose labelled events name
     the same parties, are one story told twice."""
-    parent = list(range(len(items)))
+    titles = [set(re.findall(r"\w{3,}", fold(str(item.get("title") or "")))) for item in items]
+    signatures = [_event_signature(item) for item in items]
+
+    def told_twice(i: int, j: int) -> bool:
+        similar = titles[i] and titles[j] and len(titles[i] & titles[j]) / len(titles[i] | titles[j]) >= 0.5
+        return bool(similar or (signatures[i] and signatures[i] == signatures[j]))
+
+    return connected_groups(len(items), told_twice)
+
+
+def connected_groups(count: int, linked: Callable[[int, int], bool]) -> list[int]:
+    """A group number for each of `count` things, those linked (directly or through others) sharing one:
+    every pair is asked once."""
+    parent = list(range(count))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -125,16 +138,11 @@ def story_groups(items: Sequence[Labelled]) -> list[int]:
             i = parent[i]
         return i
 
-    titles = [set(re.findall(r"\w{3,}", fold(str(item.get("title") or "")))) for item in items]
-    signatures = [_event_signature(item) for item in items]
-    for i in range(len(items)):
+    for i in range(count):
         for j in range(i):
-            similar = (
-                titles[i] and titles[j] and len(titles[i] & titles[j]) / len(titles[i] | titles[j]) >= 0.5
-            )
-            if similar or (signatures[i] and signatures[i] == signatures[j]):
+            if linked(i, j):
                 parent[root(i)] = root(j)
-    return [root(i) for i in range(len(items))]
+    return [root(i) for i in range(count)]
 
 
 def _event_signature(item: Labelled) -> frozenset[str]:

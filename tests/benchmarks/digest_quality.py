@@ -256,25 +256,20 @@ def fetch_and_choose(feeds: dict[str, str], baseline: bool, weights: Path | None
 # --- scoring (pure) -------------------------------------------------------------------------------------
 
 
-def gold_deals(items: Sequence[Labelled]) -> tuple[dict[tuple[str, int], int], list[Mapping[str, Any]]]:
-    """Every labelled event, numbered, and the deal each is: events of one type whose stories tell the
-    same deal (investments: the same first two parties; partnerships: two parties in common, or the same
-    one; launches: the same product, or the same launcher without one) are one deal."""
+def gold_deals(items: Sequence[Labelled]) -> dict[tuple[str, int], int]:
+    """The deal each labelled event is, by (item id, event number): events of one type whose stories tell
+    the same deal (investments: the same first two parties; partnerships: two parties in common, or the
+    same one; launches: the same product, or the same launcher without one) are one deal."""
+    from pipeline.classify.training import connected_groups
     from pipeline.names import company_key
 
     events = [(str(item["id"]), n, e) for item in items for n, e in enumerate(item.get("events") or [])]
-    parent = list(range(len(events)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     def keys(event: Mapping[str, Any]) -> list[str]:
         return [company_key(p) for p in event.get("parties") or [] if company_key(p)]
 
-    def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    def same(i: int, j: int) -> bool:
+        a, b = events[i][2], events[j][2]
         if a.get("type") != b.get("type"):
             return False
         ka, kb = keys(a), keys(b)
@@ -285,12 +280,8 @@ def gold_deals(items: Sequence[Labelled]) -> tuple[dict[tuple[str, int], int], l
         pa, pb = company_key(a.get("product") or ""), company_key(b.get("product") or "")
         return (pa == pb and bool(pa)) or (not pa and not pb and ka[:1] == kb[:1] and bool(ka))
 
-    for i in range(len(events)):
-        for j in range(i):
-            if same(events[i][2], events[j][2]):
-                parent[root(i)] = root(j)
-    deal_of = {(item_id, n): root(i) for i, (item_id, n, _) in enumerate(events)}
-    return deal_of, [e for _, _, e in events]
+    groups = connected_groups(len(events), same)
+    return {(item_id, n): group for (item_id, n, _), group in zip(events, groups, strict=True)}
 
 
 def score(
@@ -299,7 +290,7 @@ def score(
     from pipeline.names import company_key
 
     by_id = {str(item["id"]): item for item in items}
-    deal_of, _ = gold_deals(items)
+    deal_of = gold_deals(items)
     labelled = set(deal_of.values())
     matched: set[int] = set()
     real = exact = duplicates = 0
