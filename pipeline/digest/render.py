@@ -167,14 +167,16 @@ def top_deals(deals: tuple[DigestDeal, ...], limit: int = TOP_DEALS) -> list[Dig
 def render(digest: Digest, footer: Footer) -> RenderedDigest:
     """The digest as subject, text and HTML; past MAX_HTML_BYTES, only its biggest deals, with a line on
     how many more there are and how to list them."""
-    rendered = _render(digest, footer, shown=None)
+    views = {d.id: deal_view(d, digest.recipient.timezone) for d in digest.deals}
+    ranked = [d.id for d in top_deals(digest.deals, len(digest.deals))]
+    rendered = _render(digest, footer, views, ranked, shown=None)
     if len(rendered.html.encode()) <= MAX_HTML_BYTES:
         return rendered
-    low, high = 1, len(digest.deals) - 1  # the most deals that fit, found by halving
-    best = _render(digest, footer, shown=1)
+    low, high = 1, len(ranked) - 1  # the most deals that fit, found by halving
+    best = _render(digest, footer, views, ranked, shown=1)
     while low <= high:
         middle = (low + high) // 2
-        attempt = _render(digest, footer, shown=middle)
+        attempt = _render(digest, footer, views, ranked, shown=middle)
         if len(attempt.html.encode()) <= MAX_HTML_BYTES:
             best, low = attempt, middle + 1
         else:
@@ -182,31 +184,29 @@ def render(digest: Digest, footer: Footer) -> RenderedDigest:
     return best
 
 
-def _render(digest: Digest, footer: Footer, shown: int | None) -> RenderedDigest:
-    zone = digest.recipient.timezone
+def _render(
+    digest: Digest, footer: Footer, views: dict[int, DealView], ranked: list[int], shown: int | None
+) -> RenderedDigest:
+    """The digest with its `shown` biggest deals (`ranked` biggest first), or all of them (None)."""
     title = subject(digest)
-    kept = {d.id for d in top_deals(digest.deals, shown)} if shown is not None else None
-
-    def views(deals: tuple[DigestDeal, ...]) -> list[DealView]:
-        return [deal_view(d, zone) for d in deals if kept is None or d.id in kept]
-
-    top = top_deals(digest.deals) if len(digest.deals) > TOP_DEALS else []
+    kept = set(ranked if shown is None else ranked[:shown])
+    top = ranked[:TOP_DEALS] if len(ranked) > TOP_DEALS else []
     context = {
         "subject": title,
         "date": f"{digest.date:%A %d %B %Y}",
-        "zone": zone,
-        "top": [(f"deal-{d.id}", clean(d.headline)) for d in top if kept is None or d.id in kept],
+        "zone": digest.recipient.timezone,
+        "top": [(views[i].anchor, views[i].headline) for i in top if i in kept],
         "sections": [
-            (title, views(deals))
-            for title, deals in (
+            (heading, [views[d.id] for d in deals if d.id in kept])
+            for heading, deals in (
                 ("Investments", digest.investments),
                 ("Partnerships", digest.partnerships),
                 ("Launches", digest.launches),
             )
         ],
-        "not_shown": len(digest.deals) - len(kept) if kept is not None else 0,
+        "not_shown": len(ranked) - len(kept),
         "list_command": f"dealpulse deals --since {digest.date - timedelta(days=1):%Y-%m-%d}",
-        "unconfirmed": [unconfirmed_view(d) for d in digest.unconfirmed] if kept is None else [],
+        "unconfirmed": [unconfirmed_view(d) for d in digest.unconfirmed] if shown is None else [],
         "counts_line": counts_line(digest),
         "counts": {
             "investments": len(digest.investments),
