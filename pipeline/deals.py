@@ -160,12 +160,12 @@ def _compatible_amounts(a: float | None, b: float | None) -> bool:
 
 
 def _same_launch(event: DealEvent, deal: DealSummary) -> bool:
-    makers = [p for p in event.parties if p], [p for p in deal.parties if p]
-    if makers[0] and makers[1] and not any(same_company(p, q) for p in makers[0] for q in makers[1]):
+    makers, their_makers = [p for p in event.parties if p], [p for p in deal.parties if p]
+    if makers and their_makers and not any(same_company(p, q) for p in makers for q in their_makers):
         return False
     product, other = company_key(event.product or "").split(), company_key(deal.product or "").split()
     if not product or not other:
-        return not product and not other and bool(makers[0] and makers[1])
+        return not product and not other and bool(makers and their_makers)
     short, long = sorted((product, other), key=len)
     return long[: len(short)] == short
 
@@ -295,7 +295,7 @@ def named_partners(parties: Sequence[str]) -> str:
 def named_in_headline(event_type: str, subtype: str | None, parties: Sequence[str]) -> int:
     """How many of the parties, from the first, the headline names: the rest are for the roles line."""
     if event_type == "partnership":
-        return len(parties) if len(parties) <= HEADLINE_PARTNERS else HEADLINE_PARTNERS
+        return min(len(parties), HEADLINE_PARTNERS)
     if event_type == "launch" or subtype == "funding":
         return min(1, len(parties))
     return min(2, len(parties))

@@ -144,11 +144,9 @@ def _sentence_of(evidence: str, sentences: list[Sentence]) -> int:
 
 
 def _with_investors(event: DealEvent, names: list[str]) -> DealEvent:
-    investee = company_key(event.parties[0]) if event.parties else ""
-    known = {company_key(p) for p in event.parties}
-    new = [n for n in unique_names(names) if company_key(n) not in known and company_key(n) != investee]
+    known = {company_key(p) for p in event.parties}  # the investee among them
     room = max(0, MAX_INVESTORS + 1 - len(event.parties))
-    new = new[:room]
+    new = [n for n in unique_names(names) if company_key(n) not in known][:room]
     if not new:
         return event
     return replace(event, parties=(*event.parties, *new), roles=(*event.roles, *["investor"] * len(new)))

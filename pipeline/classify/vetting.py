@@ -220,18 +220,16 @@ def launch_veto(event: DealEvent) -> str | None:
     product = event.product or ""
     if product and not re.search(r"[^\W\d_]", product):
         return "its product is a number"
-    if product and _NOT_LAUNCHED.search(product):
+    if _NOT_LAUNCHED.search(f"{product} {_launched_object(event.evidence, product)}"):
         return "what is launched is no product"
     if _INTENDED.search(event.evidence):
         return "a launch intended or rumoured, not made"
-    if _NOT_LAUNCHED.search(_launched_object(event.evidence, product)):
-        return "what is launched is no product"
     return None
 
 
 def _launched_object(evidence: str, product: str) -> str:
     """The words from the launch cue to the product, and what an apposition says the product is:
-    "releases a dataset ...", "released FACET, a dataset to probe ..."."""
+    "releases a dataset ...", "released FACET, a dataset to probe ..." (the product itself left out)."""
     cue = lx.LAUNCH.search(evidence)
     if cue is None:
         return ""
