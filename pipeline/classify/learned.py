@@ -23,7 +23,7 @@ from importlib import resources
 from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import INVESTOR_LIST, complete
 from pipeline.classify.people import is_given_name
-from pipeline.classify.rules import LEAD_SENTENCES, Sentence, classify_story, merge_events, split_story
+from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
 from pipeline.names import company_key, fold, same_company
 from pipeline.records import Classification, DealEvent, Story
@@ -128,21 +128,16 @@ class Reading:
 
 
 def read(story: Story) -> Reading:
-    """The rules' events for the story, vetted. The story is split into sentences once, and only when the
-    rules found an event (most stories have none)."""
-    proposals = classify_story(story, ai_from_body=True)
+    """The rules' events for the story, completed and vetted. The story is cut into sentences once, by
+    the rules, and read to its end only when it is about AI (most stories are not)."""
+    proposals, sentences = read_story(story, ai_from_body=True)
     # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
     # is read again for them
-    if not proposals.events:
-        if not proposals.rumor:
-            return Reading(story, [], "", "", proposals)
-        lead = split_story(story, limit=LEAD_SENTENCES)  # lazy: only the lead is cut into sentences
-        return Reading(story, [], "", "", replace(proposals, rumor=is_rumor(" ".join(s.text for s in lead))))
-    sentences = split_story(story)
     rumor = proposals.rumor and is_rumor(" ".join(s.text for s in sentences if s.lead))
-    proposals = replace(
-        proposals, rumor=rumor, events=tuple(replace(e, rumor=rumor) for e in proposals.events)
-    )
+    if not proposals.events:
+        return Reading(story, [], "", "", replace(proposals, rumor=rumor))
+    events = tuple(replace(e, rumor=rumor) for e in proposals.events)
+    proposals = replace(proposals, rumor=rumor, events=events)
     completed = complete(proposals.events, sentences, story.language or "en")
     # vetting and completing can make two of the rules' events one deal ("Düsseldorfer KI-Start-up Cognigy"
     # and "Cognigy"): merged again, so that a story tells each deal once

@@ -67,6 +67,12 @@ class RulesClassifier:
 def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
     """The story's events. With `ai_from_body`, a story whose head does not say it is about AI still is
     when its body keeps returning to AI ("Nimbus Labs, an AI startup, ..." told below the lead)."""
+    return read_story(story, ai_from_body)[0]
+
+
+def read_story(story: Story, ai_from_body: bool = False) -> tuple[Classification, list[Sentence]]:
+    """classify_story's result, and the sentences it read: the whole story's (split_story's) when it read
+    on for events, else its head's. A caller that reads on gets them without cutting the story again."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -80,7 +86,7 @@ def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
         # all would cost the fetch more than reading them
         ai = about_ai_in_body((story.text or story.summary or "")[:_BODY_CHARS])
     if not ai or denied or lx.STALE_TITLE.search(head[0].text):
-        return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION)
+        return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION), head
     sentences = split_story(story) if len(head) == _HEAD_SENTENCES else head
     main = _main_organisations(sentences)
     events: list[DealEvent] = []
@@ -98,7 +104,7 @@ def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
         for e in merge_events(events)
         if e.type != "investment" or e.parties
     ]
-    return Classification(story.id, ai, rumor, tuple(events), CLASSIFIER_VERSION)
+    return Classification(story.id, ai, rumor, tuple(events), CLASSIFIER_VERSION), sentences
 
 
 # --- reading ------------------------------------------------------------------------------------------
