@@ -1,14 +1,19 @@
-"""The shared corpus served from 127.0.0.1 for the benchmarks, and the memory figure they all report."""
+"""What the benchmarks share: the corpus served from 127.0.0.1, phases run in processes of their own, and
+the memory figures they report."""
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import resource
+import subprocess
+import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 BENCH_FEED = "/bench/feeds/bench-all.rss.xml"
 
@@ -108,3 +113,15 @@ def _tree(pid: int) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def run_phase_process(module: str, *args: str) -> dict[str, Any]:
+    """`python -m module *args` in a process of its own (its memory and caches its own), whose last line
+    of output is its figures as JSON; SystemExit with the end of its stderr when it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join([module, *args])[:200]} failed:\n{result.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures

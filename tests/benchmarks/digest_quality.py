@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -42,7 +40,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.corpus_server import corpus_server
+from tests.benchmarks.corpus_server import corpus_server, run_phase_process
 from tests.support.loopback import loopback_only
 
 Labelled = Mapping[str, Any]
@@ -349,16 +347,10 @@ def summed(parts: Sequence[Mapping[str, int]]) -> dict[str, Any]:
 
 
 def run_phase(feeds: dict[str, str], baseline: bool, weights: Path | None = None) -> dict[str, Any]:
-    command = [sys.executable, "-m", "tests.benchmarks.digest_quality", "--phase", json.dumps(feeds)]
-    if baseline:
-        command.append("--baseline")
-    if weights is not None:
-        command += ["--weights", str(weights)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"the fetch phase failed:\n{result.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return figures
+    """A cold fetch and the digest's choice, in a process of its own."""
+    options = ["--baseline"] if baseline else []
+    options += ["--weights", str(weights)] if weights is not None else []
+    return run_phase_process("tests.benchmarks.digest_quality", "--phase", json.dumps(feeds), *options)
 
 
 def print_table(rows: list[tuple[str, dict[str, Any], dict[str, Any]]], names: tuple[str, str]) -> None:

@@ -61,6 +61,7 @@ from tests.benchmarks.corpus_server import (
     corpus_feed_files,
     corpus_server,
     peak_rss_mb,
+    run_phase_process,
 )
 from tests.support.loopback import loopback_only
 
@@ -333,16 +334,7 @@ def reader(base: str, corpus: Path) -> dict[str, Any]:
 
 def run_phase(phase: str, *args: str) -> dict[str, Any]:
     """A phase in a process of its own; its last stdout line is its JSON."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.pipeline_bench", "--phase", phase, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"phase {phase} failed:\n{result.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return figures
+    return run_phase_process("tests.benchmarks.pipeline_bench", "--phase", phase, *args)
 
 
 def bigdb(articles: int) -> dict[str, Any] | None:
