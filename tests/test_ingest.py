@@ -7,13 +7,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine
 from werkzeug import Request, Response
 
 from pipeline.config import Settings
 from pipeline.db.store import Store, StoredArticle
-from pipeline.records import Classification, ExtractionStatus, FeedResult, Story
+from pipeline.records import Classification, ExtractionStatus, FeedResult, FeedSource, Story
 from pipeline.workers import WorkerPool
 from tests.support.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
 from tests.support.helpers import articles, feed_item_count, feed_row, run_cycle, source
@@ -338,14 +339,19 @@ def test_a_long_retry_after_postpones_the_next_fetch(
     assert row.next_fetch_at >= before + timedelta(hours=2)
 
 
+@pytest.fixture
+def two_outlets(httpserver: HTTPServer) -> list[FeedSource]:
+    """The feeds of two outlets telling one funding round (builders.serve_one_deal_from_two_outlets)."""
+    return [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
+
+
 def test_new_stories_are_classified_and_one_deal_has_all_its_sources(
-    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+    two_outlets: list[FeedSource], settings: Settings, store: Store, workers: WorkerPool
 ) -> None:
     from pipeline.classify import default_classifier
     from pipeline.db.models import Deal, Event
 
-    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
-    run_cycle(settings, store, workers, feeds, classifier=default_classifier())
+    run_cycle(settings, store, workers, two_outlets, classifier=default_classifier())
     with store.session() as session:
         deals = session.query(Deal).all()
         events = session.query(Event).all()
@@ -377,12 +383,11 @@ class WhereAmIClassifier:
 
 
 def test_stories_are_classified_in_the_worker_processes_not_the_daemon_s(
-    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+    two_outlets: list[FeedSource], settings: Settings, store: Store, workers: WorkerPool
 ) -> None:
     from pipeline.db.models import ArticleClassification
 
-    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
-    run_cycle(settings, store, workers, feeds, classifier=WhereAmIClassifier())
+    run_cycle(settings, store, workers, two_outlets, classifier=WhereAmIClassifier())
     with store.session() as session:
         read = session.query(ArticleClassification).all()
     assert len(read) == 2
@@ -404,12 +409,11 @@ class MergeBugStore(Store):
 
 
 def test_a_classifier_crash_costs_a_story_its_events_not_its_place(
-    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+    two_outlets: list[FeedSource], settings: Settings, store: Store, workers: WorkerPool
 ) -> None:
     from pipeline.db.models import ArticleClassification
 
-    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
-    report = run_cycle(settings, store, workers, feeds, classifier=ExplodingClassifier())
+    report = run_cycle(settings, store, workers, two_outlets, classifier=ExplodingClassifier())
     assert [o.result for o in report.outcomes] == [FeedResult.OK, FeedResult.OK]
     assert len(articles(store)) == 2
     with store.session() as session:
@@ -417,14 +421,13 @@ def test_a_classifier_crash_costs_a_story_its_events_not_its_place(
 
 
 def test_events_that_cannot_be_stored_do_not_lose_the_story(
-    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+    two_outlets: list[FeedSource], settings: Settings, store: Store, workers: WorkerPool
 ) -> None:
     from pipeline.classify import default_classifier
     from pipeline.db.models import ArticleClassification, Deal, Event
 
     buggy = MergeBugStore(store.engine)
-    feeds = [source(name, url) for name, url in serve_one_deal_from_two_outlets(httpserver).items()]
-    report = run_cycle(settings, buggy, workers, feeds, classifier=default_classifier())
+    report = run_cycle(settings, buggy, workers, two_outlets, classifier=default_classifier())
     assert [o.result for o in report.outcomes] == [FeedResult.OK, FeedResult.OK]
     assert len(articles(store)) == 2
     with store.session() as session:
