@@ -27,6 +27,18 @@ def funding(*parties: str, evidence: str, amount: float | None = None) -> DealEv
     )
 
 
+def acquisition(*parties: str, evidence: str, **fields: object) -> DealEvent:
+    roles = ("acquirer", "target")[-len(parties) :]
+    return DealEvent(
+        type="investment",
+        subtype="acquisition",
+        parties=parties,
+        roles=roles,
+        evidence=evidence,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def test_a_known_name_and_its_arm_are_one_organisation() -> None:
     names = organisation_names("Backers include Intel Capital, the OpenAI Startup Fund and Zephyr Partners.")
     assert "Intel Capital" in names
@@ -81,29 +93,86 @@ def test_an_acquisition_without_an_amount_takes_its_headline_s() -> None:
         language="de",
     )
     sentences = split_story(told)
-    acquisition = DealEvent(
-        type="investment",
-        subtype="acquisition",
-        parties=("Cognivo",),
-        roles=("target",),
-        evidence=sentences[1].text,
-    )
-    (completed,) = complete((acquisition,), sentences, "de")
+    (completed,) = complete((acquisition("Cognivo", evidence=sentences[1].text),), sentences, "de")
     assert (completed.amount, completed.currency) == (955e6, "USD")
 
 
 def test_an_amount_is_not_taken_from_a_sentence_about_other_companies() -> None:
     told = story("Zephyr buys Orbital for $2 billion", "Quillon was acquired by Brisk Labs last week.")
     sentences = split_story(told)
-    acquisition = DealEvent(
-        type="investment",
-        subtype="acquisition",
-        parties=("Brisk Labs", "Quillon"),
-        roles=("acquirer", "target"),
-        evidence=sentences[1].text,
+    (completed,) = complete(
+        (acquisition("Brisk Labs", "Quillon", evidence=sentences[1].text),), sentences, "en"
     )
-    (completed,) = complete((acquisition,), sentences, "en")
     assert completed.amount is None
+
+
+def test_a_rounded_headline_figure_gives_way_to_the_exact_one_the_story_states() -> None:
+    told = story(
+        "Quillon raises nearly $319M for robot hands",
+        "Quillon said on Monday that it had raised a Series C round of $318.8 million. "
+        "It plans to raise $400 million more next year.",
+    )
+    sentences = split_story(told)
+    (completed,) = complete((funding("Quillon", evidence=sentences[0].text, amount=319e6),), sentences, "en")
+    assert completed.amount == pytest.approx(318.8e6)
+    assert completed.amount_usd == pytest.approx(318.8e6)
+
+
+def test_an_exact_figure_that_does_not_round_to_the_headline_s_is_another_sum() -> None:
+    told = story(
+        "Quillon raises $40M for robot hands",
+        "Quillon has raised $43.5 million in a Series B round, counting a loan.",
+    )
+    sentences = split_story(told)
+    (completed,) = complete((funding("Quillon", evidence=sentences[0].text, amount=40e6),), sentences, "en")
+    assert completed.amount == 40e6
+
+
+def test_a_total_raised_to_date_gives_way_to_the_round_s_amount() -> None:
+    told = story(
+        "Quillon wants to close the gaps in surgery",
+        "Earlier this month the company raised $15.5 million in a Series A round. "
+        "To date, Quillon has raised $18.5 million.",
+    )
+    sentences = split_story(told)
+    total = funding("Quillon", evidence=sentences[2].text, amount=18.5e6)
+    (completed,) = complete((total,), sentences, "en")
+    assert completed.amount == 15.5e6
+
+
+def test_an_acquisition_priced_as_a_deal_valued_at_takes_that_price() -> None:
+    told = story(
+        "Zephyr buys chip maker Orbital",
+        "Terms of the Orbital acquisition were not disclosed, but sources said the deal was valued at just "
+        "above $600m. Orbital had raised nearly $700m from investors over the years.",
+    )
+    sentences = split_story(told)
+    (completed,) = complete(
+        (
+            acquisition(
+                "Zephyr",
+                "Orbital",
+                evidence=sentences[0].text,
+                amount=700e6,
+                currency="USD",
+                valuation=600e6,
+                valuation_currency="USD",
+            ),
+        ),
+        sentences,
+        "en",
+    )
+    assert (completed.amount, completed.currency) == (600e6, "USD")
+    assert completed.valuation is None
+
+
+def test_a_company_put_up_for_sale_to_a_buyer_gives_the_acquisition_its_price() -> None:
+    told = story(
+        "Pin maker Quillon explores sale to Zephyr for $1 billion", "Zephyr has bought startups before."
+    )
+    sentences = split_story(told)
+    (completed,) = complete((acquisition("Zephyr", "Quillon", evidence=sentences[1].text),), sentences, "en")
+    assert (completed.amount, completed.currency) == (1e9, "USD")
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from pipeline.classify import lexicon as lx
-from pipeline.classify.amounts import find_money
+from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import find_names, unique_names
 from pipeline.classify.rates import to_usd
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
@@ -37,10 +37,26 @@ _DESCRIPTOR = re.compile(
 )
 _GERMAN_ORIGIN = re.compile(r"[A-ZÄÖÜ][\wäöüß]+er")  # "Düsseldorfer", only before a descriptor
 _FRENCH_ORIGIN = re.compile(r"[A-ZÉ][\wéè]+(?:aise|ais|oise|ois|ienne|ien|ane|ain)")
+# A sum the story gives for more than this deal: "$18.5 million to date", "bringing its total to".
+_TOTAL = re.compile(
+    r"(?i)\b(?:to date|so far|in total|total(?:ling|ing)?|bringing|cumulative|à ce jour|au total|"
+    r"insgesamt|bisher|bislang)\b"
+)
+# A company put up for sale names its buyer after "to": "explores sale to HP for $1 billion".
+_SALE_TO = re.compile(r"(?i)\b(?:sale to|sells? (?:itself )?to|selling (?:itself )?to|vente à|verkauf an)\b")
+# An acquisition's price said as the deal's value: "in a deal valued at $1.2 billion".
+DEAL_VALUED_AT = re.compile(
+    r"(?i)\b(?:deal|transaction|acquisition|purchase|takeover|sale)\b[^.;]{0,40}?\b(?:valued|worth)\b"
+    r"(?: at)?(?: (?:just |slightly )?(?:above|over|around|about|roughly|nearly|some))?\s*$"
+)
+_APPROXIMATE = re.compile(
+    r"(?i)\b(?:nearly|almost|about|around|roughly|some|over|more than|upwards of|close to|approximately|"
+    r"rund|knapp|fast|über|mehr als|etwa|près de|environ|plus de|quelque)\s*$"
+)
 _CUE_OF_SUBTYPE = {
     "funding": (lx.FUNDING_VERB, lx.ROUND),
-    "acquisition": (lx.ACQUISITION,),
-    "strategic_investment": (lx.STRATEGIC,),
+    "acquisition": (lx.ACQUISITION, _SALE_TO),
+    "strategic_investment": (lx.STRATEGIC, lx.FUNDING_VERB),
 }
 
 
@@ -49,7 +65,8 @@ def complete(
 ) -> tuple[DealEvent, ...]:
     """The events with their names made whole ("New York Times", without a German or French description
     before it), each funding round with the investors its story's investor sentences name, each
-    investment without an amount given the one its headline or lead states for it, and a known name split
+    investment without an amount given the one its headline or lead states for it, a rounded figure
+    ("nearly $319M") replaced by the exact one the story gives ("$318.8 million"), and a known name split
     from its arm ("Intel", "Capital") made one again."""
 
     def named(party: str) -> str:
@@ -58,7 +75,19 @@ def complete(
 
     events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
     events = tuple(
-        _with_amount_from_lead(_with_arms_joined(e, sentences), sentences, language)
+        _with_precise_amount(
+            _with_round_not_total(
+                _with_deal_value(
+                    _with_amount_from_lead(_with_arms_joined(e, sentences), sentences, language),
+                    sentences,
+                    language,
+                ),
+                sentences,
+                language,
+            ),
+            sentences,
+            language,
+        )
         if e.type == "investment"
         else e
         for e in events
@@ -152,6 +181,94 @@ def _with_investors(event: DealEvent, names: list[str]) -> DealEvent:
     return replace(event, parties=(*event.parties, *new), roles=(*event.roles, *["investor"] * len(new)))
 
 
+def stated_amount(text: str, subtype: str | None, language: str) -> Money | None:
+    """The amount a sentence states for a deal of this kind: the first figure after its first cue that is
+    not a valuation, range or bound ("closed a $10 billion round, with an additional $5.25 billion in
+    debt": the first)."""
+    cues = [m for p in _CUE_OF_SUBTYPE.get(subtype or "", ()) if (m := p.search(text))]
+    if not cues:
+        return None
+    return deal_amount(text, find_money(text, language), min(cues, key=lambda m: m.start()))
+
+
+def _with_precise_amount(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    """A rounded figure ("over $1bn", "$319M") given as the exact one a later sentence states for a deal of
+    the same kind ("a $1.05 billion Series C"), when that one rounds to it. Headlines round; the labels
+    take the figure the text states most exactly."""
+    if event.amount is None:
+        return event
+    shown = _significant_digits(event.amount, event.evidence, language)
+    if shown is None:
+        return event
+    for sentence in sentences:
+        if sentence.text == event.evidence or _TOTAL.search(sentence.text):
+            continue
+        money = stated_amount(sentence.text, event.subtype, language)
+        if (
+            money is not None
+            and money.currency == event.currency
+            and money.amount != event.amount
+            and float(f"{money.amount:.{shown}g}") == event.amount
+        ):
+            return replace(event, amount=money.amount, amount_usd=to_usd(money.amount, money.currency))
+    return event
+
+
+def _with_deal_value(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    """An acquisition priced as "a deal valued at $600m" takes that figure as its amount: the value of the
+    deal is its price, not the company's valuation, which the rules set aside. The figure comes from a
+    sentence naming one of its parties, or is the only one the story gives."""
+    if event.subtype != "acquisition":
+        return event
+    keys = {company_key(p) for p in event.parties}
+    priced = [
+        (money, sentence)
+        for sentence in sentences
+        for money in find_money(sentence.text, language)
+        if DEAL_VALUED_AT.search(sentence.text[max(0, money.start - 80) : money.start])
+    ]
+    about_it = [m for m, s in priced if keys & {company_key(n) for n in names_in(s.text)}]
+    money = about_it[0] if about_it else priced[0][0] if len(priced) == 1 else None
+    if money is None or money.amount == event.amount:
+        return event
+    same_as_valuation = event.valuation == money.amount
+    return replace(
+        event,
+        amount=money.amount,
+        currency=money.currency,
+        amount_usd=to_usd(money.amount, money.currency),
+        valuation=None if same_as_valuation else event.valuation,
+        valuation_currency=None if same_as_valuation else event.valuation_currency,
+    )
+
+
+def _with_round_not_total(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    """A round's amount read from a sentence about the total raised ("To date, Theator has raised $18.5
+    million") given as the one another sentence states for the round, where one does."""
+    if event.amount is None or event.subtype != "funding" or not _TOTAL.search(event.evidence):
+        return event
+    for sentence in sentences:
+        if sentence.text == event.evidence or _TOTAL.search(sentence.text):
+            continue
+        money = stated_amount(sentence.text, event.subtype, language)
+        if money is not None and money.currency == event.currency:
+            return replace(event, amount=money.amount, amount_usd=to_usd(money.amount, money.currency))
+    return event
+
+
+def _significant_digits(amount: float, evidence: str, language: str) -> int | None:
+    """How many significant digits the evidence prints the amount with: "$319M" 3, "$40M" 2, "$1bn" 1; a
+    figure said to be approximate counts without its trailing zeros ("more than $300 million" 1)."""
+    printed = next((m for m in find_money(evidence, language) if m.amount == amount), None)
+    number = re.search(r"\d[\d.,\s\u00a0\u202f]*", printed.text) if printed else None  # none in "two billion"
+    if printed is None or number is None:
+        return None
+    digits = re.sub(r"\D", "", number.group(0)).lstrip("0")
+    if _APPROXIMATE.search(evidence[max(0, printed.start - 20) : printed.start]):
+        digits = digits.rstrip("0")
+    return len(digits) or 1
+
+
 def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
     """An investment without an amount takes the one of the first lead sentence that names one of its
     parties and a cue of its kind ("US-Konzern kauft ... Cognigy für 955 Mio. Dollar")."""
@@ -161,12 +278,7 @@ def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language
     for sentence in sentences[:LEAD_SENTENCES]:
         if not keys & {company_key(n) for n in names_in(sentence.text)}:
             continue
-        cue = next(
-            (m for p in _CUE_OF_SUBTYPE.get(event.subtype or "", ()) if (m := p.search(sentence.text))), None
-        )
-        if cue is None:
-            continue
-        money = deal_amount(sentence.text, find_money(sentence.text, language), cue)
+        money = stated_amount(sentence.text, event.subtype, language)
         if money is not None:
             return replace(
                 event,
