@@ -168,6 +168,13 @@ class Settings(BaseSettings):
         None, description="https URL for List-Unsubscribe (one-click, RFC 8058); {address} is replaced."
     )
     unsubscribe_mailto: str | None = Field(None, description="Address for List-Unsubscribe by mail.")
+    test_mode: bool = Field(
+        False,
+        description="For test suites and trials, never in service: a dead sender's lease ends 0.5 s after "
+        "the SMTP deadline (not 5 s), feeds start at once (not spread over 10 s), the daemon looks for due "
+        "digests every second (not 30 s), and an undelivered digest is retried after a second (not a "
+        "minute).",
+    )
 
     @field_validator("default_interval", mode="before")
     @classmethod

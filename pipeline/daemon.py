@@ -26,7 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from pipeline.clock import utc_now
 from pipeline.config import Config
 from pipeline.db.store import Store
-from pipeline.digest.service import DIGEST_TICK, DigestService
+from pipeline.digest.service import DIGEST_TICK, TEST_DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor
 from pipeline.records import FeedSource
 from pipeline.text import plural
@@ -88,8 +88,10 @@ class Daemon:
         due = {state.name: state.next_fetch_at for state in self._store.feed_states()}
         now = utc_now()
         feeds = [feed for feed in self._config.feeds if feed.enabled]
+        start_spread = 0.0 if settings.test_mode else START_SPREAD_SECONDS
+        digest_tick = TEST_DIGEST_TICK if settings.test_mode else DIGEST_TICK
         for feed in feeds:
-            spread = timedelta(seconds=random.uniform(0, START_SPREAD_SECONDS))  # noqa: S311 - not security
+            spread = timedelta(seconds=random.uniform(0, start_spread))  # noqa: S311 - not security
             first = max(now, due.get(feed.name) or now) + spread
             scheduler.add_job(
                 self._fetch_job,
@@ -103,7 +105,7 @@ class Daemon:
         if self._digests is not None and self._config.recipients:
             scheduler.add_job(
                 self._digest_job,
-                IntervalTrigger(seconds=DIGEST_TICK.total_seconds()),
+                IntervalTrigger(seconds=digest_tick.total_seconds()),
                 id="digests",
                 name="send due digests",
                 replace_existing=True,

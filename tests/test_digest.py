@@ -89,6 +89,15 @@ def test_retries_back_off_to_an_hour() -> None:
     assert retry_delay(10_000) == timedelta(hours=1)
 
 
+def test_test_mode_shortens_the_lease_and_the_first_retry_but_not_below_the_smtp_deadline() -> None:
+    service = DigestPolicy.of(Settings(smtp_timeout=1))
+    trial = DigestPolicy.of(Settings(smtp_timeout=1, test_mode=True))
+    assert service.lease == timedelta(seconds=15)
+    assert trial.lease == timedelta(seconds=10.5)  # still longer than 10 steps of 1 s
+    assert (service.retry_first, trial.retry_first) == (timedelta(minutes=1), timedelta(seconds=1))
+    assert retry_delay(3, trial.retry_first) == timedelta(seconds=8)
+
+
 # --- selection: pure -----------------------------------------------------------------------------------
 
 CUTOFF = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)

@@ -49,10 +49,11 @@ RETRY_FIRST = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """How long a digest the mail server did not take waits before its next try: 1, 2, 4 ... 60 minutes.
+def retry_delay(attempts: int, first: timedelta = RETRY_FIRST) -> timedelta:
+    """How long a digest the mail server did not take waits before its next try: 1, 2, 4 ... 60 minutes
+    (from a shorter first wait in test mode).
 
     No jitter: there is one digest per recipient and day, not a crowd of clients to spread out.
     """
-    delay: timedelta = RETRY_FIRST * 2 ** min(attempts, 16)
+    delay: timedelta = first * 2 ** min(attempts, 16)
     return min(RETRY_MAX, delay)

@@ -20,14 +20,17 @@ from pipeline.config import Settings
 from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.digest import render as rendering
 from pipeline.digest.message import build_message, new_message_id, unsubscribe_link
-from pipeline.digest.schedule import due_date, retry_delay
+from pipeline.digest.schedule import RETRY_FIRST, due_date, retry_delay
 from pipeline.digest.select import build_digest, solid, wanted
 from pipeline.digest.transport import SMTP_STEPS, DeliveryError, OutboxTransport, SmtpTransport, Transport
 from pipeline.records import DigestDeal, Recipient, RenderedDigest
 
 log = logging.getLogger(__name__)
 DIGEST_TICK = timedelta(seconds=30)
-LEASE_MARGIN_SECONDS = 5
+TEST_DIGEST_TICK = timedelta(seconds=1)
+LEASE_MARGIN = timedelta(seconds=5)
+TEST_LEASE_MARGIN = timedelta(seconds=0.5)
+TEST_RETRY_FIRST = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class DigestPolicy:
     unsubscribe_url: str | None
     unsubscribe_mailto: str | None
     lease: timedelta
+    retry_first: timedelta = RETRY_FIRST
 
     @classmethod
     def of(cls, settings: Settings) -> DigestPolicy:
@@ -88,7 +92,9 @@ class DigestPolicy:
             unsubscribe_mailto=settings.unsubscribe_mailto,
             # A sender that died mid-send lets go of the row after this long: longer than the SMTP
             # transport's deadline for a whole conversation, so a live sender never loses its lease.
-            lease=timedelta(seconds=settings.smtp_timeout * SMTP_STEPS + LEASE_MARGIN_SECONDS),
+            lease=timedelta(seconds=settings.smtp_timeout * SMTP_STEPS)
+            + (TEST_LEASE_MARGIN if settings.test_mode else LEASE_MARGIN),
+            retry_first=TEST_RETRY_FIRST if settings.test_mode else RETRY_FIRST,
         )
 
 
@@ -159,7 +165,7 @@ class DigestService:
         try:
             where = self._transport.deliver(message, key)
         except DeliveryError as exc:
-            retry_at = now + retry_delay(entry.attempts)
+            retry_at = now + retry_delay(entry.attempts, self._policy.retry_first)
             self._ledger.mark_failed(entry.id, str(exc), retry_at)
             log.warning(
                 "digest for %s on %s not delivered (attempt %d): %s; next try %s",

@@ -93,6 +93,7 @@ def write_config(tmp_path: Path, database_url: str, feeds: dict[str, str]) -> Pa
         "  allow_public_addresses: false",
         "  allowed_networks: ['127.0.0.0/8']",
         "  request_timeout: 4",
+        "  test_mode: true",
         "feeds:",
     ]
     for name, url in feeds.items():
