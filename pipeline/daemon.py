@@ -16,21 +16,21 @@ import logging
 import random
 import signal
 import time
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from enum import Enum
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.clock import utc_now
 from pipeline.config import Config
-from pipeline.db.store import Store
 from pipeline.digest.service import DIGEST_TICK, TEST_DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor
-from pipeline.records import FeedSource
+from pipeline.records import FeedSource, FeedState
+from pipeline.stopping import STOP_SIGNALS
 from pipeline.text import plural
-from pipeline.workers import STOP_SIGNALS
 
 log = logging.getLogger(__name__)
 # Spread the first fetches of a freshly started daemon over this many seconds.
@@ -60,12 +60,29 @@ def jitter_for(interval: timedelta) -> float:
     return min(60.0, interval.total_seconds() / 10)
 
 
+class FeedSchedule(Protocol):
+    """What the daemon reads and claims of the feeds table."""
+
+    def states(self, names: Iterable[str] | None = None) -> list[FeedState]: ...
+
+    def claim_due(
+        self, name: str, now: datetime, interval: timedelta, early: timedelta
+    ) -> FeedState | None: ...
+
+
 class Daemon:
     def __init__(
-        self, config: Config, store: Store, ingestor: Ingestor, digests: DigestService | None = None
+        self,
+        config: Config,
+        feeds: FeedSchedule,
+        ingestor: Ingestor,
+        digests: DigestService | None = None,
+        *,
+        database: str = "",
     ) -> None:
         self._config = config
-        self._store = store
+        self._feeds = feeds
+        self._database = database  # for the start-up line, its password hidden
         self._ingestor = ingestor
         self._digests = digests
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -85,7 +102,7 @@ class Daemon:
                 "misfire_grace_time": int(settings.misfire_grace.total_seconds()),
             },
         )
-        due = {state.name: state.next_fetch_at for state in self._store.feed_states()}
+        due = {state.name: state.next_fetch_at for state in self._feeds.states()}
         now = utc_now()
         feeds = [feed for feed in self._config.feeds if feed.enabled]
         start_spread = 0.0 if settings.test_mode else START_SPREAD_SECONDS
@@ -122,7 +139,7 @@ class Daemon:
             plural(len(feeds), "feed"),
             recipients,
             plural(recipients, "recipient"),
-            self._store.engine.url.render_as_string(hide_password=True),
+            self._database,
         )
         try:
             await self.stopping.wait()
@@ -198,7 +215,7 @@ class Daemon:
             try:
                 early = timedelta(seconds=jitter_for(feed.interval) + 1)
                 state = await asyncio.to_thread(
-                    self._store.claim_due_feed, feed.name, utc_now(), feed.interval, early
+                    self._feeds.claim_due, feed.name, utc_now(), feed.interval, early
                 )
                 if state is None:
                     log.debug("feed=%s not due or claimed by another process", feed.name)

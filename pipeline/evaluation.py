@@ -119,21 +119,7 @@ def classification_json(result: Classification) -> dict[str, Any]:
 
 
 def event_json(event: DealEvent) -> dict[str, Any]:
-    return {
-        "type": event.type,
-        "subtype": event.subtype,
-        "parties": list(event.parties),
-        "roles": list(event.roles),
-        "amount": event.amount,
-        "currency": event.currency,
-        "amount_usd": event.amount_usd,
-        "round": event.round,
-        "valuation": event.valuation,
-        "product": event.product,
-        "rumor": event.rumor,
-        "evidence": event.evidence,
-        "confidence": event.confidence,
-    }
+    return event.fields()
 
 
 def score(labelled: Sequence[Mapping[str, Any]], predicted: Sequence[Classification]) -> Report:

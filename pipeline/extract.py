@@ -19,7 +19,7 @@ _MAX_META_CHARS = 1_000
 # scan (htmldate's extensive search) took 40% of all extraction time on the corpus, and the date it finds
 # is only a fallback for a feed entry without one. On the 710 corpus pages: 608 dated this way, 707 with
 # the scan, the same date on 605 of the 608.
-_DATE_SEARCH: dict[str, Any] = {"extensive_search": False, "original_date": True}
+DATE_SEARCH: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 def extract_page(
@@ -53,12 +53,12 @@ def extract_page(
         return ExtractedPage(text=text or None, language=language)  # odd markup costs the metadata only
     return ExtractedPage(
         text=text or None,
-        title=_meta(metadata.title),
-        author=_meta(metadata.author),
-        published=_date(metadata.date),
-        site_name=_meta(metadata.sitename),
+        title=meta_text(metadata.title),
+        author=meta_text(metadata.author),
+        published=meta_date(metadata.date),
+        site_name=meta_text(metadata.sitename),
         language=language,
-        canonical_url=_meta(metadata.url),
+        canonical_url=meta_text(metadata.url),
     )
 
 
@@ -82,7 +82,7 @@ def _metadata(tree: Any, url: str, wanted: WantedMetadata) -> Any:
         found.author = search.extract_author(tree)
     if not found.url:
         found.url = search.extract_url(tree, url)
-    found.date = find_date(tree, url=found.url, **_DATE_SEARCH) if wanted.published else None
+    found.date = find_date(tree, url=found.url, **DATE_SEARCH) if wanted.published else None
     if not found.sitename:
         found.sitename = search.extract_sitename(tree)
     if found.sitename:
@@ -107,11 +107,11 @@ def quiet_worker_logging() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _meta(value: str | None) -> str | None:
+def meta_text(value: str | None) -> str | None:
     return collapse_spaces(value)[:_MAX_META_CHARS] or None if value else None
 
 
-def _date(value: str | None) -> datetime | None:
+def meta_date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:

@@ -297,15 +297,15 @@ class Fetcher:
         except aiohttp.InvalidURL as exc:
             raise UnsupportedURLError(f"invalid URL: {exc}", url) from None
         except aiohttp.ClientConnectorError as exc:
-            raise NetworkError(f"could not connect: {_cause_words(exc.os_error)}", url) from None
+            raise NetworkError(f"could not connect: {cause_words(exc.os_error)}", url) from None
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
-            raise NetworkError(f"connection broken mid-response: {_cause_words(exc)}", url) from None
+            raise NetworkError(f"connection broken mid-response: {cause_words(exc)}", url) from None
         except aiohttp.ClientResponseError as exc:  # a status line or headers that do not parse
             raise NetworkError(f"malformed response: {exc.message}", url) from None
         except aiohttp.ClientOSError as exc:
-            raise NetworkError(f"connection broken: {_cause_words(exc)}", url) from None
+            raise NetworkError(f"connection broken: {cause_words(exc)}", url) from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(_cause_words(exc), url) from None
+            raise NetworkError(cause_words(exc), url) from None
 
 
 async def _read_capped(
@@ -339,7 +339,7 @@ def _reason(status: int) -> str:
         return ""
 
 
-def _cause_words(exc: BaseException) -> str:
+def cause_words(exc: BaseException) -> str:
     """The first useful words of an error or of what caused it: "connection refused" rather than
     "[Errno 111] Connect call failed ('127.0.0.1', 9)"."""
     seen: set[int] = set()

@@ -10,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.classify import Classifier
 from pipeline.clock import utc_now
-from pipeline.db.store import Store, StoredArticle
+from pipeline.db.articles import StoredArticle
 from pipeline.errors import BlockedAddressError, FeedParseError, FetchError, HTTPStatusError
 from pipeline.extract import extract_page
 from pipeline.feedhealth import BackoffPolicy
@@ -213,12 +213,45 @@ async def fetch_and_parse(
         return FeedOutcome(name, url, FeedResult.ERROR, http_status=response.status, error=str(exc))
 
 
+class OutcomeLog(Protocol):
+    """Where what each fetch did is kept (the feeds table)."""
+
+    def record_outcomes(self, fetches: Sequence[FeedFetch], backoff: BackoffPolicy = ...) -> None: ...
+
+
+class StoryWriter(Protocol):
+    """Where stories are looked up and stored (the articles table, deals included)."""
+
+    def known_guids(self, feed_id: int, guids: Iterable[str]) -> set[str]: ...
+
+    def by_url(self, canonical_urls: Iterable[str]) -> dict[str, int]: ...
+
+    def add_feed_item(self, feed_id: int, guid: str, article_id: int, now: datetime) -> None: ...
+
+    def store(
+        self, article: NewArticle, classification: Classification | None = None, now: datetime | None = None
+    ) -> StoredArticle: ...
+
+
+class IngestStorage(Protocol):
+    """All a fetch cycle needs of the database."""
+
+    @property
+    def feeds(self) -> OutcomeLog: ...
+
+    @property
+    def articles(self) -> StoryWriter: ...
+
+    @property
+    def writer_threads(self) -> int: ...
+
+
 class Ingestor:
     """Runs fetch cycles. Holds the HTTP client, the worker pool and the store; owns none of them."""
 
     def __init__(
         self,
-        store: Store,
+        store: IngestStorage,
         fetcher: Fetcher,
         workers: WorkerPool,
         *,
@@ -241,7 +274,7 @@ class Ingestor:
         self._max_page_bytes = max_page_bytes
         self._clock = clock
         # hundreds of feeds finish at once in a cycle: their outcomes are written a batch per transaction
-        self._outcomes = GroupCommit[FeedFetch](lambda fetches: store.record_outcomes(fetches, backoff))
+        self._outcomes = GroupCommit[FeedFetch](lambda fetches: store.feeds.record_outcomes(fetches, backoff))
         # Bounds the pages held in memory between download and storage, whatever the feeds deliver.
         self._page_slots = asyncio.Semaphore(fetcher.policy.max_connections + 2 * workers.workers)
         # Stories are written from threads of their own, as many as the database takes writers at once.
@@ -366,16 +399,16 @@ class Ingestor:
         first_by_guid: dict[str, FeedEntry] = {}
         for entry in entries:
             first_by_guid.setdefault(entry.guid, entry)  # a GUID repeated inside one feed counts once
-        known = await asyncio.to_thread(self._store.known_guids, feed.id, first_by_guid)
+        known = await asyncio.to_thread(self._store.articles.known_guids, feed.id, first_by_guid)
         groups: dict[str, list[FeedEntry]] = {}
         for guid, entry in first_by_guid.items():
             if guid not in known:
                 groups.setdefault(canonical_url(entry.link), []).append(entry)
-        stored = await asyncio.to_thread(self._store.articles_by_url, groups)
+        stored = await asyncio.to_thread(self._store.articles.by_url, groups)
         duplicates = 0
         for url, article_id in stored.items():
             for entry in groups.pop(url):
-                await self._write(self._store.add_feed_item, feed.id, entry.guid, article_id, now)
+                await self._write(self._store.articles.add_feed_item, feed.id, entry.guid, article_id, now)
                 duplicates += 1
         return list(groups.values()), duplicates
 
@@ -399,7 +432,7 @@ class Ingestor:
         classification = await self._classified(article)
         stored = await self._write(self._store_article, article, classification)
         for extra in group[1:]:
-            await self._write(self._store.add_feed_item, feed.id, extra.guid, stored.article_id, now)
+            await self._write(self._store.articles.add_feed_item, feed.id, extra.guid, stored.article_id, now)
         self.stories_done += 1
         return stored.created, result.status is ExtractionStatus.EXTRACTED
 
@@ -417,14 +450,14 @@ class Ingestor:
     def _store_article(self, article: NewArticle, classification: Classification | None) -> StoredArticle:
         """Store a story with what the classifier found, in one transaction (in a thread)."""
         if classification is None:
-            return self._store.store_article(article)
+            return self._store.articles.store(article)
         try:
-            return self._store.store_article(article, classification, self._clock())
+            return self._store.articles.store(article, classification, self._clock())
         except Exception:  # a bug in deal merging: keep the story; reclassify can add its events later
             log.exception(
                 "url=%s deal events could not be stored; story stored without them", redact_url(article.url)
             )
-            return self._store.store_article(article)
+            return self._store.articles.store(article)
 
     async def _read_page(self, link: str, wanted: WantedMetadata) -> PageResult:
         try:

@@ -10,11 +10,12 @@ Each stage reads only the record before it, so each can be called and tested alo
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,7 @@ class FeedOutcome:
 
 @dataclass(frozen=True, slots=True)
 class FeedFetch:
-    """One fetch of a feed as the store records it. Made by the Ingestor, read by Store.record_outcomes."""
+    """One fetch of a feed as stored: made by the Ingestor, read by FeedTable.record_outcomes."""
 
     feed_id: int
     outcome: FeedOutcome
@@ -266,6 +267,11 @@ class DealEvent:
     rumor: bool = False
     evidence: str = ""
     confidence: float = 0.5
+
+    def fields(self) -> dict[str, Any]:
+        """Every field by name, lists for tuples: the one mapping of an event to JSON and to table columns."""
+        values = ((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
+        return {name: list(value) if isinstance(value, tuple) else value for name, value in values}
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ def open_store(settings: Settings, feeds: Sequence[FeedSource] | None = None) ->
         upgrade(engine)
         store = Store(engine)
         if feeds is not None:
-            store.sync_feeds(feeds, utc_now())
+            store.feeds.sync(feeds, utc_now())
     except BaseException:
         engine.dispose()
         raise

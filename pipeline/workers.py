@@ -20,6 +20,7 @@ from multiprocessing import forkserver
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from pipeline.extract import quiet_worker_logging
+from pipeline.stopping import STOP_SIGNALS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,7 +59,7 @@ class WorkerPool:
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,
-                initializer=_start_worker,
+                initializer=start_worker,
                 initargs=(os.getpid(),),
             )
         self._tasks += 1
@@ -98,6 +99,17 @@ class WorkerPool:
                 self._pool = None
                 pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+    @property
+    def tasks_given(self) -> int:
+        """Tasks given to the current set of workers (counted afresh when they are recycled)."""
+        return self._tasks
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the current set of workers that have started."""
+        pool = self._pool
+        # ProcessPoolExecutor keeps its processes private; this is the one place that reads them
+        return sorted(pool._processes) if pool is not None and pool._processes else []
 
     def close(self) -> None:
         if self._starting is not None:
@@ -193,18 +205,13 @@ def _call_each(function: Callable[..., Any], calls: Sequence[_Call]) -> list[tup
     return outcomes
 
 
-# The signals that stop DealPulse, and that a terminal (Ctrl-C), `timeout` or `kill -- -PGID` send to the
-# whole process group.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-
 def _forkserver_shielded_from_stop_signals() -> None:
     """Start the forkserver (if it is not running) with the stop signals ignored, which it inherits. A stop
-    signal sent to the whole process group used to reach the forkserver and the workers too: the
-    forkserver died of it, the pool took that for a dead worker and broke, and every page being extracted
-    lost its text while the daemon was finishing its in-flight fetches. (A blocked mask, as CPython starts
+    signal sent to the whole process group reaches the forkserver and the workers too: were the forkserver
+    to die of it, the pool would take that for a dead worker and break, and every page being extracted
+    would lose its text while the daemon finishes its in-flight fetches. (A blocked mask, as CPython starts
     its resource tracker, does not survive the exec.) The forkserver exits when this process does; each
-    worker leaves the group (`_start_worker`). Called by start(), before any worker is spawned; only the
+    worker leaves the group (`start_worker`). Called by start(), before any worker is spawned; only the
     main thread may change a handler, and a SIGTERM in the few milliseconds of the forkserver's start is
     lost."""
     if threading.current_thread() is not threading.main_thread():
@@ -230,7 +237,7 @@ def _submit_no_ops(pools: list[ProcessPoolExecutor]) -> None:
         log.warning("worker processes could not be started ahead of time", exc_info=True)
 
 
-def _start_worker(parent_pid: int) -> None:
+def start_worker(parent_pid: int) -> None:
     """Runs first in every worker: quiet logs, a process group of its own, and exit when the parent dies.
 
     A worker holds both ends of its task queue, so after a SIGKILL of the parent it would wait for work

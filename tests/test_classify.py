@@ -375,6 +375,7 @@ def test_classify_command_keeps_order_and_reports_bad_lines() -> None:
         "amount_usd",
         "round",
         "valuation",
+        "valuation_currency",
         "product",
         "rumor",
         "evidence",

@@ -354,8 +354,8 @@ def test_status_of_a_feed_stopped_mid_fetch_a_gone_feed_and_a_new_one(
     engine = make_engine(database_url)
     upgrade(engine)
     store = Store(engine)
-    store.sync_feeds([source("good", served["good"]), source("bad", served["bad"])], utc_now())
-    assert store.claim_due_feed("good", utc_now(), timedelta(minutes=30), timedelta(0)) is not None
+    store.feeds.sync([source("good", served["good"]), source("bad", served["bad"])], utc_now())
+    assert store.feeds.claim_due("good", utc_now(), timedelta(minutes=30), timedelta(0)) is not None
     with engine.begin() as connection:
         connection.execute(update(Feed).where(Feed.name == "bad").values(disabled_reason="HTTP 410 Gone"))
     engine.dispose()

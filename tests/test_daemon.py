@@ -156,8 +156,8 @@ def test_a_worker_whose_parent_is_already_gone_exits_at_once() -> None:
         [
             sys.executable,
             "-c",
-            "import time; from pipeline.workers import _start_worker; "
-            f"_start_worker({gone.pid}); time.sleep(60)",
+            "import time; from pipeline.workers import start_worker; "
+            f"start_worker({gone.pid}); time.sleep(60)",
         ]
     )
     assert worker.wait(timeout=20) == 0

@@ -418,7 +418,7 @@ def test_feed_health_names_failing_and_silent_feeds(store: Store) -> None:
     from tests.support.helpers import source
 
     start = SEND - timedelta(days=3)
-    store.sync_feeds(
+    store.feeds.sync(
         [
             source("good", "https://g.example.com/f"),
             source("bad", "https://b.example.com/f"),
@@ -426,17 +426,17 @@ def test_feed_health_names_failing_and_silent_feeds(store: Store) -> None:
         ],
         start,
     )
-    states = {s.name: s for s in store.feed_states()}
-    store.record_outcome(
+    states = {s.name: s for s in store.feeds.states()}
+    store.feeds.record_outcome(
         states["bad"].id,
         FeedOutcome("bad", "https://b.example.com/f", FeedResult.ERROR, error="HTTP 503 Service Unavailable"),
         start + timedelta(hours=1),
     )
-    store.record_outcome(
+    store.feeds.record_outcome(
         states["quiet"].id, FeedOutcome("quiet", "https://q.example.com/f", FeedResult.OK), SEND
     )
     store_story(store, [launch("Acme", "Rocket")], published_at=SEND, recorded_at=SEND, outlet="good")
-    store.sync_feeds([source(n, f"https://{n[0]}.example.com/f") for n in ("good", "bad", "quiet")], SEND)
+    store.feeds.sync([source(n, f"https://{n[0]}.example.com/f") for n in ("good", "bad", "quiet")], SEND)
     health = {h.name: h.problem for h in Ledger(store.engine).feed_health(SEND)}
     assert set(health) == {"bad", "quiet"}
     assert "HTTP 503 Service Unavailable" in health["bad"]

@@ -88,14 +88,14 @@ def failure(url: str, status: int | None = 503) -> FeedOutcome:
 
 
 def test_a_feed_failing_for_days_is_dead_and_one_success_restores_it(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/feed")], NOW)
-    (feed,) = store.feed_states()
+    store.feeds.sync([source("a", "https://a.example.com/feed")], NOW)
+    (feed,) = store.feeds.states()
     for hours in range(0, 80, 8):
-        store.record_outcome(feed.id, failure(feed.url), NOW + hours * HOUR, backoff=POLICY)
+        store.feeds.record_outcome(feed.id, failure(feed.url), NOW + hours * HOUR, backoff=POLICY)
     row = feed_row(store, "a")
     assert (row.dead, row.failing_since, row.error_count) == (True, NOW, 10)
     assert row.next_fetch_at == NOW + 72 * HOUR + timedelta(days=1)
-    store.record_outcome(
+    store.feeds.record_outcome(
         feed.id, FeedOutcome("a", feed.url, FeedResult.NOT_MODIFIED, http_status=304), NOW + 100 * HOUR
     )
     row = feed_row(store, "a")
@@ -104,18 +104,18 @@ def test_a_feed_failing_for_days_is_dead_and_one_success_restores_it(store: Stor
 
 
 def test_410_gone_disables_the_feed_until_its_url_changes(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/feed")], NOW)
-    (feed,) = store.feed_states()
-    store.record_outcome(feed.id, failure(feed.url, 410), NOW)
+    store.feeds.sync([source("a", "https://a.example.com/feed")], NOW)
+    (feed,) = store.feeds.states()
+    store.feeds.record_outcome(feed.id, failure(feed.url, 410), NOW)
     assert "410 Gone" in (feed_row(store, "a").disabled_reason or "")
-    assert store.feed_states() == []  # not fetched by cycles ...
+    assert store.feeds.states() == []  # not fetched by cycles ...
     assert (
-        store.claim_due_feed("a", NOW + timedelta(days=9), HOUR, timedelta(0)) is None
+        store.feeds.claim_due("a", NOW + timedelta(days=9), HOUR, timedelta(0)) is None
     )  # ... nor by the daemon
-    store.sync_feeds([source("a", "https://a.example.com/feed")], NOW + HOUR)  # a restart changes nothing
-    assert store.feed_states() == []
-    store.sync_feeds([source("a", "https://a.example.com/new-feed")], NOW + 2 * HOUR)  # the operator fixed it
-    assert [s.url for s in store.feed_states()] == ["https://a.example.com/new-feed"]
+    store.feeds.sync([source("a", "https://a.example.com/feed")], NOW + HOUR)  # a restart changes nothing
+    assert store.feeds.states() == []
+    store.feeds.sync([source("a", "https://a.example.com/new-feed")], NOW + 2 * HOUR)  # the operator fixed it
+    assert [s.url for s in store.feeds.states()] == ["https://a.example.com/new-feed"]
     assert feed_row(store, "a").disabled_reason is None
 
 

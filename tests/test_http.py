@@ -23,7 +23,7 @@ from pipeline.errors import (
     TooManyRedirectsError,
     UnsupportedURLError,
 )
-from pipeline.http import Fetcher, FetchPolicy, Lane, StalledHosts, _cause_words, parse_retry_after
+from pipeline.http import Fetcher, FetchPolicy, Lane, StalledHosts, cause_words, parse_retry_after
 from pipeline.netguard import LOOPBACK_ONLY
 from pipeline.records import HttpResponse
 
@@ -209,8 +209,8 @@ def test_a_failed_name_lookup_is_named_as_one() -> None:
     daemon's log said "could not connect: unknown error -2" for every feed whose host did not resolve.
     (Pure: a real failed lookup would ask a DNS server, and the tests talk to loopback only.)"""
     lookup = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-    assert _cause_words(lookup) == "name lookup failed: name or service not known"
-    assert _cause_words(ConnectionRefusedError(111, "Connection refused")) == "connection refused"
+    assert cause_words(lookup) == "name lookup failed: name or service not known"
+    assert cause_words(ConnectionRefusedError(111, "Connection refused")) == "connection refused"
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/feed", "file:///etc/passwd", "not a url"])

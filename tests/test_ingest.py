@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
 from werkzeug import Request, Response
 
 from pipeline.config import Settings
-from pipeline.db.store import Store, StoredArticle
+from pipeline.db.articles import ArticleTable, StoredArticle
+from pipeline.db.deals import DealTable
+from pipeline.db.store import Store
 from pipeline.records import Classification, ExtractionStatus, FeedResult, FeedSource, Story
 from pipeline.workers import WorkerPool
 from tests.support.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
@@ -139,7 +142,7 @@ def test_one_story_in_two_feeds_is_stored_once(
     assert sum(o.duplicates for o in report.outcomes) == 1
     assert len(articles(store)) == 1
     assert feed_item_count(store) == 2  # each feed remembers its own GUID for the story
-    assert {row.name: row.articles for row in store.feed_statuses()} == {"one": 1, "two": 1}
+    assert {row.name: row.articles for row in store.feeds.statuses()} == {"one": 1, "two": 1}
 
 
 def test_same_text_under_two_urls_is_stored_once(
@@ -401,11 +404,19 @@ class ExplodingClassifier:
         raise RuntimeError(f"cannot read {story.id}")
 
 
-class MergeBugStore(Store):
-    """A store whose deal merging fails, as a bug in it would."""
+class MergeBugDeals(DealTable):
+    """A deals table whose merging fails once the classification is written, as a bug in it would."""
 
-    def _add_events(self, *args: object, **kwargs: object) -> None:
+    def write_classification(self, *args: Any, **kwargs: Any) -> None:
+        super().write_classification(*args, **kwargs)
         raise RuntimeError("merge bug")
+
+
+def merge_bug_store(engine: Engine) -> Store:
+    store = Store(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    store.articles = ArticleTable(sessions, engine.dialect.name, MergeBugDeals(sessions))
+    return store
 
 
 def test_a_classifier_crash_costs_a_story_its_events_not_its_place(
@@ -426,7 +437,7 @@ def test_events_that_cannot_be_stored_do_not_lose_the_story(
     from pipeline.classify import default_classifier
     from pipeline.db.models import ArticleClassification, Deal, Event
 
-    buggy = MergeBugStore(store.engine)
+    buggy = merge_bug_store(store.engine)
     report = run_cycle(settings, buggy, workers, two_outlets, classifier=default_classifier())
     assert [o.result for o in report.outcomes] == [FeedResult.OK, FeedResult.OK]
     assert len(articles(store)) == 2
@@ -437,16 +448,22 @@ def test_events_that_cannot_be_stored_do_not_lose_the_story(
         assert session.query(Deal).count() == 0
 
 
-class ThreadRecordingStore(Store):
-    """The real store, noting which thread writes each story."""
+class ThreadRecordingArticles(ArticleTable):
+    """The real articles table, noting which thread writes each story."""
 
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: Engine, deals: DealTable) -> None:
+        super().__init__(sessionmaker(engine, expire_on_commit=False), engine.dialect.name, deals)
         self.writing_threads: set[str] = set()
 
-    def store_article(self, *args: Any, **kwargs: Any) -> StoredArticle:
+    def store(self, *args: Any, **kwargs: Any) -> StoredArticle:
         self.writing_threads.add(threading.current_thread().name)
-        return super().store_article(*args, **kwargs)
+        return super().store(*args, **kwargs)
+
+
+def thread_recording_store(engine: Engine) -> tuple[Store, ThreadRecordingArticles]:
+    store = Store(engine)
+    store.articles = recording = ThreadRecordingArticles(engine, store.deals)
+    return store, recording
 
 
 def test_stories_are_written_by_the_writer_threads_which_end_with_the_runtime(
@@ -457,17 +474,17 @@ def test_stories_are_written_by_the_writer_threads_which_end_with_the_runtime(
     from pipeline.clock import utc_now
     from pipeline.runtime import open_runtime
 
-    recording = ThreadRecordingStore(store.engine)
+    watched, recording = thread_recording_store(store.engine)
     links = [serve_page(httpserver, f"/news/{n}", f"Story number {n}") for n in range(8)]
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss([Item(f"Story number {n}", link, guid=f"s-{n}") for n, link in enumerate(links)]),
         content_type="application/rss+xml",
     )
-    recording.sync_feeds([source("desk", httpserver.url_for("/feed.xml"))], utc_now())
+    watched.feeds.sync([source("desk", httpserver.url_for("/feed.xml"))], utc_now())
 
     async def cycle_then_close() -> tuple[int, list[str], object]:
-        async with open_runtime(settings, recording, classifier=None, workers=workers) as runtime:
-            report = await runtime.ingestor.run_cycle(recording.feed_states())
+        async with open_runtime(settings, watched, classifier=None, workers=workers) as runtime:
+            report = await runtime.ingestor.run_cycle(watched.feeds.states())
             kept = runtime.ingestor  # held, so its threads cannot end by being collected
         alive = [t.name for t in threading.enumerate() if t.name.startswith("dealpulse-store")]
         return report.new_articles, alive, kept
@@ -475,7 +492,7 @@ def test_stories_are_written_by_the_writer_threads_which_end_with_the_runtime(
     stored, alive_after_close, _ = asyncio.run(cycle_then_close())
     assert stored == 8
     # SQLite takes one writer at a time: one thread writes every story (PostgreSQL: a few)
-    assert recording.writer_threads == (1 if store.engine.dialect.name == "sqlite" else 4)
-    assert 1 <= len(recording.writing_threads) <= recording.writer_threads
+    assert watched.writer_threads == (1 if store.engine.dialect.name == "sqlite" else 4)
+    assert 1 <= len(recording.writing_threads) <= watched.writer_threads
     assert all(name.startswith("dealpulse-store") for name in recording.writing_threads)
     assert alive_after_close == []  # closing the runtime waited for the writes and ended the threads

@@ -154,7 +154,7 @@ def test_a_database_with_stories_deals_and_digests_upgrades_to_head_with_nothing
     for table, rows in counts.items():
         assert after[table][1] == rows, table
     store = Store(engine)
-    assert [feed.name for feed in store.feed_states(["name-1", "name-2", "name-3"])] == [
+    assert [feed.name for feed in store.feeds.states(["name-1", "name-2", "name-3"])] == [
         "name-1",
         "name-2",
         "name-3",

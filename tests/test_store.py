@@ -33,8 +33,8 @@ def article(feed_id: int, n: int, guid: str | None = None, text_hash: str | None
 
 def test_racing_writers_store_each_story_once(store: Store, database_url: str) -> None:
     """Four writers with their own connections store the same 25 stories at once."""
-    store.sync_feeds([source("a", "https://a.example.com/"), source("b", "https://b.example.com/")], NOW)
-    feed_ids = [state.id for state in store.feed_states()]
+    store.feeds.sync([source("a", "https://a.example.com/"), source("b", "https://b.example.com/")], NOW)
+    feed_ids = [state.id for state in store.feeds.states()]
     created: list[bool] = []
     barrier = threading.Barrier(4)
 
@@ -43,7 +43,7 @@ def test_racing_writers_store_each_story_once(store: Store, database_url: str) -
         barrier.wait()
         for n in range(25):
             created.append(
-                own.store_article(article(feed_ids[index % 2], n, guid=f"g{n}-{index % 2}")).created
+                own.articles.store(article(feed_ids[index % 2], n, guid=f"g{n}-{index % 2}")).created
             )
         own.engine.dispose()
 
@@ -58,64 +58,66 @@ def test_racing_writers_store_each_story_once(store: Store, database_url: str) -
 
 
 def test_same_text_hash_is_one_story(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
-    (feed,) = store.feed_states()
-    first = store.store_article(article(feed.id, 1, text_hash="h" * 64))
-    second = store.store_article(article(feed.id, 2, text_hash="h" * 64))
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feeds.states()
+    first = store.articles.store(article(feed.id, 1, text_hash="h" * 64))
+    second = store.articles.store(article(feed.id, 2, text_hash="h" * 64))
     assert (first.created, second.created) == (True, False)
     assert second.article_id == first.article_id
 
 
 def test_only_one_of_several_claims_wins(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
     interval, early = timedelta(minutes=30), timedelta(seconds=10)
-    assert store.claim_due_feed("a", NOW, interval, early) is not None
-    assert store.claim_due_feed("a", NOW, interval, early) is None  # a second daemon, same moment
-    assert store.claim_due_feed("a", NOW + timedelta(minutes=29, seconds=55), interval, early) is not None
+    assert store.feeds.claim_due("a", NOW, interval, early) is not None
+    assert store.feeds.claim_due("a", NOW, interval, early) is None  # a second daemon, same moment
+    assert store.feeds.claim_due("a", NOW + timedelta(minutes=29, seconds=55), interval, early) is not None
 
 
 def test_feed_sync_keeps_removed_feeds_and_resets_a_changed_url(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/"), source("b", "https://b.example.com/")], NOW)
-    a = store.feed_states(["a"])[0]
-    store.record_outcome(a.id, FeedOutcome("a", a.url, FeedResult.OK, http_status=200), NOW, etag='"1"')
+    store.feeds.sync([source("a", "https://a.example.com/"), source("b", "https://b.example.com/")], NOW)
+    a = store.feeds.states(["a"])[0]
+    store.feeds.record_outcome(a.id, FeedOutcome("a", a.url, FeedResult.OK, http_status=200), NOW, etag='"1"')
     assert feed_row(store, "a").etag == '"1"'
-    store.sync_feeds([source("a", "https://a.example.com/moved")], NOW)
+    store.feeds.sync([source("a", "https://a.example.com/moved")], NOW)
     row = feed_row(store, "a")
     assert (row.url, row.etag) == ("https://a.example.com/moved", None)
     assert feed_row(store, "b").in_config is False
-    assert [s.name for s in store.feed_states()] == ["a"]
+    assert [s.name for s in store.feeds.states()] == ["a"]
 
 
 def test_errors_count_up_and_success_resets(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
-    (feed,) = store.feed_states()
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feeds.states()
     failure = FeedOutcome("a", feed.url, FeedResult.ERROR, error="HTTP 500 Internal Server Error")
-    store.record_outcome(feed.id, failure, NOW)
-    store.record_outcome(feed.id, failure, NOW)
+    store.feeds.record_outcome(feed.id, failure, NOW)
+    store.feeds.record_outcome(feed.id, failure, NOW)
     assert (feed_row(store, "a").error_count, feed_row(store, "a").last_error) == (2, failure.error)
-    store.record_outcome(feed.id, FeedOutcome("a", feed.url, FeedResult.NOT_MODIFIED, http_status=304), NOW)
+    store.feeds.record_outcome(
+        feed.id, FeedOutcome("a", feed.url, FeedResult.NOT_MODIFIED, http_status=304), NOW
+    )
     row = feed_row(store, "a")
     assert (row.error_count, row.last_error, row.last_success_at) == (0, None, NOW)
 
 
 def test_datetimes_come_back_aware_and_utc(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
-    (feed,) = store.feed_states()
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feeds.states()
     in_paris = dataclasses.replace(
         article(feed.id, 1), published_at=datetime(2026, 11, 26, 7, 0, tzinfo=timezone(timedelta(hours=1)))
     )
-    store.store_article(in_paris)
+    store.articles.store(in_paris)
     (stored,) = articles(store)
     assert stored.published_at == NOW
     assert stored.published_at.utcoffset() == timedelta(0)
 
 
 def test_naive_datetimes_are_refused(store: Store) -> None:
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
-    (feed,) = store.feed_states()
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feeds.states()
     naive = dataclasses.replace(article(feed.id, 1), published_at=datetime(2026, 11, 26, 6, 0))
     with pytest.raises(Exception, match="naive datetime"):
-        store.store_article(naive)
+        store.articles.store(naive)
 
 
 def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> None:
@@ -144,9 +146,9 @@ def test_racing_reports_of_one_deal_make_one_deal(store: Store, database_url: st
     from pipeline.db.models import Deal
     from pipeline.records import Classification, DealEvent
 
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
-    (feed,) = store.feed_states()
-    ids = [store.store_article(article(feed.id, n)).article_id for n in range(6)]
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feeds.states()
+    ids = [store.articles.store(article(feed.id, n)).article_id for n in range(6)]
     event = DealEvent(
         type="investment",
         subtype="funding",
@@ -162,7 +164,7 @@ def test_racing_reports_of_one_deal_make_one_deal(store: Store, database_url: st
     def writer(article_id: int) -> None:
         own = Store(make_engine(database_url)) if separate else store
         barrier.wait()
-        own.save_classification(article_id, NOW, result, NOW)
+        own.deals.save_classification(article_id, NOW, result, NOW)
         if separate:
             own.close()
 
@@ -181,9 +183,9 @@ def test_a_new_deal_gets_its_headline_from_its_first_report(store: Store) -> Non
     from pipeline.db.models import Deal
     from pipeline.records import Classification, DealEvent
 
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
-    (feed,) = store.feed_states()
-    article_id = store.store_article(article(feed.id, 1)).article_id
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
+    (feed,) = store.feeds.states()
+    article_id = store.articles.store(article(feed.id, 1)).article_id
     event = DealEvent(
         type="investment",
         subtype="acquisition",
@@ -193,7 +195,7 @@ def test_a_new_deal_gets_its_headline_from_its_first_report(store: Store) -> Non
         currency="USD",
         evidence="Nvidia acquires Run:ai",
     )
-    store.save_classification(
+    store.deals.save_classification(
         article_id, NOW, Classification("1", True, False, (event,), CLASSIFIER_VERSION), NOW
     )
     with store.session() as session:
@@ -214,15 +216,17 @@ def test_connections_dropped_by_the_server_are_replaced(store: Store, database_u
         pytest.skip("PostgreSQL only: set DEALPULSE_TEST_DATABASE_URL (.ci/run does)")
     from sqlalchemy import create_engine, text
 
-    store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+    store.feeds.sync([source("a", "https://a.example.com/")], NOW)
     with store.engine.connect() as connection:  # the one connection the pool holds, and will hand out next
         pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
     admin = create_engine(database_url.split("?", maxsplit=1)[0])
     with admin.begin() as connection:
         assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
     admin.dispose()
-    assert [s.name for s in store.feed_states()] == ["a"]
-    store.record_outcome(store.feed_states()[0].id, FeedOutcome("a", "u", FeedResult.NOT_MODIFIED), NOW)
+    assert [s.name for s in store.feeds.states()] == ["a"]
+    store.feeds.record_outcome(
+        store.feeds.states()[0].id, FeedOutcome("a", "u", FeedResult.NOT_MODIFIED), NOW
+    )
     assert feed_row(store, "a").last_result == "not_modified"
 
 
@@ -253,7 +257,7 @@ def test_a_write_waits_for_another_process_holding_the_sqlite_lock(store: Store,
         try:
             assert holder.stdout.readline().strip() == "locked"
             # without the busy timeout this fails at once with "database is locked"
-            store.sync_feeds([source("a", "https://a.example.com/")], NOW)
+            store.feeds.sync([source("a", "https://a.example.com/")], NOW)
         finally:
             assert holder.wait(timeout=10) == 0
-    assert [s.name for s in store.feed_states()] == ["a"]
+    assert [s.name for s in store.feeds.states()] == ["a"]

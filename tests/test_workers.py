@@ -41,18 +41,17 @@ def test_start_brings_every_worker_up_before_any_work_arrives() -> None:
     pool = WorkerPool(2)
     try:
         pool.start()
-        executor = pool._pool
-        assert executor is not None
         deadline = time.monotonic() + 30
-        while len(executor._processes) < 2 and time.monotonic() < deadline:
+        while len(pool.worker_pids()) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(executor._processes) == 2  # both started, with nothing submitted but start's no-ops
+        started = pool.worker_pids()
+        assert len(started) == 2  # both started, with nothing submitted but start's no-ops
 
         async def run_four() -> list[int]:
             return await asyncio.wait_for(asyncio.gather(*(pool.run(os.getpid) for _ in range(4))), 60)
 
         pids = asyncio.run(run_four())
-        assert set(pids) <= set(executor._processes)  # the work ran in those workers
+        assert set(pids) <= set(started)  # the work ran in those workers
     finally:
         pool.close()
 
@@ -69,10 +68,8 @@ def test_work_submitted_while_the_workers_are_still_starting_waits_for_them() ->
 
     try:
         pids = asyncio.run(start_then_run())
-        executor = pool._pool
-        assert executor is not None
-        assert len(executor._processes) == 2
-        assert set(pids) <= set(executor._processes)
+        assert len(pool.worker_pids()) == 2
+        assert set(pids) <= set(pool.worker_pids())
         assert os.getpid() not in pids
     finally:
         pool.close()
@@ -213,7 +210,7 @@ def test_queued_calls_go_out_in_batches_and_each_gets_its_own_result_or_error() 
     calls = [(n, n % 5) for n in range(40)]  # every fifth divides by zero
     try:
         outcomes = run_batched(pool, operator.truediv, calls)
-        tasks_sent = pool._tasks
+        tasks_sent = pool.tasks_given
     finally:
         pool.close()
     for (a, b), outcome in zip(calls, outcomes, strict=True):

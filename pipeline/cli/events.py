@@ -218,11 +218,11 @@ def reclassify(options: Options, since: datetime | None) -> None:
     classifier = default_classifier()
     added = removed = changed = 0
     with closing(open_store(config.settings, config.feeds)) as store:
-        stories = store.stories_since(since.replace(tzinfo=UTC) if since else None)
+        stories = store.articles.stories_since(since.replace(tzinfo=UTC) if since else None)
         for article_id, published, story in stories:
             result = classifier.classify(story)
-            diff = compare_events(store.events_of(article_id), result.events)
-            store.save_classification(article_id, published, result, utc_now())
+            diff = compare_events(store.deals.events_of(article_id), result.events)
+            store.deals.save_classification(article_id, published, result, utc_now())
             for event in diff.added:
                 terminal.out.print(f"+ article {article_id}: {_describe(event)}", markup=False)
             for event in diff.removed:
@@ -284,7 +284,7 @@ def deals(
     """List stored deals, newest first, with the number of articles reporting each."""
     config = options.config()
     with closing(open_store_for_reading(config.settings)) as store:
-        rows = store.deals(
+        rows = store.deals.find(
             since=since.replace(tzinfo=UTC) if since else None,
             event_type=event_type,
             min_usd=min_usd,

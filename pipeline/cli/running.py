@@ -54,7 +54,13 @@ def run(options: Options) -> None:
             async with open_runtime(
                 config.settings, store, classifier=classifier, workers=workers
             ) as runtime:
-                await Daemon(config, store, runtime.ingestor, digest_service(config, store)).run()
+                await Daemon(
+                    config,
+                    store.feeds,
+                    runtime.ingestor,
+                    digest_service(config, store),
+                    database=store.engine.url.render_as_string(hide_password=True),
+                ).run()
 
         asyncio.run(main())
 
@@ -77,7 +83,7 @@ def fetch(options: Options, feed_names: tuple[str, ...]) -> None:
         started_workers(config.settings) as workers,
         closing(open_store(config.settings, config.feeds)) as store,
     ):
-        states = store.feed_states(feed_names or None)
+        states = store.feeds.states(feed_names or None)
         started = time.perf_counter()
         report = asyncio.run(_fetch_with_progress(config.settings, store, workers, states, interactive))
     _print_cycle(report, time.perf_counter() - started)
@@ -154,7 +160,7 @@ def status(options: Options) -> None:
     """Show each feed's health: last fetch, result, error, articles stored, next fetch."""
     config = options.config()
     with closing(open_store_for_reading(config.settings)) as store:
-        rows = store.feed_statuses()
+        rows = store.feeds.statuses()
         latest = {e.recipient.lower(): e for e in reversed(Ledger(store.engine).entries(limit=1000))}
     now = utc_now()
     # One line a feed: every column whole but the feed's name and its problem, which are cut to fit.

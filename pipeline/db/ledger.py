@@ -72,6 +72,11 @@ class Ledger:
         with self._sessions() as session:
             return _candidates(session, recipient, _window_start(session, recipient, until), until)
 
+    def candidates_between(self, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
+        """Deals recorded after `start` and up to `until` that the recipient has not had yet."""
+        with self._sessions() as session:
+            return _candidates(session, recipient, start, until)
+
     def create(
         self,
         recipient: Recipient,

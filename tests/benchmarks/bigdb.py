@@ -32,7 +32,7 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from pipeline.db.deal_records import digest_queries
 from pipeline.db.engine import make_engine
-from pipeline.db.ledger import Ledger, _candidates, candidates_window
+from pipeline.db.ledger import Ledger, candidates_window
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import Article, Deal, Event, Feed, FeedItem
 from pipeline.db.store import Store
@@ -251,8 +251,7 @@ def main() -> None:
 
     def digest_query(start: datetime = until - timedelta(days=1), end: datetime = until) -> list[Any]:
         """The same, and the records built from the rows: what the digest job waits for."""
-        with ledger._sessions() as session:
-            return _candidates(session, recipient.address, start, end)
+        return ledger.candidates_between(recipient.address, start, end)
 
     deals = digest_query()
     # an ordinary day: before the last day's 5,000 (the last 100,000 articles), one deal every 10 minutes
@@ -267,8 +266,8 @@ def main() -> None:
     figures = {
         "articles": n,
         "database": engine.dialect.name,
-        "dedupe_guids_ms": median_ms(lambda: store.known_guids(feed_id, guids)),
-        "dedupe_urls_ms": median_ms(lambda: store.articles_by_url(urls)),
+        "dedupe_guids_ms": median_ms(lambda: store.articles.known_guids(feed_id, guids)),
+        "dedupe_urls_ms": median_ms(lambda: store.articles.by_url(urls)),
         "dedupe_text_hash_ms": median_ms(content_lookup),
         "baseline_full_scan_ms": median_ms(full_scan, runs=3),
         "digest_sql_ms": median_ms(digest_sql, runs=5),

@@ -234,7 +234,7 @@ def fetch_and_choose(feeds: dict[str, str], baseline: bool, weights: Path | None
 
     async def cold() -> int:
         async with open_runtime(settings, store, classifier=classifier) as runtime:
-            return (await runtime.ingestor.run_cycle(store.feed_states())).new_articles
+            return (await runtime.ingestor.run_cycle(store.feeds.states())).new_articles
 
     stored = asyncio.run(cold())
     now = datetime.now(UTC) + timedelta(minutes=1)

@@ -186,7 +186,7 @@ def dealpulse(base: str, baseline: bool = False) -> dict[str, Any]:
 
     async def cold() -> int:
         async with open_runtime(bench.settings, bench.store, classifier=classifier) as runtime:
-            report = await runtime.ingestor.run_cycle(bench.store.feed_states())
+            report = await runtime.ingestor.run_cycle(bench.store.feeds.states())
             return report.new_articles
 
     with TreeMemory() as memory:
@@ -231,11 +231,11 @@ async def feed_stage(bench: Bench) -> list[Any]:
                 feed.name, feed.url, FeedResult.OK, http_status=200, entries_seen=len(read.parsed.entries)
             )
             validators = read.validators
-        await runtime.ingestor.record_outcome(feed, outcome, now, validators)
+        await runtime.ingestor.feeds.record_outcome(feed, outcome, now, validators)
         return read
 
     async with open_runtime(bench.settings, store, classifier=None) as runtime:
-        return list(await asyncio.gather(*(one(runtime, feed) for feed in store.feed_states())))
+        return list(await asyncio.gather(*(one(runtime, feed) for feed in store.feeds.states())))
 
 
 def feeds(base: str, corpus: Path) -> dict[str, Any]:
@@ -268,11 +268,11 @@ def repoll(base: str, corpus: Path) -> dict[str, Any]:
     async def cycle() -> Any:
         async with open_runtime(bench.settings, bench.store, classifier=None) as runtime:
             started = time.perf_counter()
-            report = await runtime.ingestor.run_cycle(bench.store.feed_states())
+            report = await runtime.ingestor.run_cycle(bench.store.feeds.states())
             return report, time.perf_counter() - started
 
     report, seconds = asyncio.run(cycle())
-    requests = [(f.url, f.etag, f.last_modified) for f in bench.store.feed_states()]
+    requests = [(f.url, f.etag, f.last_modified) for f in bench.store.feeds.states()]
     bench.store.close()
     results = [o.result for o in report.outcomes]
     return {

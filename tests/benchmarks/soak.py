@@ -85,7 +85,7 @@ def main() -> None:
                     with store.engine.begin() as connection:
                         connection.execute(update(Feed).values(etag=None, last_modified=None))
                 started = time.perf_counter()
-                await runtime.ingestor.run_cycle(store.feed_states())
+                await runtime.ingestor.run_cycle(store.feeds.states())
                 samples.append((cycle, rss_mb(), time.perf_counter() - started))
                 if cycle in (args.fresh_every + 1, args.cycles):
                     gc.collect()

@@ -106,14 +106,14 @@ def store_story(
     outlet: str = "wire",
 ) -> int:
     """One article from the feed named `outlet` reporting these events; returns the article id."""
-    store.sync_feeds([source(outlet, f"https://{outlet}.example.com/feed")], recorded_at)
-    feed_id = next(s.id for s in store.feed_states() if s.name == outlet)
+    store.feeds.sync([source(outlet, f"https://{outlet}.example.com/feed")], recorded_at)
+    feed_id = next(s.id for s in store.feeds.states() if s.name == outlet)
     n = next(_numbers)
     url = url or f"https://{outlet}.example.com/story/{n}"
-    stored = store.store_article(
+    stored = store.articles.store(
         new_article(feed_id, url, guid=f"{outlet}-{n}", title=title, text=f"{n}", published_at=published_at)
     )
-    store.save_classification(
+    store.deals.save_classification(
         stored.article_id,
         published_at,
         Classification(str(stored.article_id), True, False, tuple(events), "test"),

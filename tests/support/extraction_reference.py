@@ -22,16 +22,16 @@ def full_metadata_extraction(html: bytes, url: str) -> ExtractedPage | None:
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        date_extraction_params=extract._DATE_SEARCH,
+        date_extraction_params=extract.DATE_SEARCH,
     )
     if result is None:
         return None
     return ExtractedPage(
         text=(result.text or "").strip() or None,
-        title=extract._meta(result.title),
-        author=extract._meta(result.author),
-        published=extract._date(result.date),
-        site_name=extract._meta(result.sitename),
+        title=extract.meta_text(result.title),
+        author=extract.meta_text(result.author),
+        published=extract.meta_date(result.date),
+        site_name=extract.meta_text(result.sitename),
         language=html_language(html),
-        canonical_url=extract._meta(result.url),
+        canonical_url=extract.meta_text(result.url),
     )

@@ -61,11 +61,11 @@ def run_cycle(
     feeds: Sequence[FeedSource],
     classifier: Classifier | None = None,
 ) -> CycleReport:
-    store.sync_feeds(feeds, utc_now())
+    store.feeds.sync(feeds, utc_now())
 
     async def go() -> CycleReport:
         async with open_runtime(settings, store, classifier=classifier, workers=workers) as runtime:
-            return await runtime.ingestor.run_cycle(store.feed_states())
+            return await runtime.ingestor.run_cycle(store.feeds.states())
 
     return asyncio.run(go())
 
