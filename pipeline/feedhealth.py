@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pipeline.records import FeedStatus
+from pipeline.urls import redact_url
+
 REDIRECTS_TO_MOVE = 3
 JITTER = 0.1
 HEALTH_THRESHOLD = timedelta(days=1)
@@ -100,3 +103,41 @@ def needs_attention(feed: FeedFacts, now: datetime) -> str | None:
         when = f"since {last_new:%d %b %H:%M} UTC" if last_new else "since it was added"
         return f"no new stories {when}"
     return None
+
+
+def gone_reason(at: datetime) -> str:
+    """Why a feed that answered 410 is no longer fetched, as `status` and the digest footer say it."""
+    return (
+        f"410 Gone on {at:%Y-%m-%d}: the server says this feed is gone for good; "
+        "it is not fetched again until its url in feeds.yaml changes"
+    )
+
+
+def status_result(feed: FeedStatus) -> str:
+    """The "result" column of `dealpulse status`: the last fetch's result and the feed's state."""
+    if feed.disabled_reason:
+        return "gone (not fetched)"
+    result = feed.last_result or "never fetched"
+    if feed.last_result is None and feed.next_fetch_at is not None:
+        result = "not fetched yet (stopped mid-fetch)"  # claimed by a fetch that did not finish
+    if not feed.in_config:
+        result = f"{result} (removed from config)"
+    elif not feed.enabled:
+        result = f"{result} (disabled)"
+    if feed.error_count > 1:
+        result = f"{result} ×{feed.error_count}"
+    return f"dead, {result}" if feed.dead else result
+
+
+def status_problem(feed: FeedStatus) -> str:
+    """The "error / warning" column of `dealpulse status`: why it is gone, its last error or warning, and
+    where a permanent redirect moved it."""
+    problem = (
+        feed.disabled_reason
+        or feed.last_error
+        or (f"warning: {feed.last_warning}" if feed.last_warning else "")
+    )
+    if feed.url_moved_from:
+        moved = f"moved (301/308) from {redact_url(feed.url_moved_from)} to {redact_url(feed.url)}"
+        problem = f"{moved}; {problem}".rstrip("; ")
+    return problem

@@ -165,6 +165,28 @@ class FeedOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """One row of `dealpulse status`."""
+
+    name: str
+    url: str
+    enabled: bool
+    in_config: bool
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_result: str | None
+    last_http_status: int | None
+    last_error: str | None
+    last_warning: str | None
+    error_count: int
+    next_fetch_at: datetime | None
+    articles: int
+    dead: bool = False
+    disabled_reason: str | None = None
+    url_moved_from: str | None = None  # the configured URL, when a permanent redirect moved the feed
+
+
+@dataclass(frozen=True, slots=True)
 class FeedFetch:
     """One fetch of a feed as stored: made by the Ingestor, read by FeedTable.record_outcomes."""
 

@@ -69,6 +69,7 @@ def digest_service(config: Config, store: Store) -> DigestService:
         config.recipients,
         transport_for(config.settings),
         DigestPolicy.of(config.settings),
+        store.feeds,
     )
 
 

@@ -243,7 +243,9 @@ def outbox_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 def service(store: Store, settings: Settings, recipients: tuple[Recipient, ...] = (ANA,)) -> DigestService:
-    return DigestService(Ledger(store.engine), recipients, transport_for(settings), DigestPolicy.of(settings))
+    return DigestService(
+        Ledger(store.engine), recipients, transport_for(settings), DigestPolicy.of(settings), store.feeds
+    )
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -364,7 +366,7 @@ class FlakyTransport:
 def test_a_failed_send_stays_pending_and_retries_with_backoff(store: Store, settings: Settings) -> None:
     seed_deals(store)
     transport = FlakyTransport(failures=2)
-    sender = DigestService(Ledger(store.engine), (ANA,), transport, DigestPolicy.of(settings))
+    sender = DigestService(Ledger(store.engine), (ANA,), transport, DigestPolicy.of(settings), store.feeds)
     first = sender.send_due(SEND)
     assert [(d.sent, d.detail) for d in first] == [
         (False, "SMTP 127.0.0.1:1: connection refused (is the mail server running?)")
@@ -395,7 +397,7 @@ def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store,
     assert entry is not None
     assert ledger.claim(entry.id, SEND, timedelta(minutes=3))  # ... and then the process was killed
     transport = FlakyTransport(failures=0)
-    sender = DigestService(ledger, (ANA,), transport, DigestPolicy.of(settings))
+    sender = DigestService(ledger, (ANA,), transport, DigestPolicy.of(settings), store.feeds)
     assert sender.send_due(SEND + timedelta(minutes=1)) == []  # the lease still holds
     assert [d.sent for d in sender.send_due(SEND + timedelta(minutes=4))] == [True]
     assert [m["Message-ID"] for m in transport.accepted] == ["<m@x>"]
@@ -437,7 +439,7 @@ def test_feed_health_names_failing_and_silent_feeds(store: Store) -> None:
     )
     store_story(store, [launch("Acme", "Rocket")], published_at=SEND, recorded_at=SEND, outlet="good")
     store.feeds.sync([source(n, f"https://{n[0]}.example.com/f") for n in ("good", "bad", "quiet")], SEND)
-    health = {h.name: h.problem for h in Ledger(store.engine).feed_health(SEND)}
+    health = {h.name: h.problem for h in store.feeds.needing_attention(SEND)}
     assert set(health) == {"bad", "quiet"}
     assert "HTTP 503 Service Unavailable" in health["bad"]
     assert health["bad"].startswith("failing")

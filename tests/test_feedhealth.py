@@ -10,8 +10,18 @@ from pytest_httpserver import HTTPServer
 
 from pipeline.config import Settings
 from pipeline.db.store import Store
-from pipeline.feedhealth import BackoffPolicy, FeedFacts, is_dead, moved_to, needs_attention, next_fetch_time
-from pipeline.records import FeedOutcome, FeedResult
+from pipeline.feedhealth import (
+    BackoffPolicy,
+    FeedFacts,
+    gone_reason,
+    is_dead,
+    moved_to,
+    needs_attention,
+    next_fetch_time,
+    status_problem,
+    status_result,
+)
+from pipeline.records import FeedOutcome, FeedResult, FeedStatus
 from pipeline.workers import WorkerPool
 from tests.support.builders import Item, rss
 from tests.support.helpers import feed_row, run_cycle, source
@@ -171,3 +181,62 @@ def test_a_feed_needs_attention_when_gone_failing_or_silent_for_more_than_a_day(
     assert needs_attention(silent, now) == "no new stories since 20 Nov 09:30 UTC"
     assert needs_attention(facts(last_new_story_at=None), now) == "no new stories since it was added"
     assert needs_attention(facts(created_at=now - timedelta(hours=2), last_new_story_at=None), now) is None
+
+
+# --- the status table's words: pure -------------------------------------------------------------------
+
+HEALTHY = FeedStatus(
+    name="desk",
+    url="https://news.example/feed.xml",
+    enabled=True,
+    in_config=True,
+    last_fetch_at=NOW,
+    last_success_at=NOW,
+    last_result="ok",
+    last_http_status=200,
+    last_error=None,
+    last_warning=None,
+    error_count=0,
+    next_fetch_at=NOW + timedelta(minutes=30),
+    articles=12,
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "result"),
+    [
+        ({}, "ok"),
+        ({"last_result": None, "next_fetch_at": None}, "never fetched"),
+        ({"last_result": None}, "not fetched yet (stopped mid-fetch)"),
+        ({"last_result": "error", "error_count": 3}, "error ×3"),
+        ({"last_result": "error", "error_count": 9, "dead": True}, "dead, error ×9"),
+        ({"in_config": False}, "ok (removed from config)"),
+        ({"enabled": False}, "ok (disabled)"),
+        ({"last_result": "error", "disabled_reason": gone_reason(NOW)}, "gone (not fetched)"),
+    ],
+)
+def test_the_status_result_says_the_last_fetch_and_the_feed_s_state(
+    changes: dict[str, object], result: str
+) -> None:
+    assert status_result(replace(HEALTHY, **changes)) == result  # type: ignore[arg-type]
+
+
+def test_the_status_problem_says_why_and_where_a_feed_moved_without_its_secrets() -> None:
+    assert status_problem(HEALTHY) == ""
+    assert status_problem(replace(HEALTHY, last_warning="3 entries without a link")) == (
+        "warning: 3 entries without a link"
+    )
+    gone = replace(HEALTHY, disabled_reason=gone_reason(NOW), last_error="HTTP 410")
+    assert status_problem(gone).startswith(
+        "410 Gone on 2026-11-26: the server says this feed is gone for good"
+    )
+    moved = replace(
+        HEALTHY,
+        url="https://new.example/feed.xml?token=s3cret",
+        url_moved_from="https://news.example/feed.xml",
+        last_error="HTTP 500",
+    )
+    problem = status_problem(moved)
+    assert problem.startswith("moved (301/308) from https://news.example/feed.xml to https://new.example/")
+    assert problem.endswith("; HTTP 500")
+    assert "s3cret" not in problem

@@ -42,7 +42,11 @@ def smtp_settings(settings: Settings, port: int, **more: Any) -> Settings:
 
 def sender(store: Store, settings: Settings, *recipients: Recipient) -> DigestService:
     return DigestService(
-        Ledger(store.engine), recipients or (ANA,), transport_for(settings), DigestPolicy.of(settings)
+        Ledger(store.engine),
+        recipients or (ANA,),
+        transport_for(settings),
+        DigestPolicy.of(settings),
+        store.feeds,
     )
 
 

@@ -25,10 +25,10 @@ from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.db.store import Store
 from pipeline.digest.schedule import next_send
 from pipeline.digest.transport import clear_stale_temporaries
+from pipeline.feedhealth import status_problem, status_result
 from pipeline.records import CycleReport, FeedOutcome, FeedResult
 from pipeline.runtime import digest_service, open_runtime, open_store, open_store_for_reading, started_workers
 from pipeline.text import counted
-from pipeline.urls import redact_url
 from pipeline.workers import WorkerPool
 
 
@@ -167,37 +167,16 @@ def status(options: Options) -> None:
     cells: list[list[str]] = []
     styles: list[str | None] = []
     for row in rows:
-        result = row.last_result or "never fetched"
-        if row.last_result is None and row.next_fetch_at is not None:
-            result = "not fetched yet (stopped mid-fetch)"  # claimed by a fetch that did not finish
-        if not row.in_config:
-            result = f"{result} (removed from config)"
-        elif not row.enabled:
-            result = f"{result} (disabled)"
-        if row.error_count > 1:
-            result = f"{result} ×{row.error_count}"
-        if row.disabled_reason:
-            result = "gone (not fetched)"
-        elif row.dead:
-            result = f"dead, {result}"
-        problem = (
-            row.disabled_reason
-            or row.last_error
-            or (f"warning: {row.last_warning}" if row.last_warning else "")
-        )
-        if row.url_moved_from:
-            moved = f"moved (301/308) from {redact_url(row.url_moved_from)} to {redact_url(row.url)}"
-            problem = f"{moved}; {problem}".rstrip("; ")
         styles.append("red" if row.last_result == FeedResult.ERROR else None)
         cells.append(
             [
                 row.name,
                 ago(row.last_fetch_at, now),
-                result,
+                status_result(row),
                 str(row.last_http_status or ""),
                 str(row.articles),
                 "never" if row.disabled_reason else ago(row.next_fetch_at, now),
-                problem,
+                status_problem(row),
             ]
         )
     stored = {row.name for row in rows}

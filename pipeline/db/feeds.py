@@ -5,7 +5,6 @@ backoff, death and moves; this module applies them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,30 +13,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.engine import insert_ignore
 from pipeline.db.models import Feed, FeedItem
-from pipeline.feedhealth import DEFAULT_BACKOFF, BackoffPolicy, is_dead, moved_to, next_fetch_time
-from pipeline.records import FeedFetch, FeedOutcome, FeedResult, FeedSource, FeedState
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStatus:
-    """One row of `dealpulse status`."""
-
-    name: str
-    url: str
-    enabled: bool
-    in_config: bool
-    last_fetch_at: datetime | None
-    last_success_at: datetime | None
-    last_result: str | None
-    last_http_status: int | None
-    last_error: str | None
-    last_warning: str | None
-    error_count: int
-    next_fetch_at: datetime | None
-    articles: int
-    dead: bool = False
-    disabled_reason: str | None = None
-    url_moved_from: str | None = None  # the configured URL, when a permanent redirect moved the feed
+from pipeline.feedhealth import (
+    DEFAULT_BACKOFF,
+    BackoffPolicy,
+    FeedFacts,
+    gone_reason,
+    is_dead,
+    moved_to,
+    needs_attention,
+    next_fetch_time,
+)
+from pipeline.records import FeedFetch, FeedHealth, FeedOutcome, FeedResult, FeedSource, FeedState, FeedStatus
 
 
 class FeedTable:
@@ -169,6 +155,26 @@ class FeedTable:
                 for f, n in session.execute(query)
             ]
 
+    def needing_attention(self, now: datetime) -> list[FeedHealth]:
+        """Enabled feeds failing, or without a new story, for more than a day."""
+        last_item = (
+            select(FeedItem.feed_id, func.max(FeedItem.first_seen_at).label("at"))
+            .group_by(FeedItem.feed_id)
+            .subquery()
+        )
+        query = (
+            select(Feed, last_item.c.at)
+            .outerjoin(last_item, last_item.c.feed_id == Feed.id)
+            .where(Feed.enabled.is_(True), Feed.in_config.is_(True))
+            .order_by(Feed.name)
+        )
+        with self._sessions() as session:
+            return [
+                problem
+                for feed, last_new in session.execute(query)
+                if (problem := _feed_problem(feed, last_new, now)) is not None
+            ]
+
 
 def _apply_outcome(feed: Feed, fetch: FeedFetch, backoff: BackoffPolicy) -> None:
     feed.last_fetch_at = fetch.at
@@ -181,10 +187,7 @@ def _apply_outcome(feed: Feed, fetch: FeedFetch, backoff: BackoffPolicy) -> None
         feed.error_count += 1
         feed.failing_since = feed.failing_since or fetch.at
         if fetch.outcome.http_status == 410:
-            feed.disabled_reason = (
-                f"410 Gone on {fetch.at:%Y-%m-%d}: the server says this feed is gone for good; "
-                "it is not fetched again until its url in feeds.yaml changes"
-            )
+            feed.disabled_reason = gone_reason(fetch.at)
     else:
         feed.last_success_at = fetch.at
         feed.last_error = None
@@ -219,3 +222,17 @@ def _state(feed: Feed) -> FeedState:
         last_modified=feed.last_modified,
         next_fetch_at=feed.next_fetch_at,
     )
+
+
+def _feed_problem(feed: Feed, last_new: datetime | None, now: datetime) -> FeedHealth | None:
+    facts = FeedFacts(
+        created_at=feed.created_at,
+        error_count=feed.error_count,
+        failing_since=feed.failing_since,
+        dead=feed.dead,
+        last_error=feed.last_error,
+        disabled_reason=feed.disabled_reason,
+        last_new_story_at=last_new,
+    )
+    problem = needs_attention(facts, now)
+    return FeedHealth(feed.name, problem) if problem else None

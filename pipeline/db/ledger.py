@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.deal_records import deal_records
 from pipeline.db.engine import insert_ignore
-from pipeline.db.models import Deal, DigestItem, DigestRecord, Feed, FeedItem
-from pipeline.feedhealth import FeedFacts, needs_attention
-from pipeline.records import DigestDeal, FeedHealth, Recipient
+from pipeline.db.models import Deal, DigestItem, DigestRecord
+from pipeline.records import DigestDeal, Recipient
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A deal stored by a transaction that began before the previous digest's window closed, but committed after
@@ -185,26 +184,6 @@ class Ledger:
             ).all()
             return [_entry(r) for r in rows]
 
-    def feed_health(self, now: datetime) -> list[FeedHealth]:
-        """Enabled feeds failing, or without a new story, for more than a day."""
-        last_item = (
-            select(FeedItem.feed_id, func.max(FeedItem.first_seen_at).label("at"))
-            .group_by(FeedItem.feed_id)
-            .subquery()
-        )
-        query = (
-            select(Feed, last_item.c.at)
-            .outerjoin(last_item, last_item.c.feed_id == Feed.id)
-            .where(Feed.enabled.is_(True), Feed.in_config.is_(True))
-            .order_by(Feed.name)
-        )
-        with self._sessions() as session:
-            return [
-                problem
-                for feed, last_new in session.execute(query)
-                if (problem := _feed_problem(feed, last_new, now)) is not None
-            ]
-
 
 def _sendable(now: datetime) -> tuple[ColumnElement[bool], ...]:
     """A digest a sender may take now: pending, its next attempt due, and no live lease on it."""
@@ -213,20 +192,6 @@ def _sendable(now: datetime) -> tuple[ColumnElement[bool], ...]:
         or_(DigestRecord.next_attempt_at.is_(None), DigestRecord.next_attempt_at <= now),
         or_(DigestRecord.lease_until.is_(None), DigestRecord.lease_until <= now),
     )
-
-
-def _feed_problem(feed: Feed, last_new: datetime | None, now: datetime) -> FeedHealth | None:
-    facts = FeedFacts(
-        created_at=feed.created_at,
-        error_count=feed.error_count,
-        failing_since=feed.failing_since,
-        dead=feed.dead,
-        last_error=feed.last_error,
-        disabled_reason=feed.disabled_reason,
-        last_new_story_at=last_new,
-    )
-    problem = needs_attention(facts, now)
-    return FeedHealth(feed.name, problem) if problem else None
 
 
 def _window_start(session: Session, recipient: str, until: datetime) -> datetime:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from pipeline.config import Settings
 from pipeline.db.ledger import Ledger, LedgerEntry
@@ -23,7 +23,7 @@ from pipeline.digest.message import build_message, new_message_id, unsubscribe_l
 from pipeline.digest.schedule import RETRY_FIRST, due_date, retry_delay
 from pipeline.digest.select import build_digest, solid, wanted
 from pipeline.digest.transport import SMTP_STEPS, DeliveryError, OutboxTransport, SmtpTransport, Transport
-from pipeline.records import DigestDeal, Recipient, RenderedDigest
+from pipeline.records import DigestDeal, FeedHealth, Recipient, RenderedDigest
 
 log = logging.getLogger(__name__)
 DIGEST_TICK = timedelta(seconds=30)
@@ -98,11 +98,23 @@ class DigestPolicy:
         )
 
 
+class FeedAttention(Protocol):
+    """Where the digest's footer learns which feeds need their reader's attention (the feeds table)."""
+
+    def needing_attention(self, now: datetime) -> list[FeedHealth]: ...
+
+
 class DigestService:
     def __init__(
-        self, ledger: Ledger, recipients: tuple[Recipient, ...], transport: Transport, policy: DigestPolicy
+        self,
+        ledger: Ledger,
+        recipients: tuple[Recipient, ...],
+        transport: Transport,
+        policy: DigestPolicy,
+        feeds: FeedAttention,
     ) -> None:
         self._ledger = ledger
+        self._feeds = feeds
         self._recipients = {r.address.lower(): r for r in recipients}
         self._transport = transport
         self._policy = policy
@@ -186,7 +198,7 @@ class DigestService:
         self, recipient: Recipient, day: date, deals: list[DigestDeal], now: datetime
     ) -> RenderedDigest:
         digest = build_digest(
-            recipient, day, deals, self._ledger.feed_health(now), self._policy.min_confidence
+            recipient, day, deals, self._feeds.needing_attention(now), self._policy.min_confidence
         )
         footer = rendering.Footer(
             settings_hint=self._policy.settings_hint,
