@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pipeline.errors import FeedParseError
 from pipeline.feeds import parse_feed, plausible_date
+from pipeline.records import ParsedFeed
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -18,6 +21,47 @@ def parse(
     name: str, url: str = "https://news.example.com/feed.xml", content_type: str = "application/rss+xml"
 ):
     return parse_feed((FEEDS / name).read_bytes(), url=url, headers={"content-type": content_type})
+
+
+# Each feed document beside the records it must parse into: a change in what the parser yields for any
+# of them shows as a diff of plain JSON. Where each was served from, and as what, is part of the pair.
+GOLDEN = {
+    "rss2.xml": ("https://news.example.com/feed.xml", "application/rss+xml"),
+    "atom.xml": ("https://blog.example.org/feed.atom", "application/atom+xml"),
+    "rdf.xml": ("https://wire.example.net/rss.rdf", "application/rdf+xml"),
+    "malformed.xml": ("https://news.example.com/feed.xml", "application/rss+xml"),
+    "duplicate-guids.xml": ("https://news.example.com/feed.xml", "application/rss+xml"),
+}
+
+
+def parsed_json(feed: ParsedFeed) -> dict[str, Any]:
+    return {
+        "title": feed.title,
+        "language": feed.language,
+        "skipped": feed.skipped,
+        "warning": feed.warning,
+        "entries": [
+            {
+                "guid": e.guid,
+                "link": e.link,
+                "title": e.title,
+                "summary": e.summary,
+                "published": e.published.isoformat() if e.published else None,
+                "author": e.author,
+            }
+            for e in feed.entries
+        ],
+    }
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_each_fixture_feed_parses_into_its_golden_records(name: str, request: pytest.FixtureRequest) -> None:
+    url, content_type = GOLDEN[name]
+    actual = json.dumps(parsed_json(parse(name, url, content_type)), indent=2, ensure_ascii=False) + "\n"
+    path = FEEDS / f"{name}.expected.json"
+    if request.config.getoption("--update-golden"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{path.name} differs; review, then --update-golden"
 
 
 def test_rss2_entries_links_guids_dates_and_skips() -> None:
