@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from rich.console import Console
 from sqlalchemy import update
@@ -25,14 +24,9 @@ from pipeline.db.migrate import upgrade
 from pipeline.db.models import Feed
 from pipeline.db.store import Store
 from tests.support.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
-from tests.support.helpers import source, write_config
+from tests.support.helpers import invoke, source, write_config
 
 README = Path(__file__).parents[1] / "README.md"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 @pytest.fixture

@@ -19,8 +19,10 @@ from pipeline.cli import terminal
 from pipeline.cli.app import Options, cli
 from pipeline.cli.terminal import ago, configure_logging, one_line_table
 from pipeline.clock import utc_now
-from pipeline.config import Config, Settings
+from pipeline.config import Config, Settings, database_url
 from pipeline.daemon import Daemon
+from pipeline.db.copy import copy_database
+from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.db.store import Store
 from pipeline.digest.schedule import next_send
@@ -230,3 +232,33 @@ def db_upgrade(options: Options) -> None:
     with closing(open_store(settings)) as store:
         url = store.engine.url.render_as_string(hide_password=True)
     terminal.out.print(f"database schema is up to date: {url}")
+
+
+@db.command("copy")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="The empty database to copy into, e.g. postgresql://user@host/dealpulse.",
+)
+@click.pass_obj
+def db_copy(options: Options, target: str) -> None:
+    """Copy the whole database (feeds, stories, deals, the digest ledger) into another, empty one: how
+    an installation moves from SQLite to PostgreSQL. Stop the daemon first."""
+    settings = options.settings()
+    try:
+        target_url = database_url(target)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--to") from None
+    with closing(open_store_for_reading(settings)) as store:
+        engine = make_engine(target_url)
+        try:
+            copied = copy_database(store.engine, engine)
+            shown = engine.url.render_as_string(hide_password=True)
+        finally:
+            engine.dispose()
+    terminal.out.print(
+        f"copied {counted(sum(copied.values()), 'row')} into {shown}: "
+        + ", ".join(f"{table} {rows}" for table, rows in copied.items())
+    )

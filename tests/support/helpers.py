@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from pipeline.classify import Classifier
+from pipeline.cli import cli
 from pipeline.clock import utc_now
 from pipeline.config import Settings
 from pipeline.db.models import Article, Feed, FeedItem
@@ -101,3 +103,9 @@ def write_config(tmp_path: Path, database_url: str, feeds: dict[str, str]) -> Pa
     path = tmp_path / "feeds.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """`dealpulse ARGS` in this process: its exit code and output."""
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
