@@ -231,7 +231,7 @@ async def feed_stage(bench: Bench) -> list[Any]:
                 feed.name, feed.url, FeedResult.OK, http_status=200, entries_seen=len(read.parsed.entries)
             )
             validators = read.validators
-        await runtime.ingestor.feeds.record_outcome(feed, outcome, now, validators)
+        await runtime.ingestor.record_outcome(feed, outcome, now, validators)
         return read
 
     async with open_runtime(bench.settings, store, classifier=None) as runtime:
