@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
@@ -167,3 +168,32 @@ def _unreadable_reason(body: bytes, headers: Mapping[str, str], problem: object)
 def _describe(problem: object) -> str:
     text = collapse_spaces(str(problem)) or type(problem).__name__
     return text[:300]
+
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
+
+
+def alternate_feed_links(html: bytes, url: str) -> list[str]:
+    """The feeds a web page names as its own (`<link rel="alternate" type="application/rss+xml" href>`),
+    absolute, in the page's order: how a site's address leads to its feed."""
+    finder = _AlternateLinks()
+    finder.feed(html.decode("utf-8", errors="replace"))
+    links = (resolve_link(url, href) for href in finder.hrefs)
+    return list(dict.fromkeys(link for link in links if link and is_http_url(link)))
+
+
+class _AlternateLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name: (value or "").strip() for name, value in attrs}
+        if (
+            "alternate" in values.get("rel", "").lower().split()
+            and values.get("type", "").lower() in FEED_TYPES
+            and values.get("href")
+        ):
+            self.hrefs.append(values["href"])

@@ -1,9 +1,12 @@
-"""`dealpulse feeds`: the feeds of the feeds file, and a check that each answers."""
+"""`dealpulse feeds`: the feeds of the feeds file, a check that each answers, and edits of the file (OPML
+import and export, a feed added from a site's address, a feed removed)."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 from rich.table import Table
@@ -11,10 +14,14 @@ from rich.table import Table
 from pipeline.cli import terminal
 from pipeline.cli.app import CommandFailure, Options, cli
 from pipeline.cli.terminal import configure_logging, duration
+from pipeline.clock import utc_now
 from pipeline.config import Settings
-from pipeline.feeds import parse_feed
-from pipeline.http import Fetcher
+from pipeline.errors import FeedParseError, FetchError
+from pipeline.feedfile import add_feeds, remove_feed
+from pipeline.feeds import alternate_feed_links, parse_feed
+from pipeline.http import FEED_ACCEPT, Fetcher, Lane
 from pipeline.ingest import fetch_and_parse
+from pipeline.opml import feed_name, read_opml, write_opml
 from pipeline.records import FeedOutcome, FeedSource, HttpResponse, ParsedFeed
 from pipeline.runtime import fetch_policy
 from pipeline.text import counted
@@ -23,7 +30,7 @@ from pipeline.urls import redact_url
 
 @cli.group()
 def feeds() -> None:
-    """Inspect the feeds file."""
+    """Inspect and edit the feeds file."""
 
 
 @feeds.command("list")
@@ -72,6 +79,112 @@ def feeds_check(options: Options) -> None:
     terminal.out.print(table)
     if failures:
         raise CommandFailure(f"{failures} of {counted(len(enabled), 'feed')} failed the check")
+
+
+@feeds.command("import")
+@click.argument("opml_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def feeds_import(options: Options, opml_file: Path) -> None:
+    """Add the feeds an OPML file lists to the feeds file, named after their titles; feeds already in the
+    file (by URL) are left as they are."""
+    config = options.config()
+    try:
+        data = opml_file.read_bytes()
+    except OSError as exc:
+        raise CommandFailure(f"{opml_file}: cannot read: {exc.strerror or exc}") from None
+    listed = read_opml(data, str(opml_file))
+    known = {feed.url for feed in config.feeds}
+    names = [feed.name for feed in config.feeds]
+    added: list[tuple[str, str, Sequence[str]]] = []
+    for feed in listed:
+        if feed.url in known:
+            continue
+        known.add(feed.url)
+        names.append(feed_name(feed.title, feed.url, names))
+        added.append((names[-1], feed.url, feed.tags))
+    if added:
+        add_feeds(config.path, added)
+    terminal.out.print(
+        f"{config.path}: {counted(len(added), 'feed')} added, "
+        f"{counted(len(listed) - len(added), 'feed')} of the list already there"
+    )
+
+
+@feeds.command("export")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
+@click.pass_obj
+def feeds_export(options: Options, output: Path | None) -> None:
+    """Write the feeds of the feeds file as an OPML 2.0 subscription list."""
+    config = options.config()
+    text = write_opml(config.feeds, f"DealPulse feeds ({config.path.name})", utc_now())
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--name", help="The feed's name (default: from its title).")
+@click.option("--tag", "tags", multiple=True, help="A tag; may be given several times.")
+@click.pass_obj
+def feeds_add(options: Options, url: str, name: str | None, tags: tuple[str, ...]) -> None:
+    """Add a feed by its address or its site's: a web page leads to the feed it names as its own
+    (<link rel="alternate">). The feed is fetched once to check it."""
+    config = options.config()
+    feed_url, parsed = asyncio.run(_discover(config.settings, url))
+    for feed in config.feeds:
+        if feed.url == feed_url:
+            raise CommandFailure(f"{redact_url(feed_url)} is in {config.path} already, as {feed.name!r}")
+    names = [feed.name for feed in config.feeds]
+    if name is not None and name.strip() in names:
+        raise CommandFailure(f"{config.path}: a feed named {name.strip()!r} is there already")
+    chosen = name.strip() if name is not None else feed_name(parsed.title or "", feed_url, names)
+    add_feeds(config.path, [(chosen, feed_url, tags)])
+    terminal.out.print(
+        f"added {chosen!r}: {redact_url(feed_url)} ({counted(len(parsed.entries), 'entry', 'entries')} now)"
+    )
+
+
+@feeds.command("remove")
+@click.argument("name")
+@click.pass_obj
+def feeds_remove(options: Options, name: str) -> None:
+    """Take a feed out of the feeds file (its stories stay in the database)."""
+    config = options.config()
+    remove_feed(config.path, name)
+    terminal.out.print(f"removed {name!r} from {config.path}")
+
+
+async def _discover(settings: Settings, url: str) -> tuple[str, ParsedFeed]:
+    """The feed at url, or the one the page at url names as its own: its address and what it holds."""
+
+    async def parse_here(response: HttpResponse) -> ParsedFeed:
+        return parse_feed(response.body, url=response.url, headers=response.headers)
+
+    async with Fetcher(fetch_policy(settings)) as fetcher:
+        try:
+            response = await fetcher.get(
+                url, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT, lane=Lane.FEED
+            )
+        except FetchError as exc:
+            raise CommandFailure(f"{redact_url(url)}: {exc}") from None
+        try:
+            return url, await parse_here(response)
+        except FeedParseError as not_a_feed:
+            links = alternate_feed_links(response.body, response.url)
+            if not links:
+                raise CommandFailure(
+                    f"{redact_url(url)}: {not_a_feed}, and the page names no feed of its own"
+                ) from None
+        fetched = await fetch_and_parse(
+            fetcher, "new", links[0], parse_here, max_bytes=settings.max_feed_bytes
+        )
+        if isinstance(fetched, FeedOutcome):
+            raise CommandFailure(f"{redact_url(url)}: its feed {redact_url(links[0])}: {fetched.error}")
+        return links[0], fetched[1]
 
 
 async def _check_feeds(
