@@ -25,7 +25,14 @@ from pipeline.cli import terminal
 from pipeline.cli.app import CommandFailure, Options, cli
 from pipeline.cli.terminal import WIDE_TABLE_COLUMNS, one_line_table
 from pipeline.clock import utc_now
-from pipeline.dealexport import DEAL_CSV_COLUMNS, deal_csv_row, deal_json
+from pipeline.dealexport import (
+    DEAL_CSV_COLUMNS,
+    DEALS_FEED_TITLE,
+    deal_csv_row,
+    deal_json,
+    deals_atom,
+    deals_json_feed,
+)
 from pipeline.deals import compare_events, short_money
 from pipeline.evaluation import (
     Report,
@@ -261,14 +268,26 @@ def _describe(event: DealEvent) -> str:
     help="Only deals of this type, or investments of this kind (funding, acquisition, strategic_investment).",
 )
 @click.option("--min-usd", type=float, help="Only deals worth at least this many US dollars.")
-@click.option("--company", help="Only deals with this company among the parties (any spelling).")
+@click.option(
+    "--company",
+    "companies",
+    multiple=True,
+    help="Only deals with this company among the parties (any spelling); may be given several times.",
+)
 @click.option(
     "--min-confidence",
     type=click.FloatRange(0, 1),
     help="Only deals at least this sure (0-1): the classifier's confidence, raised by each further outlet.",
 )
 @click.option(
-    "--format", "output", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "csv", "atom", "jsonfeed"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--feed-url", help="With atom or jsonfeed: the address the feed will be served at (its self link)."
 )
 @click.pass_obj
 def deals(
@@ -277,9 +296,10 @@ def deals(
     since: datetime | None,
     event_type: str | None,
     min_usd: float | None,
-    company: str | None,
+    companies: tuple[str, ...],
     min_confidence: float | None,
     output: str,
+    feed_url: str | None,
 ) -> None:
     """List stored deals, newest first, with the number of articles reporting each."""
     config = options.config()
@@ -288,11 +308,18 @@ def deals(
             since=since.replace(tzinfo=UTC) if since else None,
             event_type=event_type,
             min_usd=min_usd,
-            company=company,
+            companies=companies,
             min_confidence=min_confidence,
         )
     if output == "json":
         click.echo(json.dumps([deal_json(d) for d in rows], indent=2, ensure_ascii=False))
+        return
+    if output == "atom":
+        sys.stdout.write(deals_atom(rows, title=DEALS_FEED_TITLE, feed_url=feed_url, now=utc_now()).decode())
+        return
+    if output == "jsonfeed":
+        feed = deals_json_feed(rows, title=DEALS_FEED_TITLE, feed_url=feed_url)
+        click.echo(json.dumps(feed, indent=2, ensure_ascii=False))
         return
     if output == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=DEAL_CSV_COLUMNS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
@@ -155,7 +155,7 @@ class DealTable:
         since: datetime | None = None,
         event_type: str | None = None,
         min_usd: float | None = None,
-        company: str | None = None,
+        companies: Sequence[str] = (),
         min_confidence: float | None = None,
     ) -> list[DigestDeal]:
         """Stored deals, newest first, filtered, with their sources and confidence. event_type is a type
@@ -171,9 +171,9 @@ class DealTable:
             ids = ids.where(Deal.amount_usd >= min_usd)
         with self._sessions() as session:
             found = deal_records(session, ids)
-        if company:
-            wanted = company_key(company)
-            found = [d for d in found if any(company_key(p) == wanted for p in d.parties)]
+        if companies:
+            wanted = {company_key(c) for c in companies}
+            found = [d for d in found if any(company_key(p) in wanted for p in d.parties)]
         if min_confidence is not None:
             found = [d for d in found if d.confidence >= min_confidence]
         return sorted(found, key=lambda d: (d.first_reported_at, d.id), reverse=True)
