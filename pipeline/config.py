@@ -7,6 +7,7 @@ feeds.yaml, the defaults below. Every error names the file and line, or the vari
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -168,6 +170,14 @@ class Settings(BaseSettings):
         None, description="https URL for List-Unsubscribe (one-click, RFC 8058); {address} is replaced."
     )
     unsubscribe_mailto: str | None = Field(None, description="Address for List-Unsubscribe by mail.")
+    web_listen: str | None = Field(
+        None,
+        description="HOST:PORT where the daemon serves its web page, /healthz and /metrics (e.g. "
+        "127.0.0.1:8080); unset: no web page. Another address than loopback needs web_token.",
+    )
+    web_token: SecretStr | None = Field(
+        None, description="Environment only: DEALPULSE_WEB_TOKEN, asked of every request off loopback."
+    )
     test_mode: bool = Field(
         False,
         description="For test suites and trials, never in service: a dead sender's lease ends 0.5 s after "
@@ -206,6 +216,23 @@ class Settings(BaseSettings):
                     raise ValueError(f"{value!r} is not a JSON list of networks") from None
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
+
+    @field_validator("web_listen")
+    @classmethod
+    def _check_web_listen(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        listen_address(value)
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _token_off_loopback(self) -> Settings:
+        if self.web_listen and not is_loopback(listen_address(self.web_listen)[0]) and self.web_token is None:
+            raise ValueError(
+                f"web_listen {self.web_listen} is not a loopback address: set DEALPULSE_WEB_TOKEN, "
+                "which every request must then give"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -392,6 +419,26 @@ def _recipients(path: Path, model: _FileModel, lines: dict[tuple[Any, ...], int]
     return tuple(recipients)
 
 
+DEFAULT_WEB_LISTEN = "127.0.0.1:8080"
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """(host, port) of "HOST:PORT" ("127.0.0.1:8080", "[::1]:8080"), or ValueError saying why not."""
+    match = re.fullmatch(r"\s*(?:\[([0-9a-fA-F:.]+)\]|([^:\s\[\]]+)):(\d{1,5})\s*", value)
+    if not match or not 1 <= int(match.group(3)) <= 65535:
+        raise ValueError(f"{value!r} is not HOST:PORT (like 127.0.0.1:8080 or [::1]:8080)")
+    return match.group(1) or match.group(2), int(match.group(3))
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def database_url(value: str) -> str:
     """A database URL DealPulse can use, or ValueError saying why not. postgresql:// means psycopg 3 (the
     driver the postgres extra installs), not SQLAlchemy's default psycopg2."""
@@ -424,12 +471,13 @@ def mail_address(value: str) -> str:
 def _load_settings(path: Path, block: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Settings:
     env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
     _check_unknown_environment(env)
-    if "smtp_password" in block:
-        line = lines.get(("settings", "smtp_password"))
-        raise ConfigError(
-            f"{path}, line {line}: settings.smtp_password: a password is not read from files; "
-            "set the environment variable DEALPULSE_SMTP_PASSWORD"
-        )
+    for secret in ("smtp_password", "web_token"):
+        if secret in block:
+            line = lines.get(("settings", secret))
+            raise ConfigError(
+                f"{path}, line {line}: settings.{secret}: a secret is not read from files; "
+                f"set the environment variable {ENV_PREFIX}{secret.upper()}"
+            )
     if path.is_file():
         block = relative_to_folder(block, path.resolve().parent)
     try:

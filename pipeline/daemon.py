@@ -16,11 +16,12 @@ import logging
 import random
 import signal
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
+from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -28,6 +29,7 @@ from pipeline.clock import utc_now
 from pipeline.config import Config
 from pipeline.digest.service import DIGEST_TICK, TEST_DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor
+from pipeline.metrics import Metrics
 from pipeline.records import FeedSource, FeedState
 from pipeline.stopping import STOP_SIGNALS
 from pipeline.text import plural
@@ -60,6 +62,15 @@ def jitter_for(interval: timedelta) -> float:
     return min(60.0, interval.total_seconds() / 10)
 
 
+class WebPage(Protocol):
+    """The web page the daemon serves beside its work, and the metrics it keeps for it."""
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+    async def start(self, scheduler_running: Callable[[], bool]) -> web.AppRunner: ...
+
+
 class FeedSchedule(Protocol):
     """What the daemon reads and claims of the feeds table."""
 
@@ -79,10 +90,12 @@ class Daemon:
         digests: DigestService | None = None,
         *,
         database: str = "",
+        web: WebPage | None = None,
     ) -> None:
         self._config = config
         self._feeds = feeds
         self._database = database  # for the start-up line, its password hidden
+        self._web = web
         self._ingestor = ingestor
         self._digests = digests
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -131,6 +144,12 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in STOP_SIGNALS:
             loop.add_signal_handler(sig, self._request_stop, sig)
+        # listening first: a taken address stops the start before any job runs
+        runner = (
+            await self._web.start(lambda: scheduler.running and not self.stopping.is_set())
+            if self._web
+            else None
+        )
         scheduler.start()
         recipients = len(self._config.recipients) if self._digests is not None else 0
         log.info(
@@ -152,6 +171,8 @@ class Daemon:
             for sig in STOP_SIGNALS:
                 loop.remove_signal_handler(sig)
             scheduler.shutdown(wait=False)
+            if runner is not None:
+                await runner.cleanup()
         log.info("daemon stopped")
 
     def _request_stop(self, sig: signal.Signals) -> None:
@@ -220,7 +241,10 @@ class Daemon:
                 if state is None:
                     log.debug("feed=%s not due or claimed by another process", feed.name)
                     return
-                await self._ingestor.fetch_feed(state)
+                started = time.monotonic()
+                outcome = await self._ingestor.fetch_feed(state)
+                if self._web is not None:
+                    self._web.metrics.record_fetch(outcome, time.monotonic() - started)
             except Exception:  # the scheduler must keep running whatever one job does
                 log.exception("feed=%s fetch job failed", feed.name)
 
@@ -230,6 +254,8 @@ class Daemon:
         with self._tracked("digest job"):
             # a database or template error must not stop the scheduler; the next tick tries again
             try:
-                await asyncio.to_thread(self._digests.send_due, utc_now())
+                deliveries = await asyncio.to_thread(self._digests.send_due, utc_now())
+                if self._web is not None:
+                    self._web.metrics.record_deliveries(d.outcome for d in deliveries)
             except Exception:
                 log.exception("digest job failed")

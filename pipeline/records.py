@@ -363,6 +363,30 @@ class DigestDeal:
 
 
 @dataclass(frozen=True, slots=True)
+class DealChange:
+    """A later report that changed a deal (its amount, a rumour confirmed ...), for the deal's page."""
+
+    field: str
+    old: str | None
+    new: str | None
+    at: datetime
+    article_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigures:
+    """What the database holds, counted: the gauges of /metrics."""
+
+    stories: int
+    stories_by_extraction: Mapping[str, int]
+    deals_by_type: Mapping[str, int]
+    events_by_type: Mapping[str, int]
+    feeds_by_result: Mapping[str, int]
+    digests_by_status: Mapping[str, int]
+    last_fetch_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class FeedHealth:
     """A feed the digest footer warns about: failing, or silent, for more than a day."""
 

@@ -124,7 +124,7 @@ def test_command_line_overrides_the_environment(tmp_path: Path, monkeypatch: pyt
         ),
         (
             "settings:\n  smtp_password: hunter2\nfeeds: []\n",
-            r"line 2: settings\.smtp_password: a password is not read from files; "
+            r"line 2: settings\.smtp_password: a secret is not read from files; "
             r"set the environment variable DEALPULSE_SMTP_PASSWORD",
         ),
         ("settings:\n  smtp_security: ssl\nfeeds: []\n", r"line 2: settings\.smtp_security: Input should be"),

@@ -10,16 +10,13 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from pipeline.config import Settings
 from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import Base
 from pipeline.db.store import Store
-from pipeline.digest.service import DigestPolicy, DigestService
-from pipeline.digest.transport import OutboxTransport
 from tests.support.deal_stories import launch, store_story
-from tests.support.digests import ANA, SEND, seed_deals
+from tests.support.digests import SEND, seed_deals, send_ana_s_digest
 from tests.support.helpers import invoke
 
 
@@ -30,9 +27,7 @@ def seeded_source(tmp_path: Path) -> str:
     upgrade(engine)
     store = Store(engine)
     seed_deals(store)
-    policy = DigestPolicy.of(Settings(database_url=url, data_dir=tmp_path))
-    sender = DigestService(Ledger(engine), (ANA,), OutboxTransport(tmp_path / "outbox"), policy, store.feeds)
-    assert [d.outcome for d in sender.send_due(SEND)] == ["sent"]
+    send_ana_s_digest(store, tmp_path / "outbox")
     engine.dispose()
     return url
 

@@ -19,7 +19,7 @@ from pipeline.cli import terminal
 from pipeline.cli.app import Options, cli
 from pipeline.cli.terminal import ago, configure_logging, one_line_table
 from pipeline.clock import utc_now
-from pipeline.config import Config, Settings, database_url
+from pipeline.config import DEFAULT_WEB_LISTEN, Config, Settings, database_url, is_loopback, listen_address
 from pipeline.daemon import Daemon
 from pipeline.db.copy import copy_database
 from pipeline.db.engine import make_engine
@@ -31,6 +31,7 @@ from pipeline.feedhealth import status_problem, status_result
 from pipeline.records import CycleReport, FeedOutcome, FeedResult
 from pipeline.runtime import digest_service, open_runtime, open_store, open_store_for_reading, started_workers
 from pipeline.text import counted
+from pipeline.web.server import WebServer
 from pipeline.workers import WorkerPool
 
 
@@ -56,12 +57,14 @@ def run(options: Options) -> None:
             async with open_runtime(
                 config.settings, store, classifier=classifier, workers=workers
             ) as runtime:
+                listen = config.settings.web_listen
                 await Daemon(
                     config,
                     store.feeds,
                     runtime.ingestor,
                     digest_service(config, store),
                     database=store.engine.url.render_as_string(hide_password=True),
+                    web=WebServer.of(config, store, listen) if listen else None,
                 ).run()
 
         asyncio.run(main())
@@ -232,6 +235,32 @@ def db_upgrade(options: Options) -> None:
     with closing(open_store(settings)) as store:
         url = store.engine.url.render_as_string(hide_password=True)
     terminal.out.print(f"database schema is up to date: {url}")
+
+
+@cli.command()
+@click.option(
+    "--listen",
+    metavar="HOST:PORT",
+    help="Where to listen (default: the web_listen setting, else 127.0.0.1:8080).",
+)
+@click.pass_obj
+def serve(options: Options, listen: str | None) -> None:
+    """Serve the read-only web page (deals, a deal's page, feeds, digests; /healthz, /metrics) until
+    SIGTERM or Ctrl-C. The daemon serves the same when web_listen is set."""
+    config = options.config()
+    configure_logging(config.settings.log_level)
+    where = listen or config.settings.web_listen or DEFAULT_WEB_LISTEN
+    try:
+        host, _ = listen_address(where)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--listen") from None
+    if not is_loopback(host) and config.settings.web_token is None:
+        raise click.BadParameter(
+            f"{where} is not a loopback address: set DEALPULSE_WEB_TOKEN, which every request must then give",
+            param_hint="--listen",
+        )
+    with closing(open_store_for_reading(config.settings)) as store:
+        asyncio.run(WebServer.of(config, store, where).serve_until_stopped())
 
 
 @db.command("copy")

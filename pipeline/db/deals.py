@@ -11,14 +11,14 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, text, true, update
+from sqlalchemy import Select, delete, func, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.deal_records import deal_records
-from pipeline.db.models import ArticleClassification, Deal, DealRevision, Event
+from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event
 from pipeline.deals import LONGEST_WINDOW, DealSummary, deal_key, headline, key_words, merge
 from pipeline.names import company_key
-from pipeline.records import INVESTMENT_SUBTYPES, Classification, DealEvent, DigestDeal
+from pipeline.records import INVESTMENT_SUBTYPES, Classification, DealChange, DealEvent, DigestDeal
 
 # Any fixed number, distinct from the migration lock's.
 _DEAL_MERGE_LOCK_ID = 0x4445414D
@@ -160,15 +160,9 @@ class DealTable:
     ) -> list[DigestDeal]:
         """Stored deals, newest first, filtered, with their sources and confidence. event_type is a type
         or an investment's subtype."""
-        ids = select(Deal.id)
+        ids = _filtered(select(Deal.id), event_type, min_usd)
         if since is not None:
             ids = ids.where(Deal.first_reported_at >= since)
-        if event_type in INVESTMENT_SUBTYPES:
-            ids = ids.where(Deal.subtype == event_type)
-        elif event_type is not None:
-            ids = ids.where(Deal.type == event_type)
-        if min_usd is not None:
-            ids = ids.where(Deal.amount_usd >= min_usd)
         with self._sessions() as session:
             found = deal_records(session, ids)
         if companies:
@@ -177,6 +171,69 @@ class DealTable:
         if min_confidence is not None:
             found = [d for d in found if d.confidence >= min_confidence]
         return sorted(found, key=lambda d: (d.first_reported_at, d.id), reverse=True)
+
+    def page(
+        self,
+        *,
+        text: str | None = None,
+        event_type: str | None = None,
+        min_usd: float | None = None,
+        companies: Sequence[str] = (),
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[DigestDeal]:
+        """One page of deals, newest first, chosen in the database (so a page costs the same with a
+        hundred deals or a hundred thousand): `text` is found in the headline, the evidence or a party's
+        name; `companies` by their company key in the deal's."""
+        ids = _filtered(select(Deal.id), event_type, min_usd)
+        if text and text.strip():
+            needle = text.strip()
+            key = company_key(needle)
+            ids = ids.where(
+                or_(
+                    Deal.headline.ilike(f"%{_escaped(needle)}%", escape="\\"),
+                    Deal.evidence.ilike(f"%{_escaped(needle)}%", escape="\\"),
+                    *([Deal.key.contains(key, autoescape=True)] if key else []),
+                )
+            )
+        keys = [k for k in (company_key(c) for c in companies) if k]
+        if keys:
+            ids = ids.where(or_(*(Deal.key.contains(k, autoescape=True) for k in keys)))
+        ids = ids.order_by(Deal.first_reported_at.desc(), Deal.id.desc()).limit(limit).offset(offset)
+        with self._sessions() as session:
+            wanted = list(session.scalars(ids))
+            found = {d.id: d for d in deal_records(session, select(Deal.id).where(Deal.id.in_(wanted)))}
+        return [found[i] for i in wanted if i in found]
+
+    def one(self, deal_id: int) -> DigestDeal | None:
+        with self._sessions() as session:
+            found = deal_records(session, select(Deal.id).where(Deal.id == deal_id))
+        return found[0] if found else None
+
+    def changes(self, deal_id: int) -> list[DealChange]:
+        """What later reports changed in the deal, oldest first."""
+        query = (
+            select(DealRevision.field, DealRevision.old, DealRevision.new, DealRevision.at, Article.title)
+            .join(Article, Article.id == DealRevision.article_id)
+            .where(DealRevision.deal_id == deal_id)
+            .order_by(DealRevision.at, DealRevision.id)
+        )
+        with self._sessions() as session:
+            return [DealChange(*row) for row in session.execute(query)]
+
+
+def _filtered(ids: Select[int], event_type: str | None, min_usd: float | None) -> Select[int]:
+    if event_type in INVESTMENT_SUBTYPES:
+        ids = ids.where(Deal.subtype == event_type)
+    elif event_type is not None:
+        ids = ids.where(Deal.type == event_type)
+    if min_usd is not None:
+        ids = ids.where(Deal.amount_usd >= min_usd)
+    return ids
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _deal_headline(deal: Deal) -> str:

@@ -99,6 +99,7 @@ class Article(Base):
     __table_args__ = (
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_feed_id", "feed_id"),
+        Index("ix_articles_extraction_status", "extraction_status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -68,7 +68,9 @@ def article_text(i: int) -> str:
     return f"text of story {i}. " + _FILLER[offset : offset + length]
 
 
-def fill(engine: Engine, articles: int) -> None:
+def fill(engine: Engine, articles: int, deal_every: int = 20) -> None:
+    """The feeds, `articles` articles each with its feed item, and a deal (with its event) for every
+    `deal_every`-th article, the last 5,000 recorded in the last day."""
     with engine.begin() as connection:
         connection.execute(
             insert(Feed),
@@ -92,7 +94,6 @@ def fill(engine: Engine, articles: int) -> None:
             ],
         )
     recent_deals = 5_000
-    deal_every = 20
     total_deals = articles // deal_every
     for start in range(0, articles, BATCH):
         rows, items, deals, events = [], [], [], []

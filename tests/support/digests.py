@@ -4,10 +4,15 @@ of."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+from pipeline.config import Settings
+from pipeline.db.ledger import Ledger
 from pipeline.db.store import Store
 from pipeline.digest.render import Footer
 from pipeline.digest.select import build_digest
+from pipeline.digest.service import DigestPolicy, DigestService
+from pipeline.digest.transport import OutboxTransport
 from pipeline.records import DigestDeal, FeedHealth, Recipient, SourceLink
 from tests.support.deal_stories import funding, launch, partnership, store_story, strategic
 
@@ -156,3 +161,10 @@ def seed_deals(store: Store) -> None:
     store_story(
         store, [launch("Mistral AI", "Le Chat")], published_at=night, recorded_at=night, outlet="wire"
     )
+
+
+def send_ana_s_digest(store: Store, outbox: Path) -> None:
+    """Ana's digest of the stored deals, sent at SEND into an outbox folder: a ledger with one sent row."""
+    policy = DigestPolicy.of(Settings(data_dir=outbox.parent))
+    sender = DigestService(Ledger(store.engine), (ANA,), OutboxTransport(outbox), policy, store.feeds)
+    assert [d.outcome for d in sender.send_due(SEND)] == ["sent"]
