@@ -312,6 +312,15 @@ class _RecipientModel(BaseModel):
     types: list[EventType] = Field(default_factory=lambda: list(EVENT_TYPES), min_length=1)
     min_usd: float | None = Field(None, ge=0)
     companies: list[str] = Field(default_factory=list)
+    notify: list[str] = Field(default_factory=list)
+    notify_when: Literal["digest", "each"] = "digest"
+
+    @field_validator("notify")
+    @classmethod
+    def _check_notify(cls, value: list[str]) -> list[str]:
+        for url in value:
+            notification_url(url)
+        return [url.strip() for url in value]
 
     @field_validator("address")
     @classmethod
@@ -414,9 +423,26 @@ def _recipients(path: Path, model: _FileModel, lines: dict[tuple[Any, ...], int]
                 types=tuple(t for t in EVENT_TYPES if t in entry.types),
                 min_usd=entry.min_usd,
                 companies=tuple(entry.companies),
+                notify=tuple(entry.notify),
+                notify_when=entry.notify_when,
             )
         )
     return tuple(recipients)
+
+
+def notification_url(value: str) -> str:
+    """An Apprise URL (slack://, msteams://, json://, ntfy:// ...), or ValueError saying why not. Checked
+    by Apprise itself, which makes no request to check it."""
+    import apprise  # noqa: PLC0415 - 85 ms at start-up, paid only by a file that lists notify: URLs
+
+    if apprise.Apprise.instantiate(value.strip()) is None:
+        # the URL itself may hold a token (slack://T1/B2/...): only its scheme is shown
+        scheme = value.strip().split("://", 1)[0] if "://" in value else "(none)"
+        raise ValueError(
+            f"a {scheme}:// URL that Apprise does not take (unknown service, or its tokens are missing; "
+            "see https://github.com/caronc/apprise/wiki)"
+        )
+    return value.strip()
 
 
 DEFAULT_WEB_LISTEN = "127.0.0.1:8080"

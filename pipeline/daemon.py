@@ -30,6 +30,7 @@ from pipeline.config import Config
 from pipeline.digest.service import DIGEST_TICK, TEST_DIGEST_TICK, DigestService
 from pipeline.ingest import Ingestor
 from pipeline.metrics import Metrics
+from pipeline.notify import NotificationService
 from pipeline.records import FeedSource, FeedState
 from pipeline.stopping import STOP_SIGNALS
 from pipeline.text import plural
@@ -91,11 +92,13 @@ class Daemon:
         *,
         database: str = "",
         web: WebPage | None = None,
+        notifications: NotificationService | None = None,
     ) -> None:
         self._config = config
         self._feeds = feeds
         self._database = database  # for the start-up line, its password hidden
         self._web = web
+        self._notifications = notifications
         self._ingestor = ingestor
         self._digests = digests
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -259,3 +262,11 @@ class Daemon:
                     self._web.metrics.record_deliveries(d.outcome for d in deliveries)
             except Exception:
                 log.exception("digest job failed")
+            # after the digests: a destination that takes the digest's deals gets them the same tick
+            if self._notifications is not None:
+                try:
+                    notified = await asyncio.to_thread(self._notifications.send_due, utc_now())
+                    if self._web is not None:
+                        self._web.metrics.record_notifications(n.outcome for n in notified)
+                except Exception:
+                    log.exception("notification job failed")

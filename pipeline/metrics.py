@@ -41,6 +41,12 @@ class Metrics:
         self._digests = Counter(
             "dealpulse_digest_sends", "Digest deliveries by outcome.", ["outcome"], registry=self.registry
         )
+        self._notifications = Counter(
+            "dealpulse_notification_sends",
+            "Notification deliveries (to chat and other services) by outcome.",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.registry.register(_StoredCollector(figures))
 
     def record_fetch(self, outcome: FeedOutcome, seconds: float) -> None:
@@ -52,6 +58,10 @@ class Metrics:
     def record_deliveries(self, outcomes: Iterable[str]) -> None:
         for outcome in outcomes:
             self._digests.labels(outcome).inc()
+
+    def record_notifications(self, outcomes: Iterable[str]) -> None:
+        for outcome in outcomes:
+            self._notifications.labels(outcome).inc()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

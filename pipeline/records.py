@@ -322,6 +322,8 @@ class Recipient:
     types: tuple[str, ...] = EVENT_TYPES  # event types wanted
     min_usd: float | None = None  # investments below this (or of unknown amount) are left out
     companies: tuple[str, ...] = ()  # a watch list: when set, only deals with one of these as a party
+    notify: tuple[str, ...] = ()  # Apprise URLs that get the same deals (chat, webhooks ...)
+    notify_when: str = "digest"  # digest: with the digest; each: as each deal is stored
 
 
 @dataclass(frozen=True, slots=True)

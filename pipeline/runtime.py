@@ -15,13 +15,15 @@ from pipeline.config import Config, Settings
 from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger
 from pipeline.db.migrate import is_current, upgrade
+from pipeline.db.notifications import NotificationTable
 from pipeline.db.store import Store
-from pipeline.digest.service import DigestPolicy, DigestService, transport_for
+from pipeline.digest.service import DigestPolicy, DigestService, first_retry, transport_for
 from pipeline.errors import DatabaseError
 from pipeline.feedhealth import BackoffPolicy
 from pipeline.http import Fetcher, FetchPolicy
 from pipeline.ingest import Ingestor
 from pipeline.netguard import AddressPolicy
+from pipeline.notify import AppriseNotifier, NotificationService, NotifyPolicy
 from pipeline.records import FeedSource
 from pipeline.workers import WorkerPool
 
@@ -71,6 +73,17 @@ def digest_service(config: Config, store: Store) -> DigestService:
         DigestPolicy.of(config.settings),
         store.feeds,
     )
+
+
+def notification_service(config: Config, store: Store) -> NotificationService:
+    """The notifier of the recipients' `notify:` URLs, through the notifications ledger."""
+    settings = config.settings
+    policy = NotifyPolicy(
+        min_confidence=settings.digest_min_confidence,
+        retry_first=first_retry(settings),
+        max_age=settings.digest_max_age,
+    )
+    return NotificationService(NotificationTable(store.engine), config.recipients, AppriseNotifier(), policy)
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:

@@ -18,8 +18,9 @@ from pipeline.clock import utc_now
 from pipeline.config import Config
 from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.digest.service import DigestService
+from pipeline.notify import NotificationService
 from pipeline.records import Recipient
-from pipeline.runtime import digest_service, open_store, open_store_for_reading
+from pipeline.runtime import digest_service, notification_service, open_store, open_store_for_reading
 from pipeline.text import counted
 
 
@@ -64,13 +65,13 @@ def digest(
             _print_ledger(Ledger(store.engine).entries(limit=100))
         elif send_now:
             configure_logging(config.settings.log_level)
-            _send_digests(service, config)
+            _send_digests(service, config, notification_service(config, store))
         else:
             assert preview_path is not None
             _preview_digest(service, config, preview_path, day.date() if day else None, address)
 
 
-def _send_digests(service: DigestService, config: Config) -> None:
+def _send_digests(service: DigestService, config: Config, notifications: NotificationService) -> None:
     if not config.recipients:
         terminal.out.print(f"no recipients in {config.path}: nothing to send")
         return
@@ -82,9 +83,19 @@ def _send_digests(service: DigestService, config: Config) -> None:
             f"{delivery.digest_date} {delivery.recipient}: {delivery.outcome}, "
             f"{counted(delivery.deals, 'deal')}: {delivery.detail}"
         )
+    notified = notifications.send_due(utc_now())
+    for notice in notified:
+        terminal.out.print(
+            f"{notice.recipient} -> {notice.destination}: {notice.outcome}, {counted(notice.deals, 'deal')}"
+            + (f": {notice.detail}" if notice.outcome == "failed" else "")
+        )
     if any(d.outcome == "failed" for d in deliveries):
         raise CommandFailure(
             "a digest was not delivered; it stays pending and is retried (see `dealpulse digest --list`)"
+        )
+    if any(n.outcome == "failed" for n in notified):
+        raise CommandFailure(
+            "a notification was not delivered; it stays pending and is retried (see `dealpulse status`)"
         )
 
 

@@ -24,12 +24,20 @@ from pipeline.daemon import Daemon
 from pipeline.db.copy import copy_database
 from pipeline.db.engine import make_engine
 from pipeline.db.ledger import Ledger, LedgerEntry
+from pipeline.db.notifications import DestinationState, NotificationTable
 from pipeline.db.store import Store
 from pipeline.digest.schedule import next_send
 from pipeline.digest.transport import clear_stale_temporaries
 from pipeline.feedhealth import status_problem, status_result
 from pipeline.records import CycleReport, FeedOutcome, FeedResult
-from pipeline.runtime import digest_service, open_runtime, open_store, open_store_for_reading, started_workers
+from pipeline.runtime import (
+    digest_service,
+    notification_service,
+    open_runtime,
+    open_store,
+    open_store_for_reading,
+    started_workers,
+)
 from pipeline.text import counted
 from pipeline.web.server import WebServer
 from pipeline.workers import WorkerPool
@@ -65,6 +73,7 @@ def run(options: Options) -> None:
                     digest_service(config, store),
                     database=store.engine.url.render_as_string(hide_password=True),
                     web=WebServer.of(config, store, listen) if listen else None,
+                    notifications=notification_service(config, store),
                 ).run()
 
         asyncio.run(main())
@@ -167,6 +176,7 @@ def status(options: Options) -> None:
     with closing(open_store_for_reading(config.settings)) as store:
         rows = store.feeds.statuses()
         latest = {e.recipient.lower(): e for e in reversed(Ledger(store.engine).entries(limit=1000))}
+        destinations = NotificationTable(store.engine).states()
     now = utc_now()
     # One line a feed: every column whole but the feed's name and its problem, which are cut to fit.
     cells: list[list[str]] = []
@@ -197,6 +207,7 @@ def status(options: Options) -> None:
         )
     )
     _print_recipients(config, latest, now)
+    _print_destinations(destinations, now)
 
 
 def _print_recipients(config: Config, latest: dict[str, LedgerEntry], now: datetime) -> None:
@@ -220,6 +231,35 @@ def _print_recipients(config: Config, latest: dict[str, LedgerEntry], now: datet
             f"{last.digest_date} {last.status} ({counted(last.deal_count, 'deal')})" if last else "none yet",
         )
     terminal.out.print(table)
+
+
+def _print_destinations(destinations: Sequence[DestinationState], now: datetime) -> None:
+    """Each notification destination's queue: what is waiting, what went, why the last try failed."""
+    if not destinations:
+        return
+    rows = [
+        [
+            d.recipient,
+            d.destination,
+            str(d.sent),
+            str(d.pending),
+            (f"retry {ago(d.next_attempt_at, now)}: " if d.pending and d.next_attempt_at else "")
+            + (d.last_error or ""),
+        ]
+        for d in destinations
+    ]
+    headers = ["recipient", "notifies", "deals sent", "waiting", "last error"]
+    styles = ["red" if d.last_error else None for d in destinations]
+    terminal.out.print(
+        one_line_table(
+            "Notifications",
+            headers,
+            rows,
+            cut=["notifies", "last error"],
+            width=terminal.out.width,
+            styles=styles,
+        )
+    )
 
 
 @cli.group()

@@ -222,7 +222,18 @@ class DealRevision(Base):
     at: Mapped[datetime]
 
 
-class DigestRecord(Base):
+class DeliveryState:
+    """The columns of something delivered with retries (a digest, a destination's deal): tries so far, the
+    last failure, when to try again, and until when a live sender holds it (a crashed one lets go)."""
+
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+
+
+class DigestRecord(DeliveryState, Base):
     """The ledger: one row per recipient and digest date, whatever became of it.
 
     status: pending (made, not yet accepted by the mail server), sent, or skipped (no deals, and empty
@@ -246,11 +257,6 @@ class DigestRecord(Base):
     window_start: Mapped[datetime]  # deals stored after this (less an overlap) were candidates
     window_end: Mapped[datetime]
     created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    next_attempt_at: Mapped[datetime | None]
-    lease_until: Mapped[datetime | None]  # a sender holds the row until then; a crashed one lets go
 
 
 class DigestItem(Base):
@@ -266,3 +272,27 @@ class DigestItem(Base):
     deal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(320))
     headline: Mapped[str] = mapped_column(Text)
+
+
+class Notification(DeliveryState, Base):
+    """A deal owed to one notification destination (a chat channel's hook, a webhook ...): each deal
+    once per destination, whoever's recipient entry lists it. status: pending until the service took it,
+    then sent. The destination is kept by its hash (it holds tokens) and shown masked.
+
+    deal_id has no foreign key, as in the digest ledger: the ledger is history.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("destination_hash", "deal_id"),
+        Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    destination_hash: Mapped[str] = mapped_column(String(64))
+    destination: Mapped[str] = mapped_column(Text)  # masked, for `status`
+    deal_id: Mapped[int] = mapped_column(Integer)
+    headline: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]

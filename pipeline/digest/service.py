@@ -94,7 +94,7 @@ class DigestPolicy:
             # transport's deadline for a whole conversation, so a live sender never loses its lease.
             lease=timedelta(seconds=settings.smtp_timeout * SMTP_STEPS)
             + (TEST_LEASE_MARGIN if settings.test_mode else LEASE_MARGIN),
-            retry_first=TEST_RETRY_FIRST if settings.test_mode else RETRY_FIRST,
+            retry_first=first_retry(settings),
         )
 
 
@@ -102,6 +102,11 @@ class FeedAttention(Protocol):
     """Where the digest's footer learns which feeds need their reader's attention (the feeds table)."""
 
     def needing_attention(self, now: datetime) -> list[FeedHealth]: ...
+
+
+def first_retry(settings: Settings) -> timedelta:
+    """How long an undelivered digest or notification first waits: a minute, a second in test mode."""
+    return TEST_RETRY_FIRST if settings.test_mode else RETRY_FIRST
 
 
 class DigestService:
