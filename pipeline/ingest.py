@@ -386,6 +386,7 @@ class Ingestor:
             extraction_failures=sum(1 for _, extracted in results if not extracted),
             warning=_deferred_warning(parsed.warning, len(groups), deferred),
             permanent_redirect=response.permanent_redirect,
+            feed_title=parsed.title,
         )
         if deferred:
             return outcome, no_validators  # the next fetch must get the whole feed again, not a 304

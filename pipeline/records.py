@@ -162,6 +162,7 @@ class FeedOutcome:
     warning: str | None = None
     retry_after: timedelta | None = None
     permanent_redirect: str | None = None  # where 301/308 redirects pointed on this fetch
+    feed_title: str | None = None  # the title the feed gives itself: the outlet's name where a page has none
 
 
 @dataclass(frozen=True, slots=True)

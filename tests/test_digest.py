@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pipeline.config import Settings
+from pipeline.db.deal_records import outlet_name
 from pipeline.db.ledger import Ledger
 from pipeline.db.store import Store
 from pipeline.deals import deal_confidence, headline
@@ -607,3 +608,20 @@ def test_a_digest_too_big_for_gmail_shows_its_top_deals_and_says_how_to_list_the
     assert "dealpulse deals --since 2026-11-25" in rendered.html
     assert 'id="deal-500"' in rendered.html  # the biggest stay
     assert 'id="deal-1"' not in rendered.html
+
+
+@pytest.mark.parametrize(
+    ("site", "feed_title", "url", "outlet"),
+    [
+        ("TechCrunch", "TechCrunch » AI", "https://techcrunch.com/a", "TechCrunch"),
+        (None, "Lumen Daily", "https://lumen.example/a", "Lumen Daily"),
+        ("lumen.example", "Lumen Daily", "https://www.lumen.example/a", "Lumen Daily"),  # only the host
+        ("127.0.0.1:8000", "Bench", "http://127.0.0.1:8000/a", "Bench"),
+        (None, None, "https://www.lumen.example/a", "lumen.example"),
+        (None, "  ", "", "lumen-feed"),
+    ],
+)
+def test_a_source_is_named_by_its_site_else_its_feed_s_title_else_its_host(
+    site: str | None, feed_title: str | None, url: str, outlet: str
+) -> None:
+    assert outlet_name(site, feed_title, url, "lumen-feed") == outlet

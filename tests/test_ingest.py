@@ -19,7 +19,14 @@ from pipeline.db.deals import DealTable
 from pipeline.db.store import Store
 from pipeline.records import Classification, ExtractionStatus, FeedResult, FeedSource, Story
 from pipeline.workers import WorkerPool
-from tests.support.builders import Item, article_html, rss, serve_one_deal_from_two_outlets, unique_paragraphs
+from tests.support.builders import (
+    DEAL_LEAD,
+    Item,
+    article_html,
+    rss,
+    serve_one_deal_from_two_outlets,
+    unique_paragraphs,
+)
 from tests.support.helpers import articles, feed_item_count, feed_row, run_cycle, source
 
 
@@ -496,3 +503,24 @@ def test_stories_are_written_by_the_writer_threads_which_end_with_the_runtime(
     assert 1 <= len(recording.writing_threads) <= watched.writer_threads
     assert all(name.startswith("dealpulse-store") for name in recording.writing_threads)
     assert alive_after_close == []  # closing the runtime waited for the writes and ended the threads
+
+
+def test_a_source_whose_page_names_no_site_goes_by_its_feed_s_title(
+    httpserver: HTTPServer, settings: Settings, store: Store, workers: WorkerPool
+) -> None:
+    from pipeline.classify import default_classifier
+
+    httpserver.expect_request("/q").respond_with_data(
+        article_html("Quillmark raises $42M Series B", [DEAL_LEAD, *unique_paragraphs("q")], site=None),
+        content_type="text/html",
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(
+            [Item("Quillmark raises $42M Series B", httpserver.url_for("/q"), guid="q")],
+            title="Lumen Daily: AI",
+        )
+    )
+    feeds = [source("lumen", httpserver.url_for("/feed.xml"))]
+    run_cycle(settings, store, workers, feeds, classifier=default_classifier())
+    (deal,) = store.deals.find()
+    assert [s.outlet for s in deal.sources] == ["Lumen Daily: AI"]

@@ -48,6 +48,7 @@ def digest_queries(ids: Select[int]) -> tuple[Select[*tuple[Any, ...]], ...]:
             Article.title,
             Article.canonical_url,
             Article.site_name,
+            Feed.title,
             Feed.name,
         )
         .join(Article, Article.id == Event.article_id)
@@ -65,11 +66,14 @@ def deal_records(session: Session, ids: Select[int]) -> list[DigestDeal]:
     deals_query, sources_query = digest_queries(ids)
     connection = session.connection()
     sources: dict[int, dict[int, SourceLink]] = {}  # deal -> article -> its link, in order
-    for deal_id, confidence, article_id, title, url, site, feed in connection.execute(sources_query):
+    for deal_id, confidence, article_id, title, url, site, feed_title, feed in connection.execute(
+        sources_query
+    ):
         by_article = sources.setdefault(deal_id, {})
         known = by_article.get(article_id)
         if known is None or confidence > known.confidence:  # one link an article, its best event's
-            by_article[article_id] = SourceLink(title, url, outlet_name(site, url, feed), confidence)
+            outlet = outlet_name(site, feed_title, url, feed)
+            by_article[article_id] = SourceLink(title, url, outlet, confidence)
     records = []
     for row in connection.execute(deals_query):
         fields = dict(zip((c.key for c in _DIGEST_COLUMNS), row, strict=True))
@@ -82,7 +86,16 @@ def deal_records(session: Session, ids: Select[int]) -> list[DigestDeal]:
     return records
 
 
-def outlet_name(site_name: str | None, url: str, feed_name: str) -> str:
-    """What a source is called: the page's own site name, else its host, else the feed's name."""
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return site_name or host or feed_name
+def outlet_name(site_name: str | None, feed_title: str | None, url: str, feed_name: str) -> str:
+    """What a source is called: the page's own site name ("TechCrunch"), else the title its feed gives
+    itself, else the page's host, else the feed's name in feeds.yaml. The site name comes first: a feed's
+    title is often a section's ("TechCrunch » Artificial Intelligence"). A site name that is only the host
+    (trafilatura's fallback for a page that names none) counts as none."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if site_name and site_name.lower().removeprefix("www.") in {
+        host,
+        parts.netloc.lower().removeprefix("www."),
+    }:
+        site_name = None
+    return site_name or (feed_title or "").strip() or host or feed_name

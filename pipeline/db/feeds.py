@@ -25,6 +25,8 @@ from pipeline.feedhealth import (
 )
 from pipeline.records import FeedFetch, FeedHealth, FeedOutcome, FeedResult, FeedSource, FeedState, FeedStatus
 
+MAX_FEED_TITLE = 300
+
 
 class FeedTable:
     def __init__(self, sessions: sessionmaker[Session], dialect: str) -> None:
@@ -195,6 +197,8 @@ def _apply_outcome(feed: Feed, fetch: FeedFetch, backoff: BackoffPolicy) -> None
         if fetch.outcome.result is FeedResult.OK:
             feed.last_warning = fetch.outcome.warning
             feed.etag, feed.last_modified = fetch.etag, fetch.last_modified
+            if fetch.outcome.feed_title:
+                feed.title = fetch.outcome.feed_title[:MAX_FEED_TITLE]
             redirect = fetch.outcome.permanent_redirect
             target, seen, move = moved_to(feed.redirect_target, feed.redirect_count, redirect)
             feed.redirect_target, feed.redirect_count = target, seen

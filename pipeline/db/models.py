@@ -67,6 +67,7 @@ class Feed(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)  # as the feed names itself, from its last good fetch
     enabled: Mapped[bool] = mapped_column(default=True)
     in_config: Mapped[bool] = mapped_column(default=True)  # false once removed from feeds.yaml
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)

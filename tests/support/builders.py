@@ -60,14 +60,16 @@ def article_html(
     lang: str = "en",
     author: str = "Jo Writer",
     date: str = "2026-11-24",
-    site: str = "Example News",
+    site: str | None = "Example News",
 ) -> bytes:
+    """A news page; `site=None`: one that names no site (no og:site_name, a bare <title>)."""
     head = [
-        f"<title>{escape(title)} | {escape(site)}</title>",
+        f"<title>{escape(title)}{f' | {escape(site)}' if site else ''}</title>",
         f'<meta name="author" content="{escape(author)}">',
         f'<meta property="article:published_time" content="{date}T08:00:00Z">',
-        f'<meta property="og:site_name" content="{escape(site)}">',
     ]
+    if site:
+        head.append(f'<meta property="og:site_name" content="{escape(site)}">')
     if canonical:
         head.append(f'<link rel="canonical" href="{escape(canonical)}">')
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
@@ -75,7 +77,8 @@ def article_html(
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{"".join(head)}</head><body>'
         '<nav><a href="/">Home</a> <a href="/tech">Tech</a> <a href="/markets">Markets</a></nav>'
         f"<main><article><h1>{escape(title)}</h1>{body}</article></main>"
-        f"<footer><p>Copyright {escape(site)}. All rights reserved.</p></footer></body></html>"
+        f"<footer><p>Copyright {escape(site or 'the publisher')}. All rights reserved.</p></footer>"
+        "</body></html>"
     ).encode()
 
 
