@@ -302,6 +302,35 @@ def test_next_digest_has_only_deals_new_since_the_last(
     assert "Microsoft invests" not in newest[0].read_text()
 
 
+def test_a_deal_shown_as_unconfirmed_comes_back_in_the_main_list_once_a_second_outlet_confirms_it(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    settings = outbox_settings(settings, tmp_path)
+    night = SEND - timedelta(hours=5)
+    unsure = [launch("Zephyr", "Gale", confidence=0.75)]
+    store_story(store, unsure, published_at=night, recorded_at=night, outlet="wire")
+    store_story(store, [launch("Brisk", "Breeze", confidence=0.6)], published_at=night, recorded_at=night)
+    service(store, settings).send_due(SEND)
+    first = sorted((tmp_path / "outbox").glob("2026-11-26*.eml"))[0].read_text()
+    assert "ALSO REPORTED, UNCONFIRMED" in first
+    assert "Gale" in first
+    # a second outlet reports Gale during the day: sure enough now (0.75 twice: 0.84); Breeze stays alone
+    later = SEND + timedelta(hours=10)
+    store_story(store, unsure, published_at=later, recorded_at=later, outlet="daily")
+    (delivery,) = service(store, settings).send_due(SEND + timedelta(days=1))
+    assert (delivery.digest_date, delivery.deals) == (date(2026, 11, 27), 1)
+    second = sorted((tmp_path / "outbox").glob("2026-11-27*.eml"))[0].read_text()
+    assert "Zephyr launches Gale" in second
+    assert "UNCONFIRMED" not in second  # in the main list; and Breeze is not shown again
+    assert "Breeze" not in second
+    # once in the main list, never again, even when a third outlet reports it
+    store_story(
+        store, unsure, published_at=later, recorded_at=SEND + timedelta(days=1, hours=2), outlet="third"
+    )
+    (third,) = service(store, settings).send_due(SEND + timedelta(days=2))
+    assert (third.outcome, third.deals) == ("skipped", 0)
+
+
 def test_empty_digest_is_skipped_or_sent_by_setting(store: Store, settings: Settings, tmp_path: Path) -> None:
     quiet = outbox_settings(settings, tmp_path)
     deliveries = service(store, quiet).send_due(SEND)
@@ -389,12 +418,15 @@ def test_a_failed_send_stays_pending_and_retries_with_backoff(store: Store, sett
     assert len(transport.accepted) == 1
 
 
+def every_deal(new: list[DigestDeal], again: list[DigestDeal]) -> list[tuple[DigestDeal, bool]]:
+    """A digest's choice that keeps every candidate, in the main list."""
+    return [(deal, False) for deal in [*new, *again]]
+
+
 def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store, settings: Settings) -> None:
     seed_deals(store)
     ledger = Ledger(store.engine)
-    entry = ledger.create(
-        ANA, date(2026, 11, 26), SEND, lambda deals: deals, message_id="<m@x>", send_empty=False
-    )
+    entry = ledger.create(ANA, date(2026, 11, 26), SEND, every_deal, message_id="<m@x>", send_empty=False)
     assert entry is not None
     assert ledger.claim(entry.id, SEND, timedelta(minutes=3))  # ... and then the process was killed
     transport = FlakyTransport(failures=0)
@@ -407,8 +439,8 @@ def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store,
 def test_the_database_refuses_a_second_digest_for_one_day(store: Store) -> None:
     seed_deals(store)
     ledger = Ledger(store.engine)
-    first = ledger.create(ANA, date(2026, 11, 26), SEND, lambda d: d, message_id="<a@x>", send_empty=False)
-    second = ledger.create(ANA, date(2026, 11, 26), SEND, lambda d: d, message_id="<b@x>", send_empty=False)
+    first = ledger.create(ANA, date(2026, 11, 26), SEND, every_deal, message_id="<a@x>", send_empty=False)
+    second = ledger.create(ANA, date(2026, 11, 26), SEND, every_deal, message_id="<b@x>", send_empty=False)
     assert first is not None
     assert second is None
     assert first.id is not None

@@ -71,6 +71,13 @@ class Ledger:
         with self._sessions() as session:
             return _candidates(session, recipient, _window_start(session, recipient, until), until)
 
+    def changed_since_unconfirmed(self, recipient: str, until: datetime) -> list[DigestDeal]:
+        """Deals the recipient saw only as unconfirmed that a report has changed since their last digest:
+        the ones a confirmation may bring back into the main list."""
+        with self._sessions() as session:
+            start = _window_start(session, recipient, until)
+            return deal_records(session, _changed_since_unconfirmed(recipient, start, until))
+
     def candidates_between(self, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
         """Deals recorded after `start` and up to `until` that the recipient has not had yet."""
         with self._sessions() as session:
@@ -81,18 +88,21 @@ class Ledger:
         recipient: Recipient,
         day: date,
         now: datetime,
-        choose: Callable[[list[DigestDeal]], list[DigestDeal]],
+        choose: Callable[[list[DigestDeal], list[DigestDeal]], list[tuple[DigestDeal, bool]]],
         *,
         message_id: str,
         send_empty: bool,
     ) -> LedgerEntry | None:
-        """Record the recipient's digest for `day` with the deals `choose` keeps, in one transaction.
+        """Record the recipient's digest for `day` with the deals `choose` keeps, in one transaction:
+        `choose` is given the new deals and those shown before only as unconfirmed that changed since, and
+        says of each deal it keeps whether it is shown as unconfirmed.
 
         Returns None when a digest for that day already exists (another tick or process made it).
         """
         with self._sessions.begin() as session:
             start = _window_start(session, recipient.address, now)
-            chosen = choose(_candidates(session, recipient.address, start, now))
+            again = deal_records(session, _changed_since_unconfirmed(recipient.address, start, now))
+            chosen = choose(_candidates(session, recipient.address, start, now), again)
             status = "pending" if chosen or send_empty else "skipped"
             inserted = session.execute(
                 insert_ignore(session.get_bind().dialect.name, DigestRecord)
@@ -111,13 +121,14 @@ class Ledger:
             ).scalar()
             if inserted is None:
                 return None
-            for deal in chosen:
+            for deal, unconfirmed in chosen:
                 session.execute(
                     insert_ignore(session.get_bind().dialect.name, DigestItem).values(
                         digest_id=inserted,
                         deal_id=deal.id,
                         recipient=recipient.address,
                         headline=deal.headline,
+                        unconfirmed=unconfirmed,
                     )
                 )
             return _entry(session.get_one(DigestRecord, inserted))
@@ -209,6 +220,21 @@ def candidates_window(recipient: str, start: datetime, until: datetime) -> Selec
     """The ids of the deals recorded in the window that the recipient has not had yet."""
     already = select(DigestItem.deal_id).where(DigestItem.recipient == recipient)
     return select(Deal.id).where(Deal.recorded_at > start, Deal.recorded_at <= until, Deal.id.not_in(already))
+
+
+def _changed_since_unconfirmed(recipient: str, start: datetime, until: datetime) -> Select[int]:
+    shown_unconfirmed = select(DigestItem.deal_id).where(
+        DigestItem.recipient == recipient, DigestItem.unconfirmed.is_(True)
+    )
+    shown_confirmed = select(DigestItem.deal_id).where(
+        DigestItem.recipient == recipient, DigestItem.unconfirmed.is_(False)
+    )
+    return select(Deal.id).where(
+        Deal.updated_at > start,
+        Deal.updated_at <= until,
+        Deal.id.in_(shown_unconfirmed),
+        Deal.id.not_in(shown_confirmed),
+    )
 
 
 def _entry(row: DigestRecord) -> LedgerEntry:

@@ -261,18 +261,21 @@ class DigestRecord(DeliveryState, Base):
 
 
 class DigestItem(Base):
-    """A deal in a digest. Unique per recipient: a deal appears in a recipient's digests exactly once.
+    """A deal in a digest. A deal appears in a recipient's digests once in the main list, and at most once
+    before that under "Also reported, unconfirmed" (`unconfirmed`): a deal shown as unconfirmed that a
+    later report confirms is shown again, in the main list, once.
 
     deal_id has no foreign key on purpose: a reclassification may remove a deal, and the ledger is history.
     """
 
     __tablename__ = "digest_deals"
-    __table_args__ = (UniqueConstraint("recipient", "deal_id"),)
+    __table_args__ = (UniqueConstraint("recipient", "deal_id", "unconfirmed"),)
 
     digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id"), primary_key=True)
     deal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(320))
     headline: Mapped[str] = mapped_column(Text)
+    unconfirmed: Mapped[bool] = mapped_column(default=False)
 
 
 class Notification(DeliveryState, Base):

@@ -158,7 +158,9 @@ class DigestService:
         if recorded is not None:
             deals = self._ledger.deals_of(recorded.id)
         else:
-            deals = _chooser(recipient, now, self._policy)(self._ledger.candidates(recipient.address, now))
+            choose = _chooser(recipient, now, self._policy)
+            again = self._ledger.changed_since_unconfirmed(recipient.address, now)
+            deals = [deal for deal, _ in choose(self._ledger.candidates(recipient.address, now), again)]
         return self._render(recipient, day, deals, now)
 
     def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:
@@ -215,12 +217,24 @@ class DigestService:
 
 def _chooser(
     recipient: Recipient, now: datetime, policy: DigestPolicy
-) -> Callable[[list[DigestDeal]], list[DigestDeal]]:
-    """The deals a digest records: those the recipient wants; with digest_unconfirmed: hide, only those
-    sure enough for the main list (the rest are never shown, so not recorded)."""
-    bar = policy.min_confidence if policy.unconfirmed == "hide" else 0.0
+) -> Callable[[list[DigestDeal], list[DigestDeal]], list[tuple[DigestDeal, bool]]]:
+    """The deals a digest records, each with whether it is shown as unconfirmed: the new deals the
+    recipient wants (with digest_unconfirmed: hide, only those sure enough for the main list: the rest are
+    never shown, so not recorded), and the deals shown before as unconfirmed that are sure enough now."""
 
-    def choose(deals: list[DigestDeal]) -> list[DigestDeal]:
-        return [d for d in deals if wanted(d, recipient, now, policy.max_age) and solid(d, bar)]
+    def choose(new: list[DigestDeal], again: list[DigestDeal]) -> list[tuple[DigestDeal, bool]]:
+        chosen = []
+        for deal in new:
+            if not wanted(deal, recipient, now, policy.max_age):
+                continue
+            sure = solid(deal, policy.min_confidence)
+            if sure or policy.unconfirmed == "list":
+                chosen.append((deal, not sure))
+        chosen += [
+            (deal, False)
+            for deal in again
+            if wanted(deal, recipient, now, policy.max_age) and solid(deal, policy.min_confidence)
+        ]
+        return chosen
 
     return choose
