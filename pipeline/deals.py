@@ -17,6 +17,7 @@ Companies are the same by company key ("Mistral", "Mistral AI SAS"), by a key th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -245,20 +246,65 @@ def headline(
     currency: str | None = None,
     product: str | None = None,
     roles: Sequence[str] = (),
+    evidence: str = "",
 ) -> str:
     """A one-line title for a deal, as news reads: "Microsoft invests EUR 15M in Mistral AI", "Mistral AI
-    launches Le Chat", "Microsoft and G42 partner". An amount is shown only with its currency; a deal
-    with one party says which side it is on."""
+    launches Le Chat", "Microsoft and G42 partner on AI in the Gulf" (the topic from the evidence, where
+    it says one). An amount is shown only with its currency; a deal with one party says which side it is
+    on."""
     money = f" {short_money(amount, currency)}" if amount is not None and currency else ""
     first = parties[0] if parties else None
     second = parties[1] if len(parties) > 1 else None
     if event_type == "launch":
         return _launch_headline(first, product)
     if event_type == "partnership":
-        return f"{named_partners(parties)} partner" if second else f"{first or 'A company'} partners"
+        partnering = f"{named_partners(parties)} partner" if second else f"{first or 'A company'} partners"
+        topic = partnership_topic(evidence)
+        return (
+            f"{partnering} {topic}" if topic and len(partnering) + len(topic) < MAX_HEADLINE else partnering
+        )
     if subtype in {"acquisition", "strategic_investment"}:
         return _stake_headline(subtype, first, second, money, roles)
     return f"{first or 'A company'} raises{money or ' new funding'}"
+
+
+MAX_HEADLINE = 110
+MAX_TOPIC_WORDS = 9
+# "partner(s/ed) [with X] on/to/for ...", "a partnership [with X] to ...", "team up to ...": the topic is
+# what follows, up to the end of its clause.
+_PARTNERING = re.compile(
+    r"(?i)\b(?:partner(?:s|ed|ing)?|team(?:s|ed)? up|join(?:s|ed)? forces|collaborat(?:e|es|ed|ing)|"
+    r"(?:strategic |multi-year |long-term )?(?:partnership|alliance|collaboration))"
+    r"(?:\s+with\s+[^,.;:()]{1,60}?)?\s+(?P<prep>on|to|for)\s+(?P<topic>[^,.;:()\"“”]+)"
+)
+# Where a clause that is no longer the topic starts.
+_TOPIC_END = re.compile(
+    r"(?i)\s+(?:which|that|who|after|as|while|amid|according|said|says|announced|since|following|"
+    r"under|including|in a (?:deal|move|bid)|with (?:the|an?) (?:aim|goal))\b.*$"
+)
+_PRONOUNS = {"its", "their", "his", "her", "our", "this", "these", "that", "it", "them"}
+_TRAILING = re.compile(r"(?i)(?:\s+(?:the|a|an|and|or|of|in|on|to|for|with|its|their))+$")
+
+
+def partnership_topic(evidence: str) -> str | None:
+    """What a partnership is about, as its evidence says it: "on AI in the Gulf", "to build data centres";
+    None when the sentence names none, or only a long or odd one."""
+    match = _PARTNERING.search(evidence)
+    if not match:
+        return None
+    topic = _TRAILING.sub("", _TOPIC_END.sub("", match.group("topic")).strip())
+    words = topic.split()
+    if not words or len(words) > MAX_TOPIC_WORDS or not words[0][0].isalnum():
+        return None
+    if words[0].lower() in _PRONOUNS:
+        return None  # "partner for its news content": whose, the headline cannot say
+    prep = match.group("prep").lower()
+    if prep == "to" and not words[0].islower():
+        return None  # "a partner to ChatGPT maker OpenAI": a noun after "to", not what they will do
+    capitalised = sum(w[0].isupper() for w in words)
+    if len(words) >= 3 and capitalised * 2 > len(words):
+        return None  # a headline's Title Case fragment, not a topic
+    return f"{prep} {topic}"
 
 
 def _stake_headline(

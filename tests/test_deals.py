@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from pipeline.deals import DealSummary, DealUpdate, headline, merge, revisions
+import pytest
+
+from pipeline.deals import DealSummary, DealUpdate, headline, merge, partnership_topic, revisions
 from pipeline.names import same_company
 from pipeline.records import DealEvent
 from tests.support.deal_stories import acquisition, strategic
@@ -190,3 +192,37 @@ def test_a_launch_is_one_deal_when_one_product_name_starts_the_other() -> None:
     assert find_deal(launch("Sora: the text-to-video model"), MONDAY, [deal]) == deal
     assert find_deal(launch("GPT-5"), MONDAY, [deal]) is None
     assert find_deal(launch("Sora", maker="Google"), MONDAY, [deal]) is None
+
+
+@pytest.mark.parametrize(
+    ("evidence", "topic"),
+    [
+        ("Microsoft and G42 will partner on AI in the Gulf, the companies said.", "on AI in the Gulf"),
+        (
+            "Zephyr signed a multi-year partnership with Quillmark to build data centres in Texas.",
+            "to build data centres in Texas",
+        ),
+        ("Brisk teams up with Gale to bring its models to Europe.", "to bring its models to Europe"),
+        ("Northwind partners with Lumen Labs on chip design, which starts next year.", "on chip design"),
+        ("Zephyr and Quillmark join forces.", None),
+        ("Quillmark partnered with Zephyr for its news content.", None),  # whose content?
+        ("Brisk is a partner to ChatGPT maker OpenAI.", None),  # a noun, not an aim
+        ("Gale: Partnering With Zephyr For More Personalized Language Learning", None),  # Title Case
+        ("Zephyr partners with Quillmark to do many different things across all of its many units.", None),
+    ],
+)
+def test_a_partnership_s_topic_is_what_its_evidence_says_it_is_about(
+    evidence: str, topic: str | None
+) -> None:
+    assert partnership_topic(evidence) == topic
+
+
+def test_a_partnership_headline_names_its_topic_where_the_evidence_says_one() -> None:
+    evidence = "Microsoft and G42 will partner on AI in the Gulf, the companies said."
+    assert headline("partnership", None, ("Microsoft", "G42"), evidence=evidence) == (
+        "Microsoft and G42 partner on AI in the Gulf"
+    )
+    assert (
+        headline("partnership", None, ("Microsoft", "G42"), evidence="They agreed.")
+        == "Microsoft and G42 partner"
+    )

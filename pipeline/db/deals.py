@@ -245,6 +245,7 @@ def _deal_headline(deal: Deal) -> str:
         currency=deal.currency,
         product=deal.product,
         roles=deal.roles,
+        evidence=deal.evidence,
     )
 
 
