@@ -92,17 +92,30 @@ def deal_key(event: DealEvent) -> str:
     return f"investment:{event.subtype}:{'>'.join(keys[:2])}"
 
 
+def stored_key(event: DealEvent) -> str:
+    """The key a new deal is stored under: its identity (deal_key), then the acronyms of its parties'
+    names of several words ("advanced micro devices" -> "amd"), so that a later report naming a party
+    by its acronym finds the deal too (key_words looks for the acronym it is given)."""
+    acronyms = [acronym for name in event.parties if (acronym := _acronym(company_key(name)))]
+    return " ".join([deal_key(event), *dict.fromkeys(acronyms)])
+
+
+def _acronym(key: str) -> str | None:
+    parts = key.split()
+    return "".join(w[0] for w in parts) if len(parts) >= 2 else None
+
+
 def key_words(event: DealEvent) -> set[str]:
-    """Words one of which is in the stored key (deal_key) of every deal this event could merge with: the
+    """Words one of which is in the stored key (stored_key) of every deal this event could merge with: the
     first word of each party's key and its acronym, and the product's first word. Lets the store fetch
     only those deals."""
     words = set()
     for name in [*event.parties, *([event.product] if event.product else [])]:
-        parts = company_key(name).split()
-        if parts:
-            words.add(parts[0])
-        if len(parts) >= 2:
-            words.add("".join(w[0] for w in parts))
+        key = company_key(name)
+        if key:
+            words.add(key.split()[0])
+        if acronym := _acronym(key):
+            words.add(acronym)
     return words
 
 

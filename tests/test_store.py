@@ -209,6 +209,24 @@ def test_a_new_deal_gets_its_headline_from_its_first_report(store: Store) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Advanced Micro Devices", "AMD"), ("AMD", "Advanced Micro Devices")],
+)
+def test_a_company_named_in_full_then_by_its_acronym_or_the_other_way_is_one_deal(
+    store: Store, first: str, second: str
+) -> None:
+    from tests.support.deal_stories import funding, store_story
+
+    # a round named by its investee alone: the acronym is all that ties the two reports
+    store_story(store, [funding(first, amount=4e8)], published_at=NOW, recorded_at=NOW, outlet="wire")
+    later = NOW + timedelta(days=2)
+    store_story(store, [funding(second, amount=4e8)], published_at=later, recorded_at=later, outlet="daily")
+    (deal,) = store.deals.find()
+    assert deal.parties[0] == first
+    assert deal.outlets == 2
+
+
 def test_connections_dropped_by_the_server_are_replaced(store: Store, database_url: str) -> None:
     """What a PostgreSQL restart looks like to a running daemon: its pooled connection is cut. The next
     call must get a fresh one, not fail. (On SQLite there is no server to lose.)"""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.deal_records import deal_records
 from pipeline.db.models import Article, ArticleClassification, Deal, DealRevision, Event
-from pipeline.deals import LONGEST_WINDOW, DealSummary, deal_key, headline, key_words, merge
+from pipeline.deals import LONGEST_WINDOW, DealSummary, headline, key_words, merge, stored_key
 from pipeline.names import company_key
 from pipeline.records import INVESTMENT_SUBTYPES, Classification, DealChange, DealEvent, DigestDeal
 
@@ -113,7 +113,7 @@ class DealTable:
         if update is None:
             deal = Deal(
                 **_event_columns(event),
-                key=deal_key(event)[:400],
+                key=stored_key(event)[:400],
                 headline="",
                 sources=0,
                 first_reported_at=reported_at,
