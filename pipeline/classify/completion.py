@@ -10,6 +10,7 @@ the rules' own, and the party model weighs it (`investor_list` says where it cam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from pipeline.classify import lexicon as lx
@@ -65,9 +66,10 @@ def complete(
 ) -> tuple[DealEvent, ...]:
     """The events with their names made whole ("New York Times", without a German or French description
     before it), each funding round with the investors its story's investor sentences name, each
-    investment without an amount given the one its headline or lead states for it, a rounded figure
-    ("nearly $319M") replaced by the exact one the story gives ("$318.8 million"), and a known name split
-    from its arm ("Intel", "Capital") made one again."""
+    investment with its amount as the story states it (from its headline or lead when its sentence has
+    none; an acquisition's "deal valued at" price; a round's own figure rather than a total to date; the
+    exact figure rather than a headline's rounded one), and a known name split from its arm ("Intel",
+    "Capital") made one again."""
 
     def named(party: str) -> str:
         whole = with_new_restored(party, sentences)
@@ -75,22 +77,7 @@ def complete(
 
     events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
     events = tuple(
-        _with_precise_amount(
-            _with_round_not_total(
-                _with_deal_value(
-                    _with_amount_from_lead(_with_arms_joined(e, sentences), sentences, language),
-                    sentences,
-                    language,
-                ),
-                sentences,
-                language,
-            ),
-            sentences,
-            language,
-        )
-        if e.type == "investment"
-        else e
-        for e in events
+        _investment_completed(e, sentences, language) if e.type == "investment" else e for e in events
     )
     rounds = [i for i, e in enumerate(events) if e.type == "investment" and e.subtype == "funding"]
     if not rounds:
@@ -102,6 +89,13 @@ def complete(
         index = _round_told_before(completed, rounds, sentences, sentence.index)
         completed[index] = _with_investors(completed[index], organisation_names(sentence.text))
     return tuple(completed)
+
+
+def _investment_completed(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    event = _with_arms_joined(event, sentences)
+    for step in _AMOUNT_STEPS:  # in this order: a later step corrects the figure an earlier one found
+        event = step(event, sentences, language)
+    return event
 
 
 def organisation_names(text: str) -> list[str]:
@@ -200,18 +194,15 @@ def _with_precise_amount(event: DealEvent, sentences: list[Sentence], language: 
     shown = _significant_digits(event.amount, event.evidence, language)
     if shown is None:
         return event
-    for sentence in sentences:
-        if sentence.text == event.evidence or _TOTAL.search(sentence.text):
-            continue
-        money = stated_amount(sentence.text, event.subtype, language)
-        if (
-            money is not None
-            and money.currency == event.currency
-            and money.amount != event.amount
-            and float(f"{money.amount:.{shown}g}") == event.amount
-        ):
-            return replace(event, amount=money.amount, amount_usd=to_usd(money.amount, money.currency))
-    return event
+    exact = next(
+        (
+            money
+            for money in _amounts_elsewhere(event, sentences, language)
+            if money.amount != event.amount and float(f"{money.amount:.{shown}g}") == event.amount
+        ),
+        None,
+    )
+    return _priced(event, exact) if exact else event
 
 
 def _with_deal_value(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
@@ -231,15 +222,10 @@ def _with_deal_value(event: DealEvent, sentences: list[Sentence], language: str)
     money = about_it[0] if about_it else priced[0][0] if len(priced) == 1 else None
     if money is None or money.amount == event.amount:
         return event
-    same_as_valuation = event.valuation == money.amount
-    return replace(
-        event,
-        amount=money.amount,
-        currency=money.currency,
-        amount_usd=to_usd(money.amount, money.currency),
-        valuation=None if same_as_valuation else event.valuation,
-        valuation_currency=None if same_as_valuation else event.valuation_currency,
-    )
+    with_price = _priced(event, money)
+    if event.valuation != money.amount:
+        return with_price
+    return replace(with_price, valuation=None, valuation_currency=None)  # the price, not a valuation
 
 
 def _with_round_not_total(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
@@ -247,13 +233,25 @@ def _with_round_not_total(event: DealEvent, sentences: list[Sentence], language:
     million") given as the one another sentence states for the round, where one does."""
     if event.amount is None or event.subtype != "funding" or not _TOTAL.search(event.evidence):
         return event
+    own = next(_amounts_elsewhere(event, sentences, language), None)
+    return _priced(event, own) if own else event
+
+
+def _amounts_elsewhere(event: DealEvent, sentences: list[Sentence], language: str) -> Iterator[Money]:
+    """The amounts the story's other sentences state for a deal of the event's kind, in its currency,
+    leaving out sentences about a total ("to date", "in total")."""
     for sentence in sentences:
         if sentence.text == event.evidence or _TOTAL.search(sentence.text):
             continue
         money = stated_amount(sentence.text, event.subtype, language)
         if money is not None and money.currency == event.currency:
-            return replace(event, amount=money.amount, amount_usd=to_usd(money.amount, money.currency))
-    return event
+            yield money
+
+
+def _priced(event: DealEvent, money: Money) -> DealEvent:
+    return replace(
+        event, amount=money.amount, currency=money.currency, amount_usd=to_usd(money.amount, money.currency)
+    )
 
 
 def _significant_digits(amount: float, evidence: str, language: str) -> int | None:
@@ -280,10 +278,8 @@ def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language
             continue
         money = stated_amount(sentence.text, event.subtype, language)
         if money is not None:
-            return replace(
-                event,
-                amount=money.amount,
-                currency=money.currency,
-                amount_usd=to_usd(money.amount, money.currency),
-            )
+            return _priced(event, money)
     return event
+
+
+_AMOUNT_STEPS = (_with_amount_from_lead, _with_deal_value, _with_round_not_total, _with_precise_amount)
