@@ -107,22 +107,23 @@ class NotificationService:
         policy: NotifyPolicy,
     ) -> None:
         self._table = table
-        self._recipients = [r for r in recipients if r.notify]
+        # each destination's key and masked form, worked out once rather than at every tick
+        self._destinations = [
+            (recipient, url, destination_key(url), masked(url))
+            for recipient in recipients
+            for url in recipient.notify
+        ]
         self._notifier = notifier
         self._policy = policy
 
     def send_due(self, now: datetime) -> list[NotifyDelivery]:
         """Queue each destination's new deals, then send what each is owed and due."""
-        deliveries = []
-        for recipient in self._recipients:
-            for url in recipient.notify:
-                delivery = self._serve(recipient, url, now)
-                if delivery is not None:
-                    deliveries.append(delivery)
-        return deliveries
+        deliveries = (self._serve(*destination, now) for destination in self._destinations)
+        return [delivery for delivery in deliveries if delivery is not None]
 
-    def _serve(self, recipient: Recipient, url: str, now: datetime) -> NotifyDelivery | None:
-        key, shown = destination_key(url), masked(url)
+    def _serve(
+        self, recipient: Recipient, url: str, key: str, shown: str, now: datetime
+    ) -> NotifyDelivery | None:
         if recipient.notify_when == "digest":
             new = self._table.digest_deals_not_queued(recipient.address, key)
         else:
