@@ -227,11 +227,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _token_off_loopback(self) -> Settings:
-        if self.web_listen and not is_loopback(listen_address(self.web_listen)[0]) and self.web_token is None:
-            raise ValueError(
-                f"web_listen {self.web_listen} is not a loopback address: set DEALPULSE_WEB_TOKEN, "
-                "which every request must then give"
-            )
+        if self.web_listen:
+            try:
+                web_address(self.web_listen, has_token=self.web_token is not None)
+            except ValueError as exc:
+                raise ValueError(f"web_listen {exc}") from None
         return self
 
     @field_validator("database_url")
@@ -454,6 +454,18 @@ def listen_address(value: str) -> tuple[str, int]:
     if not match or not 1 <= int(match.group(3)) <= 65535:
         raise ValueError(f"{value!r} is not HOST:PORT (like 127.0.0.1:8080 or [::1]:8080)")
     return match.group(1) or match.group(2), int(match.group(3))
+
+
+def web_address(listen: str, *, has_token: bool) -> tuple[str, int]:
+    """(host, port) the web page may listen on: HOST:PORT, and off loopback only with a token; else
+    ValueError saying why."""
+    host, port = listen_address(listen)
+    if not is_loopback(host) and not has_token:
+        raise ValueError(
+            f"{listen.strip()} is not a loopback address: set DEALPULSE_WEB_TOKEN, "
+            "which every request must then give"
+        )
+    return host, port
 
 
 def is_loopback(host: str) -> bool:

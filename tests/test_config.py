@@ -6,8 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr, ValidationError
 
-from pipeline.config import load_config, parse_duration
+from pipeline.config import Settings, load_config, parse_duration
 from pipeline.errors import ConfigError
 
 GOOD = """\
@@ -223,3 +224,13 @@ def test_smtp_password_from_the_environment_is_never_echoed(
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, GOOD))
     assert "DEALPULSE_SMTP_PORT" in str(caught.value)
+
+
+def test_the_web_page_listens_off_loopback_only_with_a_token() -> None:
+    assert Settings(web_listen="127.0.0.1:8080").web_listen == "127.0.0.1:8080"
+    assert Settings(web_listen="[::1]:8080").web_listen == "[::1]:8080"
+    with pytest.raises(ValidationError, match=r"web_listen 0\.0\.0\.0:8080 is not a loopback address"):
+        Settings(web_listen="0.0.0.0:8080")
+    assert Settings(web_listen="0.0.0.0:8080", web_token=SecretStr("t")).web_listen == "0.0.0.0:8080"
+    with pytest.raises(ValidationError, match="is not HOST:PORT"):
+        Settings(web_listen="8080")

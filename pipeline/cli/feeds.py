@@ -158,11 +158,13 @@ def feeds_remove(options: Options, name: str) -> None:
     terminal.out.print(f"removed {name!r} from {config.path}")
 
 
+async def _parse_fetched(response: HttpResponse) -> ParsedFeed:
+    """A fetched feed parsed here, in this process: a command reads one feed or a few."""
+    return parse_feed(response.body, url=response.url, headers=response.headers)
+
+
 async def _discover(settings: Settings, url: str) -> tuple[str, ParsedFeed]:
     """The feed at url, or the one the page at url names as its own: its address and what it holds."""
-
-    async def parse_here(response: HttpResponse) -> ParsedFeed:
-        return parse_feed(response.body, url=response.url, headers=response.headers)
 
     async with Fetcher(fetch_policy(settings)) as fetcher:
         try:
@@ -172,7 +174,7 @@ async def _discover(settings: Settings, url: str) -> tuple[str, ParsedFeed]:
         except FetchError as exc:
             raise CommandFailure(f"{redact_url(url)}: {exc}") from None
         try:
-            return url, await parse_here(response)
+            return url, await _parse_fetched(response)
         except FeedParseError as not_a_feed:
             links = alternate_feed_links(response.body, response.url)
             if not links:
@@ -180,7 +182,7 @@ async def _discover(settings: Settings, url: str) -> tuple[str, ParsedFeed]:
                     f"{redact_url(url)}: {not_a_feed}, and the page names no feed of its own"
                 ) from None
         fetched = await fetch_and_parse(
-            fetcher, "new", links[0], parse_here, max_bytes=settings.max_feed_bytes
+            fetcher, "new", links[0], _parse_fetched, max_bytes=settings.max_feed_bytes
         )
         if isinstance(fetched, FeedOutcome):
             raise CommandFailure(f"{redact_url(url)}: its feed {redact_url(links[0])}: {fetched.error}")
@@ -192,14 +194,11 @@ async def _check_feeds(
 ) -> list[tuple[bool, int | None, int, str]]:
     """(ok, HTTP status, entries, detail) of each feed, read as a fetch cycle reads it."""
 
-    async def parse_here(response: HttpResponse) -> ParsedFeed:
-        return parse_feed(response.body, url=response.url, headers=response.headers)
-
     async with Fetcher(fetch_policy(settings)) as fetcher:
 
         async def check(feed: FeedSource) -> tuple[bool, int | None, int, str]:
             fetched = await fetch_and_parse(
-                fetcher, feed.name, feed.url, parse_here, max_bytes=settings.max_feed_bytes
+                fetcher, feed.name, feed.url, _parse_fetched, max_bytes=settings.max_feed_bytes
             )
             if isinstance(fetched, FeedOutcome):
                 return False, fetched.http_status, 0, fetched.error or ""

@@ -19,7 +19,7 @@ from pipeline.cli import terminal
 from pipeline.cli.app import Options, cli
 from pipeline.cli.terminal import ago, configure_logging, one_line_table
 from pipeline.clock import utc_now
-from pipeline.config import DEFAULT_WEB_LISTEN, Config, Settings, database_url, is_loopback, listen_address
+from pipeline.config import DEFAULT_WEB_LISTEN, Config, Settings, database_url, web_address
 from pipeline.daemon import Daemon
 from pipeline.db.copy import copy_database
 from pipeline.db.engine import make_engine
@@ -291,14 +291,9 @@ def serve(options: Options, listen: str | None) -> None:
     configure_logging(config.settings.log_level)
     where = listen or config.settings.web_listen or DEFAULT_WEB_LISTEN
     try:
-        host, _ = listen_address(where)
+        web_address(where, has_token=config.settings.web_token is not None)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--listen") from None
-    if not is_loopback(host) and config.settings.web_token is None:
-        raise click.BadParameter(
-            f"{where} is not a loopback address: set DEALPULSE_WEB_TOKEN, which every request must then give",
-            param_hint="--listen",
-        )
     with closing(open_store_for_reading(config.settings)) as store:
         asyncio.run(WebServer.of(config, store, where).serve_until_stopped())
 
