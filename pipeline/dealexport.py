@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from pipeline.digest.render import amount_line, roles_line, summary
 from pipeline.records import DigestDeal
+from pipeline.text import counted
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:dealpulse:deals"
@@ -84,7 +85,7 @@ def deal_text(deal: DigestDeal) -> str:
             roles_line(deal),
             "Rumour: not confirmed." if deal.rumor else None,
             summary(deal) or None,
-            f"Reported by {deal.outlets} outlet{'s' if deal.outlets != 1 else ''}." if deal.sources else None,
+            f"Reported by {counted(deal.outlets, 'outlet')}." if deal.sources else None,
         )
         if line
     ]

@@ -11,11 +11,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from pipeline.db.models import Article, Deal, DigestRecord, Event, Feed
 from pipeline.records import StoredFigures
 
+_LAST_FETCH = select(func.max(Feed.last_fetch_at))
+
 
 def last_fetch_at(engine: Engine) -> datetime | None:
     """When any feed was last fetched."""
     with engine.connect() as connection:
-        return connection.scalar(select(func.max(Feed.last_fetch_at)))
+        return connection.scalar(_LAST_FETCH)
 
 
 def stored_figures(engine: Engine) -> StoredFigures:
@@ -33,5 +35,5 @@ def stored_figures(engine: Engine) -> StoredFigures:
             events_by_type=by(Event.type),
             feeds_by_result=by(Feed.last_result),
             digests_by_status=by(DigestRecord.status),
-            last_fetch_at=connection.scalar(select(func.max(Feed.last_fetch_at))),
+            last_fetch_at=connection.scalar(_LAST_FETCH),
         )

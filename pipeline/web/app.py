@@ -25,7 +25,7 @@ from pipeline.deals import short_money
 from pipeline.digest.render import amount_line, roles_line, summary
 from pipeline.feedhealth import status_problem, status_result
 from pipeline.metrics import CONTENT_TYPE, Metrics
-from pipeline.records import EVENT_TYPES, INVESTMENT_SUBTYPES
+from pipeline.records import EVENT_TYPES, INVESTMENT_SUBTYPES, FeedResult
 from pipeline.web.health import judge
 
 PAGE_SIZE = 50
@@ -191,7 +191,7 @@ async def feeds_page(request: web.Request) -> web.Response:
             "problem": status_problem(r),
             "articles": r.articles,
             "last_fetch_at": r.last_fetch_at,
-            "failing": r.last_result == "error" or bool(r.disabled_reason),
+            "failing": r.last_result == FeedResult.ERROR or bool(r.disabled_reason),
         }
         for r in rows
     ]
