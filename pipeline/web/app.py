@@ -51,10 +51,10 @@ class WebContext:
     late_after: timedelta | None = None
     clock: Callable[[], datetime] = utc_now
     started_at: datetime = field(default_factory=utc_now)
+    ledger: Ledger = field(init=False)  # of the store's database, made once
 
-    @property
-    def ledger(self) -> Ledger:
-        return Ledger(self.store.engine)
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.store.engine)
 
 
 CONTEXT = web.AppKey("context", WebContext)
