@@ -4,6 +4,7 @@ revision to head with nothing lost."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -203,30 +204,71 @@ def test_several_processes_starting_together_on_a_new_database_all_start(
     new_database_url: Callable[[], str], tmp_path: Path
 ) -> None:
     """Four processes open the same new database at the same moment, five times over: each brings the
-    schema up and syncs the feeds table, none fails, and each feed is there once."""
+    schema up and syncs the feeds table, none fails, and each feed is there once. Each waits for the same
+    start time after its imports, so that the first connections (which switch a new SQLite file to WAL)
+    do meet."""
     script = (
-        "import sys\n"
+        "import sys, time\n"
         "from datetime import timedelta\n"
         "from pipeline.config import Settings\n"
         "from pipeline.records import FeedSource\n"
         "from pipeline.runtime import open_store\n"
         "feeds = [FeedSource(name=f'feed-{n}', url=f'http://127.0.0.1:9/{n}', interval=timedelta(minutes=30))"
         " for n in range(5)]\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
         "open_store(Settings(database_url=sys.argv[1]), feeds).engine.dispose()\n"
     )
     for _ in range(5):
         url = new_database_url()
+        start = f"{time.time() + 4:.3f}"
         processes = [
             subprocess.Popen(
-                [sys.executable, "-c", script, url], stderr=subprocess.PIPE, text=True, cwd=tmp_path.parent
+                [sys.executable, "-c", script, url, start],
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=tmp_path.parent,
             )
             for _ in range(4)
         ]
         errors = [process.communicate(timeout=120)[1] for process in processes]
-        assert [process.returncode for process in processes] == [0] * 4, errors
+        assert [process.returncode for process in processes] == [0] * 4, "\n".join(errors)
         engine = make_engine(url)
         with engine.connect() as connection:
             names = connection.execute(sa.text("SELECT name FROM feeds ORDER BY name")).scalars().all()
         assert names == [f"feed-{n}" for n in range(5)]
         assert version(engine) == HEAD
         engine.dispose()
+
+
+def _open_and_upgrade(url: str, start: Any, failures: Any) -> None:
+    engine = make_engine(url)
+    start.wait()
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        upgrade(engine)
+        engine.dispose()
+    except Exception as exc:  # reported to the test, which fails on it
+        failures.put(f"{type(exc).__name__}: {exc}")
+
+
+@pytest.mark.slow
+def test_processes_switching_a_new_sqlite_file_to_wal_at_the_same_instant_all_start(tmp_path: Path) -> None:
+    """SQLite refuses a journal switch at once ("database is locked", no busy wait) when several
+    connections make it together on a new file: six processes released by one barrier, ten times over,
+    each connect to the database and bring its schema up, and none fails."""
+    fork = multiprocessing.get_context("fork")
+    failures = fork.Queue()
+    for attempt in range(10):
+        url = f"sqlite:///{tmp_path / f'wal-{attempt}.db'}"
+        start = fork.Barrier(6)
+        processes = [fork.Process(target=_open_and_upgrade, args=(url, start, failures)) for _ in range(6)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=120)
+        assert [process.exitcode for process in processes] == [0] * 6
+    reported = []
+    while not failures.empty():
+        reported.append(failures.get())
+    assert reported == []

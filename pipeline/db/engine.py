@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,27 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:
+    use_wal(connection)
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def use_wal(connection: sqlite3.Connection) -> None:
+    """Put the database in WAL mode. SQLite answers "database is locked" at once, without waiting out the
+    busy timeout, when several processes open a new database and switch its journal together; so the
+    switch is tried again until the busy timeout has passed."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL").close()
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def insert_ignore(dialect: str, model: Any) -> Insert:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from alembic import command
-from pipeline.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from pipeline.db.engine import SQLITE_BUSY_TIMEOUT_MS, use_wal
 from pipeline.errors import DatabaseError
 
 # Any fixed number: PostgreSQL advisory lock held while migrating, so two daemons starting together
@@ -84,7 +84,7 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
 
     @event.listens_for(migrating, "connect")
     def _pragmas(connection: sqlite3.Connection, _record: Any) -> None:
-        connection.execute("PRAGMA journal_mode=WAL")
+        use_wal(connection)
         connection.execute("PRAGMA foreign_keys=OFF")
         connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
