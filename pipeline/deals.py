@@ -23,20 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pipeline.names import company_key, same_company
-from pipeline.records import DealEvent
+from pipeline.records import DealEvent, in_role_order
 
 WINDOWS = {"acquisition": timedelta(days=365)}
 WINDOW = timedelta(days=30)  # every other kind of deal
 LONGEST_WINDOW = max(WINDOW, *WINDOWS.values())
 # Amounts of one deal told as a round and as a stake differ by conversion and rounding, not more.
 _SAME_AMOUNT = 0.15
-# Party order by kind of deal: funding [investee, investors...]; acquisition [acquirer, target];
-# strategic investment [investor, investee] (as the labelling rules order them).
-_ROLE_RANK = {
-    "funding": {"investee": 0, "investor": 1},
-    "acquisition": {"acquirer": 0, "target": 1},
-    "strategic_investment": {"investor": 0, "investee": 1},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +188,10 @@ def _merged_fields(deal: DealSummary, event: DealEvent, reported_at: datetime) -
         if role not in roles and not any(same_company(party, known) for known in parties):
             parties.append(party)
             roles.append(role)
-    rank = _ROLE_RANK.get(deal.subtype or "", {})
-    ordered = sorted(zip(parties, roles, strict=True), key=lambda pr: rank.get(pr[1], 0))
+    ordered_parties, ordered_roles = in_role_order(deal.subtype, parties, roles)
     new: dict[str, object] = {
-        "parties": [p for p, _ in ordered],
-        "roles": [r for _, r in ordered],
+        "parties": list(ordered_parties),
+        "roles": list(ordered_roles),
         "round": deal.round or event.round,
         "valuation": deal.valuation if deal.valuation is not None else event.valuation,
         "valuation_currency": deal.valuation_currency or event.valuation_currency,
@@ -266,19 +258,55 @@ def headline(
     it says one). An amount is shown only with its currency; a deal with one party says which side it is
     on."""
     money = f" {short_money(amount, currency)}" if amount is not None and currency else ""
-    first = parties[0] if parties else None
-    second = parties[1] if len(parties) > 1 else None
+    named = headline_parties(event_type, subtype, parties, roles)
+    first = named[0] if named else None
     if event_type == "launch":
         return _launch_headline(first, product)
     if event_type == "partnership":
-        partnering = f"{named_partners(parties)} partner" if second else f"{first or 'A company'} partners"
+        partnering = (
+            f"{named_partners(parties)} partner" if len(named) > 1 else f"{first or 'A company'} partners"
+        )
         topic = partnership_topic(evidence)
         return (
             f"{partnering} {topic}" if topic and len(partnering) + len(topic) < MAX_HEADLINE else partnering
         )
     if subtype in {"acquisition", "strategic_investment"}:
-        return _stake_headline(subtype, first, second, money, roles)
+        return _stake_headline(subtype, first, named[1] if len(named) > 1 else None, money, roles)
+    if _no_investee(subtype, roles):  # who raised is not known: the investors are what the story says
+        return f"{named_partners(parties)} invest{'s' if len(parties) == 1 else ''}{money or ' in a round'}"
     return f"{first or 'A company'} raises{money or ' new funding'}"
+
+
+# The role of the other side of a stake: an acquisition's target, a strategic investment's investee.
+_COUNTERPART = {"acquisition": "target", "strategic_investment": "investee"}
+
+
+def headline_parties(
+    event_type: str, subtype: str | None, parties: Sequence[str], roles: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """The parties a deal's headline names, by their roles where the deal has them: a round's raiser (or,
+    when none is known, its first investors), a stake's buyer and the company bought into, the first
+    partners, a launch's maker. The roles line lists the others."""
+    if not parties:
+        return ()
+    if event_type == "partnership" or (event_type == "investment" and _no_investee(subtype, roles)):
+        return tuple(parties[:HEADLINE_PARTNERS])
+    has_roles = len(roles) == len(parties)
+    if subtype == "funding" and has_roles:
+        return (next(p for p, r in zip(parties, roles, strict=True) if r == "investee"),)
+    if subtype in _COUNTERPART:
+        if not has_roles:
+            return tuple(parties[:2])
+        other = next(
+            (p for p, r in zip(parties[1:], roles[1:], strict=True) if r == _COUNTERPART[subtype]), None
+        )
+        return (parties[0], other) if other else (parties[0],)
+    return tuple(parties[:1])
+
+
+def _no_investee(subtype: str | None, roles: Sequence[str]) -> bool:
+    """A round whose roles are known and name no investee: "X raises" would put an investor in its place."""
+    return subtype == "funding" and bool(roles) and "investee" not in roles
 
 
 MAX_HEADLINE = 110
@@ -344,20 +372,13 @@ def _launch_headline(launcher: str | None, product: str | None) -> str:
 
 
 def named_partners(parties: Sequence[str]) -> str:
-    """ "A and B", "A, B and C", "A, B, C and 3 others"."""
+    """ "A", "A and B", "A, B and C", "A, B, C and 3 others"."""
+    if len(parties) <= 1:
+        return "".join(parties)
     if len(parties) <= HEADLINE_PARTNERS:
         return ", ".join(parties[:-1]) + f" and {parties[-1]}"
     others = len(parties) - HEADLINE_PARTNERS
     return ", ".join(parties[:HEADLINE_PARTNERS]) + f" and {others} other{'s' if others > 1 else ''}"
-
-
-def named_in_headline(event_type: str, subtype: str | None, parties: Sequence[str]) -> int:
-    """How many of the parties, from the first, the headline names: the rest are for the roles line."""
-    if event_type == "partnership":
-        return min(len(parties), HEADLINE_PARTNERS)
-    if event_type == "launch" or subtype == "funding":
-        return min(1, len(parties))
-    return min(2, len(parties))
 
 
 def _money(amount: float | None, currency: str | None) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol
@@ -270,6 +270,27 @@ class Story:
             url=article.url,
             published=article.published_at,
         )
+
+
+# Party order by kind of deal, as the labelling rules order them: funding [investee, investors...];
+# acquisition [acquirer, target]; strategic investment [investor, investee].
+_ROLE_RANK = {
+    "funding": {"investee": 0, "investor": 1},
+    "acquisition": {"acquirer": 0, "target": 1},
+    "strategic_investment": {"investor": 0, "investee": 1},
+}
+
+
+def in_role_order(
+    subtype: str | None, parties: Sequence[str], roles: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(parties, roles) sorted by role for the kind of deal, stable within a role: a headline reads the
+    raiser, the buyer or the investor first, whichever sentence named them first."""
+    rank = _ROLE_RANK.get(subtype or "", {})
+    if not rank or len(parties) != len(roles):
+        return tuple(parties), tuple(roles)
+    ordered = sorted(zip(parties, roles, strict=True), key=lambda pair: rank.get(pair[1], len(rank)))
+    return tuple(p for p, _ in ordered), tuple(r for _, r in ordered)
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,6 +225,35 @@ def test_a_name_that_lost_its_opening_new_gets_it_back() -> None:
     assert "York Times" not in partnership.parties
 
 
+def test_a_name_that_lost_its_closing_ai_gets_it_back_where_the_story_never_writes_it_without() -> None:
+    told = story(
+        "Quillon AI raises $40 million to build AI agents for insurers",
+        "Quillon AI, a Lisbon startup, said Northgate Capital led the round.",
+    )
+    (round_,) = read(told).proposals.events
+    assert round_.parties[0] == "Quillon AI"
+    # a company also written alone keeps its name: "Nvidia AI chips" is Nvidia's
+    told = story(
+        "Nvidia invests $50 million in Quillon AI",
+        "Nvidia said the startup will use Nvidia AI chips. Nvidia invested before.",
+    )
+    (stake,) = read(told).proposals.events
+    assert stake.parties[:2] == ("Nvidia", "Quillon AI")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Quillon AI to be acquired by Northgate Systems",
+        "Quillon AI will be bought by Northgate Systems for $90 million",
+    ],
+)
+def test_an_acquisition_told_in_the_passive_has_the_buyer_after_by(title: str) -> None:
+    (deal,) = read(story(title, "The AI startup builds machine learning agents.")).proposals.events
+    roles = dict(zip(deal.parties, deal.roles, strict=True))
+    assert (roles["Northgate Systems"], roles["Quillon AI"]) == ("acquirer", "target")
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.deals import DealSummary, DealUpdate, headline, merge, partnership_topic, revisions
 from pipeline.names import same_company
-from pipeline.records import DealEvent
+from pipeline.records import DealEvent, in_role_order
 from tests.support.deal_stories import acquisition, strategic
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -125,6 +125,50 @@ def test_headlines() -> None:
     )
     assert headline("launch", None, ["OpenAI"], product="Sora") == "OpenAI launches Sora"
     assert headline("partnership", None, ["Axel Springer", "OpenAI"]) == ("Axel Springer and OpenAI partner")
+
+
+def test_a_headline_puts_no_party_in_a_role_the_roles_do_not_give_it() -> None:
+    # a round whose investee was not found: "Esther Dyson raises" would name an investor as the raiser
+    assert headline(
+        "investment",
+        "funding",
+        ["Esther Dyson", "Veritas"],
+        amount=15e6,
+        currency="USD",
+        roles=["investor"] * 2,
+    ) == ("Esther Dyson and Veritas invest USD 15M")
+    assert headline("investment", "funding", ["Veritas"], roles=["investor"]) == "Veritas invests in a round"
+    # two buyers and no target: not "Apple acquires Cupertino"
+    assert (
+        headline("investment", "acquisition", ["Apple", "Cupertino"], roles=["acquirer", "acquirer"])
+        == "Apple makes an acquisition"
+    )
+    assert (
+        headline("investment", "acquisition", ["Apple", "Laserlike"], roles=["acquirer", "target"])
+        == "Apple acquires Laserlike"
+    )
+    # the target found among the parties by its role, wherever it is
+    assert (
+        headline(
+            "investment",
+            "acquisition",
+            ["ServiceNow", "Montreal", "Element AI"],
+            roles=["acquirer", "acquirer", "target"],
+        )
+        == "ServiceNow acquires Element AI"
+    )
+
+
+def test_parties_go_in_the_order_of_their_roles() -> None:
+    assert in_role_order("funding", ["Sequoia", "Hebbia", "a16z"], ["investor", "investee", "investor"]) == (
+        ("Hebbia", "Sequoia", "a16z"),
+        ("investee", "investor", "investor"),
+    )
+    assert in_role_order("acquisition", ["Element AI", "ServiceNow"], ["target", "acquirer"]) == (
+        ("ServiceNow", "Element AI"),
+        ("acquirer", "target"),
+    )
+    assert in_role_order(None, ["B", "A"], ["partner", "partner"]) == (("B", "A"), ("partner", "partner"))
 
 
 def test_company_names_match_across_spellings_and_acronyms() -> None:

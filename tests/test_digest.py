@@ -618,6 +618,16 @@ def test_the_roles_line_names_only_whom_the_headline_does_not() -> None:
     many = replace(deal(3, "partnership", parties=("A1", "B2", "C3", "D4", "E5")), roles=("partner",) * 5)
     assert roles_line(many) == "Also partnering: D4, E5"
     assert amount_line(replace(deal(4, usd=5e6), currency=None)) == "5M (currency not stated)"
+    # a round whose raiser was not found: the headline lists the investors, the roles line has the rest
+    backers = replace(deal(5, parties=("A1", "B2", "C3", "D4")), roles=("investor",) * 4)
+    assert roles_line(backers) == "Investors: D4"
+    # two buyers and no target: the headline names the first alone ("A1 makes an acquisition")
+    buyers = replace(deal(6, parties=("A1", "B2")), subtype="acquisition", roles=("acquirer", "acquirer"))
+    assert roles_line(buyers) == "Acquirer: B2"
+    bought = replace(
+        deal(7, parties=("A1", "B2", "C3")), subtype="acquisition", roles=("acquirer", "acquirer", "target")
+    )
+    assert roles_line(bought) == "Acquirer: B2"  # the headline reads "A1 acquires C3"
 
 
 def test_the_top_of_a_long_digest_links_down_to_its_biggest_deals() -> None:

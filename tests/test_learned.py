@@ -312,6 +312,16 @@ def test_a_company_named_in_full_and_shortly_is_one_party_under_its_first_name()
         ("Google", "partner"),
         ("Googleplex Labs", "partner"),
     ]
+    # a name cut off mid-word (a summary cut short) gives way to the whole one, in its place
+    assert one_name_per_company(
+        [("Business Dev", "investor"), ("Business Development Bank", "investor")]
+    ) == [("Business Development Bank", "investor")]
+    cut = [
+        ("Fidelity Investments Ca", "investor"),
+        ("Intel", "investor"),
+        ("Fidelity Investments Canada", "investor"),
+    ]
+    assert one_name_per_company(cut) == [("Fidelity Investments Canada", "investor"), ("Intel", "investor")]
 
 
 @pytest.mark.parametrize(

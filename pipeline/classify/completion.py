@@ -18,7 +18,7 @@ from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import find_names, unique_names
 from pipeline.classify.rates import to_usd
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
-from pipeline.names import company_key
+from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
 
 # A sentence that lists a round's investors. Wider than the rules' own test: "drew investments from",
@@ -72,7 +72,7 @@ def complete(
     "Capital") made one again."""
 
     def named(party: str) -> str:
-        whole = with_new_restored(party, sentences)
+        whole = with_ai_restored(with_new_restored(party, sentences), sentences)
         return without_descriptor(whole) if language in {"de", "fr"} else whole
 
     events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
@@ -93,6 +93,8 @@ def complete(
 
 def _investment_completed(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
     event = _with_arms_joined(event, sentences)
+    for correction in (_with_passive_roles, _with_investee_found):
+        event = correction(event, sentences, language)
     for step in _AMOUNT_STEPS:  # in this order: a later step corrects the figure an earlier one found
         event = step(event, sentences, language)
     return event
@@ -134,6 +136,49 @@ def with_new_restored(name: str, sentences: list[Sentence]) -> str:
     word, and with it the first word of such names."""
     restored = f"New {name}"
     return restored if any(restored in s.text for s in sentences) else name
+
+
+def with_ai_restored(name: str, sentences: list[Sentence]) -> str:
+    """ "Element" back to "Element AI" when the story never writes it without: the rules drop a trailing
+    "AI" (so that "Nvidia AI chips" is Nvidia), and with it the end of names like "Sakana AI"."""
+    if not name or name.endswith(" AI"):
+        return name
+    mentions = [m for s in sentences for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text)]
+    suffixed = [m for m in mentions if re.match(r" AI(?![\w-])", m.string[m.end() :])]
+    return f"{name} AI" if suffixed and len(suffixed) == len(mentions) else name
+
+
+# "X to be acquired by Y", "X, bought by Y": the name after "by" is the buyer, whatever its place.
+_ACQUIRED_BY = re.compile(
+    r"(?i)\b(?:acquired|bought|purchased|taken over|snapped up|racheté|rachetée|übernommen|gekauft)\s+"
+    r"(?:by|par|von)\s+(?:the\s+|la\s+|le\s+|l['’]|der\s+|dem\s+|den\s+)?"
+)
+
+
+def _with_passive_roles(event: DealEvent, _sentences: list[Sentence], _language: str) -> DealEvent:
+    """An acquisition whose sentence says its "target" acquired the other ("Element AI to be acquired by
+    ServiceNow" read as Element AI buying): the two swap roles."""
+    if event.subtype != "acquisition" or tuple(event.roles[:2]) != ("acquirer", "target"):
+        return event
+    for match in _ACQUIRED_BY.finditer(event.evidence):
+        buyer = find_names(event.evidence[match.end() : match.end() + 80])[:1]
+        if buyer and buyer[0][0] == 0 and same_company(buyer[0][2], event.parties[1]):
+            return replace(event, roles=("target", "acquirer", *event.roles[2:]))
+    return event
+
+
+def _with_investee_found(event: DealEvent, sentences: list[Sentence], _language: str) -> DealEvent:
+    """A round whose sentence names no raiser ("The Pittsburgh-based startup banked $150 million", the
+    rules then reading every name as an investor): the party the headline names first raised it."""
+    if event.subtype != "funding" or "investee" in event.roles or not sentences:
+        return event
+    title = sentences[0].text
+    placed = [(title.find(p), i) for i, p in enumerate(event.parties) if p and title.find(p) >= 0]
+    if not placed:
+        return event
+    first = min(placed)[1]
+    roles = ["investee" if i == first else r for i, r in enumerate(event.roles)]
+    return replace(event, roles=tuple(roles))
 
 
 def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:

@@ -26,7 +26,7 @@ from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
 from pipeline.names import company_key, fold, same_company
-from pipeline.records import Classification, DealEvent, Story
+from pipeline.records import Classification, DealEvent, Story, in_role_order
 
 LEARNED_VERSION = "learned-2"
 
@@ -181,26 +181,39 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         parties = one_name_per_company(
             [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
         )
-        kept.append(
-            replace(
-                event,
-                parties=tuple(p for p, _ in parties),
-                roles=tuple(r for _, r in parties),
-                confidence=round(probability, 3),
-            )
-        )
+        names, roles = in_role_order(event.subtype, [p for p, _ in parties], [r for _, r in parties])
+        kept.append(replace(event, parties=names, roles=roles, confidence=round(probability, 3)))
     return replace(reading.proposals, events=tuple(kept), classifier_version=models.version)
 
 
 def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(name, role) pairs with one name per company: a story names a company in full once and shortly after
     ("Cerebras Systems", "Cerebras"), or names a unit of it ("WNS", "WNS India"); the name the deal
-    gave first stays."""
+    gave first stays, unless it is the other cut off mid-word ("Fidelity Investments Ca", where a
+    summary was cut short), when the whole name takes its place."""
     kept: list[tuple[str, str]] = []
     for name, role in parties:
-        if not any(same_company(name, known) for known, _ in kept):
+        at = next(
+            (
+                i
+                for i, (known, _) in enumerate(kept)
+                if same_company(name, known) or is_cut_off(known, name) or is_cut_off(name, known)
+            ),
+            None,
+        )
+        if at is None:
             kept.append((name, role))
+        elif is_cut_off(kept[at][0], name):
+            kept[at] = (name, kept[at][1])
     return kept
+
+
+def is_cut_off(short: str, whole: str) -> bool:
+    """Whether `short` is `whole` cut in the middle of a word after its first ("Business Dev"); a one-word
+    name that starts another ("Google", "Googleplex") is a name of its own."""
+    return (
+        " " in short and len(short) < len(whole) and whole.startswith(short) and whole[len(short)].isalnum()
+    )
 
 
 # --- features -------------------------------------------------------------------------------------------

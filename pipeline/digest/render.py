@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import css_inline
 import jinja2
 
-from pipeline.deals import named_in_headline, short_money
+from pipeline.deals import headline_parties, short_money
 from pipeline.records import Digest, DigestDeal, FeedHealth, RenderedDigest
 from pipeline.urls import is_http_url
 
@@ -108,9 +108,11 @@ def local_time(when: datetime, zone: str) -> str:
 def roles_line(deal: DigestDeal) -> str | None:
     """The parties the headline leaves out, grouped by role ("Investors: Northgate, Atlas"), or None when
     the headline names them all: it never repeats the headline's list."""
-    named = named_in_headline(deal.type, deal.subtype, deal.parties)
+    named = set(headline_parties(deal.type, deal.subtype, deal.parties, deal.roles))
     groups: dict[str, list[str]] = {}
-    for party, role in list(zip(deal.parties, deal.roles, strict=False))[named:]:
+    for party, role in zip(deal.parties, deal.roles, strict=False):
+        if party in named:
+            continue
         groups.setdefault(_ROLE_LABELS.get(role, role.capitalize()), []).append(clean(party, 80))
     return "; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items()) or None
 
