@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent, in_role_order
@@ -123,10 +124,34 @@ def merge(event: DealEvent, reported_at: datetime, candidates: Sequence[DealSumm
 
 
 def is_same_deal(event: DealEvent, reported_at: datetime, deal: DealSummary) -> bool:
-    if deal.type != event.type:
-        return False
     window = WINDOWS.get(deal.subtype or "", WINDOW)
     if not deal.first_reported_at - window <= reported_at <= deal.last_reported_at + window:
+        return False
+    return same_deal(event, deal)
+
+
+class DealShape(Protocol):
+    """What tells one deal from another: an event as a story tells it, or a deal as stored."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def subtype(self) -> str | None: ...
+    @property
+    def parties(self) -> tuple[str, ...]: ...
+    @property
+    def roles(self) -> tuple[str, ...]: ...
+    @property
+    def amount_usd(self) -> float | None: ...
+    @property
+    def product(self) -> str | None: ...
+
+
+def same_deal(event: DealShape, deal: DealShape) -> bool:
+    """Whether two tellings are one deal, whenever told: the same company bought (by the same buyer where
+    both name one), the same raiser, partners in common, the same maker's same product. Serves a story's
+    own events (two sentences of one deal) as it serves reports across outlets."""
+    if deal.type != event.type:
         return False
     if event.type == "investment":
         return _same_investment(event, deal)
@@ -136,37 +161,42 @@ def is_same_deal(event: DealEvent, reported_at: datetime, deal: DealSummary) -> 
     return _same_launch(event, deal)
 
 
-def _same_investment(event: DealEvent, deal: DealSummary) -> bool:
+def _same_investment(event: DealShape, deal: DealShape) -> bool:
     if event.subtype != deal.subtype and not (
         {event.subtype, deal.subtype} == {"funding", "strategic_investment"}
         and _compatible_amounts(event.amount_usd, deal.amount_usd)
     ):
         return False
-    mine, theirs = _bought(event.parties, event.roles), _bought(deal.parties, deal.roles)
-    if mine is None or theirs is None:  # one report names only the buyer: any company in common
-        return any(same_company(p, q) for p in event.parties for q in deal.parties)
-    if not same_company(mine, theirs):
+    mine, theirs = _in_roles(event, _BOUGHT), _in_roles(deal, _BOUGHT)
+    if not mine or not theirs:  # one report names only the buyer: any company in common
+        return _any_same(event.parties, deal.parties)
+    if not _any_same(mine, theirs):
         return False
     if "funding" in (event.subtype, deal.subtype):
         return True  # outlets name different investors of one round
-    buyer, other = _buyer(event.parties, event.roles), _buyer(deal.parties, deal.roles)
-    return buyer is None or other is None or same_company(buyer, other)
+    buyers, other_buyers = _in_roles(event, _BUYING), _in_roles(deal, _BUYING)
+    return not buyers or not other_buyers or _any_same(buyers, other_buyers)
 
 
-def _bought(parties: Sequence[str], roles: Sequence[str]) -> str | None:
-    """The company acquired or invested in."""
-    return next((p for p, r in zip(parties, roles, strict=False) if r in {"target", "investee"}), None)
+_BOUGHT = frozenset({"target", "investee"})
+_BUYING = frozenset({"acquirer", "investor"})
 
 
-def _buyer(parties: Sequence[str], roles: Sequence[str]) -> str | None:
-    return next((p for p, r in zip(parties, roles, strict=False) if r in {"acquirer", "investor"}), None)
+def _in_roles(deal: DealShape, roles: frozenset[str]) -> list[str]:
+    """The parties in those roles: the companies acquired or invested in, or those buying. A deal may name
+    several where the classifier took a wrong name for one ("Fueling AI Hardware Ambitions", "Graphcore")."""
+    return [p for p, r in zip(deal.parties, deal.roles, strict=False) if r in roles]
+
+
+def _any_same(names: Sequence[str], others: Sequence[str]) -> bool:
+    return any(same_company(p, q) for p in names for q in others)
 
 
 def _compatible_amounts(a: float | None, b: float | None) -> bool:
     return a is None or b is None or abs(a - b) <= _SAME_AMOUNT * max(a, b)
 
 
-def _same_launch(event: DealEvent, deal: DealSummary) -> bool:
+def _same_launch(event: DealShape, deal: DealShape) -> bool:
     makers, their_makers = [p for p in event.parties if p], [p for p in deal.parties if p]
     if makers and their_makers and not any(same_company(p, q) for p in makers for q in their_makers):
         return False

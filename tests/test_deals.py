@@ -189,6 +189,20 @@ def test_an_acquisition_is_one_deal_whatever_the_amount_and_its_closing_months_l
     assert find_deal(acquisition("Accenture", "WNS"), MONDAY, [announced]) is None
 
 
+def test_a_deal_that_names_a_wrong_target_beside_the_right_one_still_meets_its_reports() -> None:
+    # the classifier took a headline fragment for a second target: the real one still matches
+    deal = stored(
+        replace(
+            acquisition("SoftBank", "Graphcore"),
+            parties=("SoftBank", "Chip Ambitions", "Graphcore"),
+            roles=("acquirer", "target", "target"),
+        )
+    )
+    assert find_deal(acquisition("SoftBank", "Graphcore"), MONDAY, [deal]) == deal
+    assert find_deal(acquisition(None, "Graphcore"), MONDAY, [deal]) == deal
+    assert find_deal(acquisition("Arm", "Graphcore"), MONDAY, [deal]) is None  # another buyer
+
+
 def test_a_round_and_a_stake_of_compatible_amounts_are_one_deal() -> None:
     deal = stored(strategic("Amazon", "Anthropic", 4e9, "USD", 4e9))
     round_ = investment(("Anthropic",), subtype="funding")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,25 @@ def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -
     investee = reading.proposals.events[0].parties[0]
     assert event.parties == (investee,)  # Sequoia is weighed lower and dropped; the investee stays
     assert event.roles == ("investee",)
+
+
+def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
+    """Two sentences of one acquisition, one naming only the target: one event, the buyer first."""
+    reading = read(story("Capgemini to buy WNS India for $3.3 billion in AI services push"))
+    sentences = [
+        DealEvent(
+            "investment", "acquisition", ("WNS India", "Capgemini"), ("target", "acquirer"), amount=3.3e9
+        ),
+        DealEvent("investment", "acquisition", ("WNS",), ("target",), currency="USD"),
+    ]
+    reading = replace(reading, proposals=replace(reading.proposals, events=tuple(sentences)))
+    keep_all = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(3.0, {}, 0.5))
+    (event,) = decide(reading, keep_all).events
+    assert (event.parties, event.roles, event.amount) == (
+        ("Capgemini", "WNS India"),
+        ("acquirer", "target"),
+        3.3e9,
+    )
 
 
 # --- vetting -------------------------------------------------------------------------------------------

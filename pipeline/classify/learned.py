@@ -25,6 +25,7 @@ from pipeline.classify.completion import INVESTOR_LIST, complete
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
+from pipeline.deals import same_deal
 from pipeline.names import company_key, fold, same_company
 from pipeline.records import Classification, DealEvent, Story, in_role_order
 
@@ -181,9 +182,22 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         parties = one_name_per_company(
             [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
         )
-        names, roles = in_role_order(event.subtype, [p for p, _ in parties], [r for _, r in parties])
-        kept.append(replace(event, parties=names, roles=roles, confidence=round(probability, 3)))
-    return replace(reading.proposals, events=tuple(kept), classifier_version=models.version)
+        kept.append(
+            replace(
+                event,
+                parties=tuple(p for p, _ in parties),
+                roles=tuple(r for _, r in parties),
+                confidence=round(probability, 3),
+            )
+        )
+    # the names the models dropped can leave two events telling one deal ("Capgemini", "WNS India" and
+    # "WNS" alone): one event, by the rule that merges reports across outlets
+    events = []
+    for event in merge_events(kept, same=same_deal):
+        named = one_name_per_company(list(zip(event.parties, event.roles, strict=False)))
+        names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])
+        events.append(replace(event, parties=names, roles=roles))
+    return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
 
 
 def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -661,11 +661,15 @@ def _confidence(sentence: Sentence, detailed: bool) -> float:
     return min(1.0, base + (0.1 if detailed else 0.0))
 
 
-def merge_events(events: list[DealEvent]) -> list[DealEvent]:
-    """One event per type and parties (launches: per product); details filled from later mentions."""
+def merge_events(
+    events: list[DealEvent], same: Callable[[DealEvent, DealEvent], bool] | None = None
+) -> list[DealEvent]:
+    """One event per deal, details filled from later mentions. Two events are one deal by `same`; by
+    default when they share type and parties (launches: product)."""
+    is_same = same or _same
     merged: list[DealEvent] = []
     for event in events:
-        match = next((m for m in merged if _same(m, event)), None)
+        match = next((m for m in merged if is_same(m, event)), None)
         if match is None:
             merged.append(event)
             continue
