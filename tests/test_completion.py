@@ -44,6 +44,9 @@ def test_a_known_name_and_its_arm_are_one_organisation() -> None:
     assert "Intel Capital" in names
     assert "OpenAI Startup Fund" in names
     assert "Intel" not in names
+    # a known company's named fund, its number too; a firm named like an arm stays a firm of its own
+    names = organisation_names("Investors include SoftBank Vision Fund 2, Thrive Capital and Atlas Capital.")
+    assert names == ["SoftBank Vision Fund 2", "Thrive Capital", "Atlas Capital"]
 
 
 def test_investors_listed_in_a_later_sentence_join_the_round() -> None:

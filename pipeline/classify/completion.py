@@ -18,6 +18,7 @@ from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import find_names, unique_names
 from pipeline.classify.rates import to_usd
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
+from pipeline.classify.vetting import KNOWN_KEYS
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
 
@@ -111,12 +112,29 @@ def organisation_names(text: str) -> list[str]:
         if skip_next:
             skip_next = False
             continue
-        if following and text[end : following[0]] == " " and lx.ORGANISATION_ARM.fullmatch(following[2]):
-            result.append(text[start : following[1]])
+        if following and text[end : following[0]] == " " and is_arm_of(name, following[2]):
+            numbered = _ARM_NUMBER.match(text, following[1])  # "SoftBank Vision Fund 2"
+            result.append(text[start : numbered.end() if numbered else following[1]])
             skip_next = True
         elif name in names:
             result.append(name)
     return [n for n in result if not is_source(n)]
+
+
+# An investment arm named after a known company ("SoftBank" "Vision Fund", "Salesforce" "Ventures Fund"):
+# one word and an arm's word, which a name of its own ("Thrive Capital") also is, so it is joined only to a
+# known company's name right before it.
+_NAMED_ARM = re.compile(r"(?:[A-Z][\w&-]* )?(?:Capital|Ventures|Fund|Investments?|Invest|Labs|Research)")
+_ARM_NUMBER = re.compile(r" (?:\d{1,2}|I{1,3}|IV|V)\b")
+
+
+def is_arm_of(name: str, following: str) -> bool:
+    """Whether `following`, right after `name`, is an arm of it ("Intel" "Capital"; a known company's
+    "Vision Fund")."""
+    return bool(
+        lx.ORGANISATION_ARM.fullmatch(following)
+        or (company_key(name) in KNOWN_KEYS and _NAMED_ARM.fullmatch(following))
+    )
 
 
 def without_descriptor(name: str) -> str:
@@ -187,8 +205,10 @@ def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:
     roles: list[str] = []
     for party, role in zip(event.parties, event.roles, strict=False):
         joined = f"{parties[-1]} {party}" if parties else ""
-        if joined and lx.ORGANISATION_ARM.fullmatch(party) and any(joined in s.text for s in sentences):
-            parties[-1] = joined
+        told = next((s.text for s in sentences if joined and joined in s.text), None)
+        if told is not None and is_arm_of(parties[-1], party):
+            numbered = _ARM_NUMBER.match(told, told.index(joined) + len(joined))
+            parties[-1] = joined + (numbered.group(0) if numbered else "")
             continue
         parties.append(party)
         roles.append(role)
