@@ -124,3 +124,10 @@ def test_eval_command_shows_two_classifiers_side_by_side_with_languages_and_cali
     unknown = CliRunner().invoke(cli, ["eval", str(path), "--compare", "rules-0"])
     assert unknown.exit_code == 2
     assert "rules-0" in unknown.output
+    # one part of the file, scored alone: the French story only
+    part = json.loads(CliRunner().invoke(cli, ["eval", str(path), "--json", "--only", "x2"]).output)
+    assert part["items"] == 1
+    assert set(part["languages"]) == {"fr"}
+    none = CliRunner().invoke(cli, ["eval", str(path), "--only", "zz"])
+    assert none.exit_code == 1
+    assert "no story's id starts with 'zz'" in none.output

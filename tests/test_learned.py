@@ -196,6 +196,15 @@ def launch(product: str | None, evidence: str) -> DealEvent:
         (launch("Nova", "Acme pushes back on imminent launch rumours of Nova."), True),
         (launch("X", "Acme launched X, its assistant."), False),
         (launch("Nova", "Acme launched Nova, its new model, on Tuesday."), False),
+        # what is launched, read to the end of its clause or of the product's name
+        (launch(None, "Acme launches $70 million artificial intelligence partnership with Globex"), True),
+        (launch("Benchly", "Acme Releases Benchly Training v2.0 Results"), True),
+        # a launch told in passing, about an earlier moment
+        (launch(None, "Acme began talks with Globex a week after its AI pin debuted to poor reviews."), True),
+        (launch("Nova", "When Acme launched Nova in 2022, the race began."), True),
+        (launch("Nova", "Nova, introduced for enterprises in 2023, costs $30 a month."), True),
+        (launch("Nova", "Months after its first model, Acme has unveiled Nova, a video model."), False),
+        (launch("Nova", "Acme, which today launched Nova, said more is coming."), False),
     ],
 )
 def test_launches_that_are_none_are_vetoed(event: DealEvent, vetoed: bool) -> None:

@@ -224,7 +224,31 @@ def launch_veto(event: DealEvent) -> str | None:
         return "what is launched is no product"
     if _INTENDED.search(event.evidence):
         return "a launch intended or rumoured, not made"
+    if _told_in_passing(event.evidence):
+        return "a past launch told in passing"
     return None
+
+
+# A launch cue in a clause that looks back: "a week after its AI wearable debuted", "When OpenAI launched
+# ChatGPT", "which launched its first model last year", "Copilot, introduced for enterprises in 2023".
+_LOOKING_BACK = re.compile(r"(?i)\b(?:after|since|when|following|before|which|that|who)\b[^,;:.]*$")
+_PAST_PARTICIPLE = re.compile(r"(?i)(?:introduc|launch|releas|unveil|debut)ed$")
+_NOW = re.compile(r"(?i)\b(?:today|now|this week|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b")
+
+
+def _told_in_passing(evidence: str) -> bool:
+    """Whether every launch cue of the sentence sits in a clause about another, earlier moment."""
+    cues = list(lx.LAUNCH.finditer(evidence))
+    return bool(cues) and all(_looks_back(evidence, cue) for cue in cues)
+
+
+def _looks_back(evidence: str, cue: re.Match[str]) -> bool:
+    clause_start = max(0, *(evidence.rfind(mark, 0, cue.start()) for mark in ",;:"))
+    before = evidence[clause_start : cue.start()]
+    participle = before.strip(" ,;:") == "" and clause_start > 0 and _PAST_PARTICIPLE.search(cue.group(0))
+    return bool(_LOOKING_BACK.search(before) or participle) and not _NOW.search(
+        evidence[clause_start : cue.end() + 40]
+    )
 
 
 def _launched_object(evidence: str, product: str) -> str:
@@ -234,11 +258,17 @@ def _launched_object(evidence: str, product: str) -> str:
     if cue is None:
         return ""
     at = evidence.find(product, cue.end()) if product else -1
-    if at < 0:
-        return evidence[cue.end() : cue.end() + 40]
+    if at < 0:  # no product named: the rest of the clause ("launches $70 million AI partnership")
+        return re.split(r"[,.;:]\s", evidence[cue.end() : cue.end() + 80])[0]
     after = evidence[at + len(product) : at + len(product) + 50]
+    # the rest of the product's name ("MLPerf Training v1.0 Results"), and what an apposition says it is
+    rest = re.match(r"[™®]?(?:\s+(?:[A-Z0-9]|v\d)[\w.+-]*[™®]?)*", after)
     apposition = re.match(r",?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*", after)
-    return evidence[cue.end() : at] + (apposition.group(0) if apposition else "")
+    return (
+        evidence[cue.end() : at]
+        + (rest.group(0) if rest else "")
+        + (apposition.group(0) if apposition else "")
+    )
 
 
 def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:

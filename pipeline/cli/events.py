@@ -88,8 +88,21 @@ def classify_command(source: Any) -> None:
     help="Cross-validate the learned classifier: score each story with weights trained, from the same "
     "file, on the other K-1 folds (needs the `train` extra).",
 )
+@click.option(
+    "--only",
+    "prefix",
+    metavar="PREFIX",
+    help="Score only the stories whose id starts with PREFIX (with --folds the weights are still trained "
+    "on the whole file's other folds): figures on one part, as a part of one run.",
+)
 def eval_command(
-    source: Any, as_json: bool, version: str | None, baseline: str | None, folds: int | None
+    source: Any,
+    *,
+    as_json: bool,
+    version: str | None,
+    baseline: str | None,
+    folds: int | None,
+    prefix: str | None,
 ) -> None:
     """Score the classifier on labelled stories: a JSON-lines file, one object a line with the story (id,
     title, summary, text, published, language) and its labels (ai_related, events). Prints per class
@@ -107,10 +120,10 @@ def eval_command(
             f"--folds cross-validates a learned classifier; {classifier.version} learns nothing"
         )
     if folds is not None:
-        report, languages = _cross_validated(labelled, folds, source.name)
+        report, languages = _cross_validated(labelled, folds, source.name, prefix)
     else:
-        report, languages = _scored(classifier, labelled, source.name)
-    compared = _scored(classifier_named(baseline), labelled, source.name)[0] if baseline else None
+        report, languages = _scored(classifier, labelled, source.name, prefix)
+    compared = _scored(classifier_named(baseline), labelled, source.name, prefix)[0] if baseline else None
     if as_json:
         result = {**report.as_dict(), "languages": {k: v.as_dict() for k, v in languages.items()}}
         if compared is not None:
@@ -131,17 +144,17 @@ def eval_command(
 
 
 def _scored(
-    classifier: Classifier, labelled: Sequence[dict[str, Any]], name: str
+    classifier: Classifier, labelled: Sequence[dict[str, Any]], name: str, prefix: str | None
 ) -> tuple[Report, dict[str, Report]]:
     try:
         predicted = [classifier.classify(story_from_json(item)) for item in labelled]
     except ValueError as exc:
         raise CommandFailure(f"{name}: {exc}") from None
-    return _reports(labelled, predicted)
+    return _reports(labelled, predicted, prefix)
 
 
 def _cross_validated(
-    labelled: Sequence[dict[str, Any]], folds: int, name: str
+    labelled: Sequence[dict[str, Any]], folds: int, name: str, prefix: str | None
 ) -> tuple[Report, dict[str, Report]]:
     try:
         predicted = training.cross_validated(labelled, folds)
@@ -151,12 +164,19 @@ def _cross_validated(
         ) from None
     except ValueError as exc:
         raise CommandFailure(f"{name}: {exc}") from None
-    return _reports(labelled, predicted)
+    return _reports(labelled, predicted, prefix)
 
 
 def _reports(
-    labelled: Sequence[dict[str, Any]], predicted: Sequence[Classification]
+    labelled: Sequence[dict[str, Any]], predicted: Sequence[Classification], prefix: str | None
 ) -> tuple[Report, dict[str, Report]]:
+    if prefix is not None:
+        pairs = [
+            (i, p) for i, p in zip(labelled, predicted, strict=True) if str(i.get("id")).startswith(prefix)
+        ]
+        if not pairs:
+            raise CommandFailure(f"no story's id starts with {prefix!r}")
+        labelled, predicted = [i for i, _ in pairs], [p for _, p in pairs]
     return score(labelled, predicted), score_by_language(labelled, predicted)
 
 
