@@ -24,7 +24,7 @@ from pipeline.classify.learned import (
     read,
 )
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
-from pipeline.classify.vetting import launch_veto, partnership_veto, party_veto, vet
+from pipeline.classify.vetting import investment_veto, launch_veto, partnership_veto, party_veto, vet
 from pipeline.cli import cli
 from pipeline.evaluation import story_from_json
 from pipeline.records import DealEvent, Story
@@ -220,6 +220,28 @@ def test_a_partnership_that_ended_is_vetoed() -> None:
     )
     assert partnership_veto(ended)
     assert not partnership_veto(made)
+    # an acquisition told as an agreement is the acquisition, not a partnership
+    bought = replace(
+        made, evidence="Acme said it had signed a definitive agreement to acquire Beta for $65M."
+    )
+    assert partnership_veto(bought) == "an acquisition told as an agreement"
+
+
+def test_an_offer_turned_down_is_no_investment_and_a_rumour() -> None:
+    declined = DealEvent(
+        "investment",
+        "acquisition",
+        ("Globex", "Acme AI"),
+        ("acquirer", "target"),
+        evidence="Acme AI has turned down an $800 million acquisition offer from Globex.",
+    )
+    assert investment_veto(declined) == "an offer turned down"
+    assert not investment_veto(replace(declined, evidence="Globex acquires Acme AI for $800 million."))
+    told = read(
+        story("Acme AI rejects Globex's $800M bid, pursues independence", "The AI chip startup said no.")
+    )
+    assert told.proposals.rumor
+    assert not [e for e in told.proposals.events if e.type == "investment"]
 
 
 def test_an_investment_left_without_parties_goes_and_gives_its_amount_to_the_story_s_other_one() -> None:

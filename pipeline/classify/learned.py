@@ -24,7 +24,7 @@ from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import INVESTOR_LIST, complete
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story
-from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, vet, zipf
+from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, is_declined_offer, vet, zipf
 from pipeline.deals import same_deal
 from pipeline.names import company_key, fold, same_company
 from pipeline.records import Classification, DealEvent, Story, in_role_order
@@ -134,7 +134,9 @@ def read(story: Story) -> Reading:
     proposals, sentences = read_story(story, ai_from_body=True)
     # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
     # is read again for them
-    rumor = proposals.rumor and is_rumor(" ".join(s.text for s in sentences if s.lead))
+    lead = " ".join(s.text for s in sentences if s.lead)
+    # a declined offer is a rumour by the labelling rules (and, vetted below, no event)
+    rumor = (proposals.rumor and is_rumor(lead)) or is_declined_offer(lead)
     if not proposals.events:
         return Reading(story, [], "", "", replace(proposals, rumor=rumor))
     events = tuple(replace(e, rumor=rumor) for e in proposals.events)

@@ -131,8 +131,10 @@ def vet(events: tuple[DealEvent, ...], sentences: list[str], language: str | Non
     kept: list[DealEvent] = []
     orphaned: list[DealEvent] = []
     for event in events:
-        if (event.type == "launch" and launch_veto(event)) or (
-            event.type == "partnership" and partnership_veto(event)
+        if (
+            (event.type == "launch" and launch_veto(event))
+            or (event.type == "partnership" and partnership_veto(event))
+            or (event.type == "investment" and investment_veto(event))
         ):
             continue
         pairs = [
@@ -276,10 +278,33 @@ def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
     return any(sentence.find(name, 1) > 0 for sentence in sentences[1:])
 
 
+# An offer turned down: by the labelling rules no event ("FuriosaAI rejects Meta's $800M bid").
+_DECLINED = re.compile(
+    r"(?i)\b(?:rejects?|rejected|rejecting|turns? down|turned down|turning down|declines?|declined|spurns?|"
+    r"spurned|rebuffs?|rebuffed|lehnt\w*\s+ab|abgelehnt|rejette|rejeté\w*|refuse\w*)\b[^.]{0,60}"
+    r"\b(?:offers?|bids?|approach|takeover|proposal|angebot|übernahmeangebot|offre)\b"
+)
+
+
+def investment_veto(event: DealEvent) -> str | None:
+    """Why a proposed investment is none, or None."""
+    if is_declined_offer(event.evidence):
+        return "an offer turned down"
+    return None
+
+
+def is_declined_offer(text: str) -> bool:
+    return bool(_DECLINED.search(text))
+
+
 def partnership_veto(event: DealEvent) -> str | None:
     """Why a proposed partnership is none, or None."""
     if _ENDED.search(event.evidence):
         return "a partnership ended, not made"
+    if lx.ACQUISITION.search(event.evidence):
+        # "signed a definitive agreement to acquire", "teamed up ... after it was acquired": the deal the
+        # sentence tells is a purchase, an investment by the labelling rules
+        return "an acquisition told as an agreement"
     return None
 
 
