@@ -196,15 +196,9 @@ def launch(product: str | None, evidence: str) -> DealEvent:
         (launch("Nova", "Acme pushes back on imminent launch rumours of Nova."), True),
         (launch("X", "Acme launched X, its assistant."), False),
         (launch("Nova", "Acme launched Nova, its new model, on Tuesday."), False),
-        # what is launched, read to the end of its clause or of the product's name
+        # with no product named, what is launched is read to the end of its clause
         (launch(None, "Acme launches $70 million artificial intelligence partnership with Globex"), True),
-        (launch("Benchly", "Acme Releases Benchly Training v2.0 Results"), True),
-        # a launch told in passing, about an earlier moment
-        (launch(None, "Acme began talks with Globex a week after its AI pin debuted to poor reviews."), True),
-        (launch("Nova", "When Acme launched Nova in 2022, the race began."), True),
-        (launch("Nova", "Nova, introduced for enterprises in 2023, costs $30 a month."), True),
-        (launch("Nova", "Months after its first model, Acme has unveiled Nova, a video model."), False),
-        (launch("Nova", "Acme, which today launched Nova, said more is coming."), False),
+        (launch(None, "Acme launches a faster, cheaper artificial intelligence model for lawyers"), False),
     ],
 )
 def test_launches_that_are_none_are_vetoed(event: DealEvent, vetoed: bool) -> None:
@@ -220,6 +214,9 @@ def test_a_partnership_that_ended_is_vetoed() -> None:
     )
     assert partnership_veto(ended)
     assert not partnership_veto(made)
+    # a partnership a company already has is background
+    held = replace(made, evidence="Acme's investment counters Globex's lead via its Beta partnership.")
+    assert partnership_veto(held) == "a partnership the company already has"
     # an acquisition told as an agreement is the acquisition, not a partnership
     bought = replace(
         made, evidence="Acme said it had signed a definitive agreement to acquire Beta for $65M."

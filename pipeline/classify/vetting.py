@@ -226,31 +226,7 @@ def launch_veto(event: DealEvent) -> str | None:
         return "what is launched is no product"
     if _INTENDED.search(event.evidence):
         return "a launch intended or rumoured, not made"
-    if _told_in_passing(event.evidence):
-        return "a past launch told in passing"
     return None
-
-
-# A launch cue in a clause that looks back: "a week after its AI wearable debuted", "When OpenAI launched
-# ChatGPT", "which launched its first model last year", "Copilot, introduced for enterprises in 2023".
-_LOOKING_BACK = re.compile(r"(?i)\b(?:after|since|when|following|before|which|that|who)\b[^,;:.]*$")
-_PAST_PARTICIPLE = re.compile(r"(?i)(?:introduc|launch|releas|unveil|debut)ed$")
-_NOW = re.compile(r"(?i)\b(?:today|now|this week|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b")
-
-
-def _told_in_passing(evidence: str) -> bool:
-    """Whether every launch cue of the sentence sits in a clause about another, earlier moment."""
-    cues = list(lx.LAUNCH.finditer(evidence))
-    return bool(cues) and all(_looks_back(evidence, cue) for cue in cues)
-
-
-def _looks_back(evidence: str, cue: re.Match[str]) -> bool:
-    clause_start = max(0, *(evidence.rfind(mark, 0, cue.start()) for mark in ",;:"))
-    before = evidence[clause_start : cue.start()]
-    participle = before.strip(" ,;:") == "" and clause_start > 0 and _PAST_PARTICIPLE.search(cue.group(0))
-    return bool(_LOOKING_BACK.search(before) or participle) and not _NOW.search(
-        evidence[clause_start : cue.end() + 40]
-    )
 
 
 def _launched_object(evidence: str, product: str) -> str:
@@ -263,14 +239,8 @@ def _launched_object(evidence: str, product: str) -> str:
     if at < 0:  # no product named: the rest of the clause ("launches $70 million AI partnership")
         return re.split(r"[,.;:]\s", evidence[cue.end() : cue.end() + 80])[0]
     after = evidence[at + len(product) : at + len(product) + 50]
-    # the rest of the product's name ("MLPerf Training v1.0 Results"), and what an apposition says it is
-    rest = re.match(r"[™®]?(?:\s+(?:[A-Z0-9]|v\d)[\w.+-]*[™®]?)*", after)
     apposition = re.match(r",?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*", after)
-    return (
-        evidence[cue.end() : at]
-        + (rest.group(0) if rest else "")
-        + (apposition.group(0) if apposition else "")
-    )
+    return evidence[cue.end() : at] + (apposition.group(0) if apposition else "")
 
 
 def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
@@ -297,10 +267,18 @@ def is_declined_offer(text: str) -> bool:
     return bool(_DECLINED.search(text))
 
 
+# A partnership a company already has: "via its OpenAI partnership", "its existing alliance with".
+_HELD = re.compile(
+    r"(?i)\b(?:its|their|his|her)\s+(?:existing\s+|long-?standing\s+|[A-Z][\w.-]*\s+)?(?:partnership|alliance)\b"
+)
+
+
 def partnership_veto(event: DealEvent) -> str | None:
     """Why a proposed partnership is none, or None."""
     if _ENDED.search(event.evidence):
         return "a partnership ended, not made"
+    if _HELD.search(event.evidence):
+        return "a partnership the company already has"
     if lx.ACQUISITION.search(event.evidence):
         # "signed a definitive agreement to acquire", "teamed up ... after it was acquired": the deal the
         # sentence tells is a purchase, an investment by the labelling rules
