@@ -89,9 +89,16 @@ def deal_key(event: DealEvent) -> str:
 def stored_key(event: DealEvent) -> str:
     """The key a new deal is stored under: its identity (deal_key), then the acronyms of its parties'
     names of several words ("advanced micro devices" -> "amd"), so that a later report naming a party
-    by its acronym finds the deal too (key_words looks for the acronym it is given)."""
+    by its acronym finds the deal too (key_words looks for the acronym it is given), and for a round with
+    no known raiser the first word of each party's name."""
     acronyms = [acronym for name in event.parties if (acronym := _acronym(company_key(name)))]
-    return " ".join([deal_key(event), *dict.fromkeys(acronyms)])
+    # a round whose raiser is not known may be any of its parties' round: each can find it
+    unplaced = (
+        [key.split()[0] for name in event.parties if (key := company_key(name))]
+        if event.subtype == "funding" and "investee" not in event.roles
+        else []
+    )
+    return " ".join([deal_key(event), *dict.fromkeys(acronyms + unplaced)])
 
 
 def _acronym(key: str) -> str | None:
@@ -168,6 +175,8 @@ def _same_investment(event: DealShape, deal: DealShape) -> bool:
     ):
         return False
     mine, theirs = _in_roles(event, _BOUGHT), _in_roles(deal, _BOUGHT)
+    if not mine and not theirs:  # neither names the company bought into: two companies in common
+        return sum(any(same_company(p, q) for q in deal.parties) for p in event.parties) >= 2
     if not mine or not theirs:  # one report names only the buyer: any company in common
         return _any_same(event.parties, deal.parties)
     if not _any_same(mine, theirs):
@@ -201,8 +210,8 @@ def _same_launch(event: DealShape, deal: DealShape) -> bool:
     if makers and their_makers and not any(same_company(p, q) for p in makers for q in their_makers):
         return False
     product, other = company_key(event.product or "").split(), company_key(deal.product or "").split()
-    if not product or not other:
-        return not product and not other and bool(makers and their_makers)
+    if not product or not other:  # a report that names no product is of the maker's launch it meets
+        return bool(makers and their_makers)
     short, long = sorted((product, other), key=len)
     return long[: len(short)] == short
 

@@ -203,6 +203,16 @@ def test_a_deal_that_names_a_wrong_target_beside_the_right_one_still_meets_its_r
     assert find_deal(acquisition("Arm", "Graphcore"), MONDAY, [deal]) is None  # another buyer
 
 
+def test_rounds_that_name_no_raiser_are_one_deal_only_with_two_companies_in_common() -> None:
+    def backers(*names: str) -> DealEvent:
+        return DealEvent("investment", "funding", names, ("investor",) * len(names), amount_usd=2e8)
+
+    deal = stored(backers("Northgate", "OpenAI", "Atlas"))
+    assert find_deal(backers("Zephyr", "OpenAI"), MONDAY, [deal]) is None  # one common backer: not enough
+    assert find_deal(backers("Atlas", "Northgate"), MONDAY, [deal]) == deal
+    assert find_deal(investment(("Quillon", "OpenAI"), subtype="funding"), MONDAY, [deal]) == deal
+
+
 def test_a_round_and_a_stake_of_compatible_amounts_are_one_deal() -> None:
     deal = stored(strategic("Amazon", "Anthropic", 4e9, "USD", 4e9))
     round_ = investment(("Anthropic",), subtype="funding")
@@ -250,6 +260,10 @@ def test_a_launch_is_one_deal_when_one_product_name_starts_the_other() -> None:
     assert find_deal(launch("Sora: the text-to-video model"), MONDAY, [deal]) == deal
     assert find_deal(launch("GPT-5"), MONDAY, [deal]) is None
     assert find_deal(launch("Sora", maker="Google"), MONDAY, [deal]) is None
+    # a report that names no product is of the maker's launch it meets
+    unnamed = DealEvent("launch", None, ("OpenAI",), ("launcher",))
+    assert find_deal(unnamed, MONDAY, [deal]) == deal
+    assert find_deal(replace(unnamed, parties=("Google",)), MONDAY, [deal]) is None
 
 
 @pytest.mark.parametrize(

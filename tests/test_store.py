@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -224,6 +225,24 @@ def test_a_company_named_in_full_then_by_its_acronym_or_the_other_way_is_one_dea
     store_story(store, [funding(second, amount=4e8)], published_at=later, recorded_at=later, outlet="daily")
     (deal,) = store.deals.find()
     assert deal.parties[0] == first
+    assert deal.outlets == 2
+
+
+def test_a_round_stored_without_its_raiser_meets_the_report_that_names_it(store: Store) -> None:
+    from tests.support.deal_stories import funding, store_story
+
+    # the first outlet's story named only the investors; its stored key must let the raiser find it
+    backers = replace(funding("Northgate Ventures", "Atlas Capital", "Quillon AI"), roles=("investor",) * 3)
+    store_story(store, [backers], published_at=NOW, recorded_at=NOW, outlet="wire")
+    later = NOW + timedelta(hours=5)
+    store_story(
+        store,
+        [funding("Quillon AI", amount=4e7)],
+        published_at=later,
+        recorded_at=later,
+        outlet="daily",
+    )
+    (deal,) = store.deals.find()
     assert deal.outlets == 2
 
 
