@@ -159,7 +159,8 @@ def with_new_restored(name: str, sentences: list[Sentence]) -> str:
 def with_ai_restored(name: str, sentences: list[Sentence]) -> str:
     """ "Element" back to "Element AI" when the story never writes it without: the rules drop a trailing
     "AI" (so that "Nvidia AI chips" is Nvidia), and with it the end of names like "Sakana AI"."""
-    if not name or name.endswith(" AI"):
+    suffixed_form = f"{name} AI"
+    if not name or name.endswith(" AI") or not any(suffixed_form in s.text for s in sentences):
         return name
     mentions = [m for s in sentences for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text)]
     suffixed = [m for m in mentions if re.match(r" AI(?![\w-])", m.string[m.end() :])]
