@@ -3,6 +3,8 @@ from its body. Every story here is made up for the test."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pipeline.classify.completion import complete, organisation_names, without_descriptor
@@ -98,6 +100,18 @@ def test_an_acquisition_without_an_amount_takes_its_headline_s() -> None:
     sentences = split_story(told)
     (completed,) = complete((acquisition("Cognivo", evidence=sentences[1].text),), sentences, "de")
     assert (completed.amount, completed.currency) == (955e6, "USD")
+
+
+def test_a_trillion_is_no_deal_s_amount() -> None:
+    told = story("Zephyr buys Quillon AI talent, spending on data centres to reach $3 trillion")
+    sentences = split_story(told)
+    bought = acquisition(
+        "Zephyr", "Quillon AI", evidence=sentences[0].text, amount=3e12, currency="USD", amount_usd=3e12
+    )
+    (completed,) = complete((bought,), sentences, "en")
+    assert (completed.amount, completed.currency, completed.amount_usd) == (None, None, None)
+    (kept,) = complete((replace(bought, amount=9e11, amount_usd=9e11),), sentences, "en")
+    assert kept.amount == 9e11
 
 
 def test_an_amount_is_not_taken_from_a_sentence_about_other_companies() -> None:

@@ -348,4 +348,21 @@ def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language
     return event
 
 
-_AMOUNT_STEPS = (_with_amount_from_lead, _with_deal_value, _with_round_not_total, _with_precise_amount)
+# No single deal has reached a trillion dollars: such a figure is a market value or a spending plan that
+# shares the deal's sentence ("buys Humanloop talent, spending on data centres to reach $3 trillion").
+_LARGEST_DEAL_USD = 1e12
+
+
+def _without_implausible_amount(event: DealEvent, _sentences: list[Sentence], _language: str) -> DealEvent:
+    if event.amount_usd is None or event.amount_usd < _LARGEST_DEAL_USD:
+        return event
+    return replace(event, amount=None, currency=None, amount_usd=None)
+
+
+_AMOUNT_STEPS = (
+    _with_amount_from_lead,
+    _with_deal_value,
+    _with_round_not_total,
+    _with_precise_amount,
+    _without_implausible_amount,
+)
