@@ -163,8 +163,7 @@ def same_deal(event: DealShape, deal: DealShape) -> bool:
     if event.type == "investment":
         return _same_investment(event, deal)
     if event.type == "partnership":
-        shared = sum(any(same_company(p, q) for q in deal.parties) for p in event.parties)
-        return shared >= min(2, len(event.parties), len(deal.parties)) > 0
+        return _shared(event.parties, deal.parties) >= min(2, len(event.parties), len(deal.parties)) > 0
     return _same_launch(event, deal)
 
 
@@ -176,7 +175,7 @@ def _same_investment(event: DealShape, deal: DealShape) -> bool:
         return False
     mine, theirs = _in_roles(event, _BOUGHT), _in_roles(deal, _BOUGHT)
     if not mine and not theirs:  # neither names the company bought into: two companies in common
-        return sum(any(same_company(p, q) for q in deal.parties) for p in event.parties) >= 2
+        return _shared(event.parties, deal.parties) >= 2
     if not mine or not theirs:  # one report names only the buyer: any company in common
         return _any_same(event.parties, deal.parties)
     if not _any_same(mine, theirs):
@@ -198,7 +197,12 @@ def _in_roles(deal: DealShape, roles: frozenset[str]) -> list[str]:
 
 
 def _any_same(names: Sequence[str], others: Sequence[str]) -> bool:
-    return any(same_company(p, q) for p in names for q in others)
+    return _shared(names, others) > 0
+
+
+def _shared(names: Sequence[str], others: Sequence[str]) -> int:
+    """How many of the names are a company among the others."""
+    return sum(any(same_company(p, q) for q in others) for p in names)
 
 
 def _compatible_amounts(a: float | None, b: float | None) -> bool:
@@ -207,7 +211,7 @@ def _compatible_amounts(a: float | None, b: float | None) -> bool:
 
 def _same_launch(event: DealShape, deal: DealShape) -> bool:
     makers, their_makers = [p for p in event.parties if p], [p for p in deal.parties if p]
-    if makers and their_makers and not any(same_company(p, q) for p in makers for q in their_makers):
+    if makers and their_makers and not _any_same(makers, their_makers):
         return False
     product, other = company_key(event.product or "").split(), company_key(deal.product or "").split()
     if not product or not other:  # a report that names no product is of the maker's launch it meets

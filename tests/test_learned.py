@@ -234,6 +234,8 @@ def test_an_offer_turned_down_is_no_investment_and_a_rumour() -> None:
     )
     assert investment_veto(declined) == "an offer turned down"
     assert not investment_veto(replace(declined, evidence="Globex acquires Acme AI for $800 million."))
+    commented = "Globex agreed to buy Acme AI; Acme AI declined to comment on the offer's terms."
+    assert not investment_veto(replace(declined, evidence=commented))
     told = read(
         story("Acme AI rejects Globex's $800M bid, pursues independence", "The AI chip startup said no.")
     )

@@ -250,8 +250,10 @@ def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
 
 # An offer turned down: by the labelling rules no event ("FuriosaAI rejects Meta's $800M bid").
 _DECLINED = re.compile(
-    r"(?i)\b(?:rejects?|rejected|rejecting|turns? down|turned down|turning down|declines?|declined|spurns?|"
-    r"spurned|rebuffs?|rebuffed|lehnt\w*\s+ab|abgelehnt|rejette|rejeté\w*|refuse\w*)\b[^.]{0,60}"
+    r"(?i)\b(?:rejects?|rejected|rejecting|turns? down|turned down|turning down|spurns?|spurned|rebuffs?|"
+    # "declined to comment on the offer" declines no offer
+    r"rebuffed|(?:declines?|declined|refuses?|refused)(?!\s+to\b)|lehnt\w*\s+ab|abgelehnt|rejette|"
+    r"rejeté\w*)\b[^.]{0,60}"
     r"\b(?:offers?|bids?|approach|takeover|proposal|angebot|übernahmeangebot|offre)\b"
 )
 
