@@ -14,10 +14,12 @@ from click.testing import CliRunner
 
 from pipeline.classify import LEARNED_VERSION, default_classifier
 from pipeline.classify.learned import (
+    BoostedTrees,
     DealModels,
     LinearModel,
     decide,
     is_rumor,
+    model_from_json,
     one_name_per_company,
     packaged_models,
     party_features,
@@ -58,14 +60,36 @@ def test_a_linear_model_is_a_logistic_function_of_its_named_features() -> None:
     assert LinearModel.from_json(json.loads(json.dumps(model.as_json()))) == model
 
 
+def test_boosted_trees_add_the_leaves_the_features_lead_to() -> None:
+    # one tree asking about "a": absent (0) goes left to 1.0, present goes right to -2.0; a second tree a leaf
+    trees = BoostedTrees(
+        prior=0.5,
+        learning_rate=0.1,
+        trees=(
+            (("a", 0.5, 1, 2, 0.0), ("", 0.0, -1, -1, 1.0), ("", 0.0, -1, -1, -2.0)),
+            (("", 0.0, -1, -1, 3.0),),
+        ),
+        threshold=0.3,
+    )
+    assert trees.probability({}) == pytest.approx(1 / (1 + math.exp(-(0.5 + 0.1 * 1.0 + 0.1 * 3.0))))
+    assert trees.probability({"a": 1.0}) == pytest.approx(1 / (1 + math.exp(-(0.5 - 0.2 + 0.3))))
+    assert model_from_json(json.loads(json.dumps(trees.as_json()))) == trees
+
+
 def test_the_packaged_weights_load_are_small_and_make_the_default_classifier() -> None:
     models = packaged_models()
     assert models.version == LEARNED_VERSION == default_classifier().version
     assert 0 < models.events.threshold < 1
     assert 0 < models.parties.threshold < 1
-    weights = [*models.events.weights.values(), *models.parties.weights.values()]
-    assert weights
-    assert all(math.isfinite(w) for w in weights)
+    assert isinstance(models.events, LinearModel)
+    assert isinstance(models.parties, BoostedTrees)
+    values = [
+        *models.events.weights.values(),
+        models.parties.prior,
+        *(node[i] for tree in models.parties.trees for node in tree for i in (1, 4)),
+    ]
+    assert len(values) > 100
+    assert all(math.isfinite(v) for v in values)
     path = Path(__file__).parents[1] / "pipeline" / "classify" / "models" / f"{LEARNED_VERSION}.json"
     assert path.stat().st_size < 5_000_000
 
