@@ -252,9 +252,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         ]
         # the likeliest party stays whatever its weight: the rules found a deal, and a deal has a party
         best = max(weighed, default=None)
-        parties = one_name_per_company(
-            [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
-        )
+        parties = [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
         kept.append(
             replace(
                 event,
@@ -264,7 +262,8 @@ def decide(reading: Reading, models: DealModels) -> Classification:
             )
         )
     # the names the models dropped can leave two events telling one deal ("Capgemini", "WNS India" and
-    # "WNS" alone): one event, by the rule that merges reports across outlets
+    # "WNS" alone): one event, by the rule that merges reports across outlets; then one name per company,
+    # within an event and across the events merged into it
     events = []
     for event in merge_events(kept, same=same_deal):
         named = one_name_per_company(list(zip(event.parties, event.roles, strict=False)))

@@ -79,16 +79,10 @@ TREES = {"n_estimators": 100, "learning_rate": 0.05, "max_depth": 3, "subsample"
 
 def _fit_trees(rows: Sequence[tuple[Features, bool]]) -> BoostedTrees:
     from sklearn.ensemble import GradientBoostingClassifier  # noqa: PLC0415 - the `train` extra only
-    from sklearn.feature_extraction import DictVectorizer  # noqa: PLC0415
 
-    labels = [label for _, label in rows]
-    if len(set(labels)) < 2:
-        raise ValueError("training needs both right and wrong candidates")
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([features for features, _ in rows])
+    matrix, names, labels = _matrix(rows)
     model = GradientBoostingClassifier(**TREES)
     model.fit(matrix, labels)
-    names = vectorizer.get_feature_names_out()
     share = sum(labels) / len(labels)
     trees = []
     for (estimator,) in model.estimators_:
@@ -96,7 +90,7 @@ def _fit_trees(rows: Sequence[tuple[Features, bool]]) -> BoostedTrees:
         trees.append(
             tuple(
                 (
-                    str(names[tree.feature[n]]) if tree.children_left[n] >= 0 else "",
+                    names[tree.feature[n]] if tree.children_left[n] >= 0 else "",
                     round(float(tree.threshold[n]), 6),
                     int(tree.children_left[n]),
                     int(tree.children_right[n]),
@@ -112,19 +106,27 @@ def _fit_trees(rows: Sequence[tuple[Features, bool]]) -> BoostedTrees:
     )
 
 
-def _fit_one(rows: Sequence[tuple[Features, bool]], regularisation: float) -> LinearModel:
+def _matrix(rows: Sequence[tuple[Features, bool]]) -> tuple[Any, list[str], list[bool]]:
+    """The candidates as a sparse matrix, its columns' feature names, and the labels."""
     from sklearn.feature_extraction import DictVectorizer  # noqa: PLC0415 - the `train` extra, for training only
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
 
-    if len({label for _, label in rows}) < 2:
+    labels = [label for _, label in rows]
+    if len(set(labels)) < 2:
         raise ValueError("training needs both right and wrong candidates")
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([features for features, _ in rows])
+    return matrix, [str(n) for n in vectorizer.get_feature_names_out()], labels
+
+
+def _fit_one(rows: Sequence[tuple[Features, bool]], regularisation: float) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415 - the `train` extra only
+
+    matrix, names, labels = _matrix(rows)
     model = LogisticRegression(C=regularisation, max_iter=2000)
-    model.fit(matrix, [label for _, label in rows])
+    model.fit(matrix, labels)
     weights = {
         name: round(float(weight), 5)
-        for name, weight in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
+        for name, weight in zip(names, model.coef_[0], strict=True)
         if abs(weight) >= 1e-5
     }
     return LinearModel(bias=round(float(model.intercept_[0]), 5), weights=weights)
