@@ -283,3 +283,34 @@ def test_an_acquisition_told_in_the_passive_has_the_buyer_after_by(title: str) -
 )
 def test_the_fast_body_scan_counts_as_the_head_s_does(body: str) -> None:
     assert about_ai_in_body(body) == (ai_terms(body) >= BODY_AI_TERMS)
+
+
+def launch_of(product: str, *parties: str) -> DealEvent:
+    return DealEvent("launch", None, parties, ("launcher",) * len(parties), product=product, evidence="x")
+
+
+@pytest.mark.parametrize(
+    ("product", "launcher", "maker"),
+    [
+        # named after its maker, a known company: the maker's, whatever name stood next to the cue
+        ("Samsung Gauss", "AI Forum", "Samsung"),
+        ("Microsoft 365 Copilot", "Azure", "Microsoft"),
+        # named after a company the story's deals name
+        ("Zorblax-R1", "Hugging Face", "Zorblax"),
+        # a product of one word, or one whose first word is no company, keeps its launcher
+        ("Gemini", "Google", "Google"),
+        ("Claude 3 Opus", "Anthropic", "Anthropic"),
+    ],
+)
+def test_a_launch_named_after_its_maker_is_the_maker_s(product: str, launcher: str, maker: str) -> None:
+    text = (
+        f"At the AI Forum, the company introduced {product}. Zorblax raised $5 million from Initech. "
+        "Samsung, Microsoft, Google and Anthropic make AI models."
+    )
+    sentences = split_story(story("Launch day", text))
+    deals = (
+        launch_of(product, launcher),
+        funding("Zorblax", "Initech", evidence="Zorblax raised $5 million"),
+    )
+    (completed, _) = complete(deals, sentences, "en")
+    assert completed.parties == (maker,)

@@ -223,6 +223,9 @@ def launch(product: str | None, evidence: str) -> DealEvent:
         # with no product named, what is launched is read to the end of its clause
         (launch(None, "Acme launches $70 million artificial intelligence partnership with Globex"), True),
         (launch(None, "Acme launches a faster, cheaper artificial intelligence model for lawyers"), False),
+        # the noun right after the product's name says what it is
+        (launch("NovaNet", "Acme launches $50m NovaNet consortium to fund research"), True),
+        (launch("NovaNet", "Acme launches NovaNet model for lawyers"), False),
     ],
 )
 def test_launches_that_are_none_are_vetoed(event: DealEvent, vetoed: bool) -> None:

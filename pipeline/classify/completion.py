@@ -77,8 +77,14 @@ def complete(
         return without_descriptor(whole) if language in {"de", "fr"} else whole
 
     events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
+    companies = KNOWN_KEYS | {company_key(p) for e in events for p in e.parties}
     events = tuple(
-        _investment_completed(e, sentences, language) if e.type == "investment" else e for e in events
+        _investment_completed(e, sentences, language)
+        if e.type == "investment"
+        else with_maker_from_product(e, sentences, companies)
+        if e.type == "launch"
+        else e
+        for e in events
     )
     rounds = [i for i, e in enumerate(events) if e.type == "investment" and e.subtype == "funding"]
     if not rounds:
@@ -99,6 +105,23 @@ def _investment_completed(event: DealEvent, sentences: list[Sentence], language:
     for step in _AMOUNT_STEPS:  # in this order: a later step corrects the figure an earlier one found
         event = step(event, sentences, language)
     return event
+
+
+def with_maker_from_product(
+    event: DealEvent, sentences: list[Sentence], companies: frozenset[str] | set[str]
+) -> DealEvent:
+    """A launch whose product is named after its maker ("Samsung Gauss", "DeepSeek-R1", "Microsoft 365
+    Copilot") is the maker's, whatever name stands next to the cue (an event, "At the Samsung AI Forum, the
+    company introduced ...", or the site the model is on). The maker is a company: a known one, or one the
+    story's deals name; the first word of "Claude 3 Opus" or "Cloud AI 100" is none."""
+    first, *rest = re.split(r"[\s-]", event.product or "", maxsplit=1)
+    key = company_key(first)
+    if not rest or len(first) < 3 or not first[0].isupper() or key not in companies:
+        return event
+    maker = next((n for s in sentences for n in names_in(s.text) if company_key(n) == key), None)
+    if maker is None or [company_key(p) for p in event.parties] == [key]:
+        return event
+    return replace(event, parties=(maker,), roles=("launcher",))
 
 
 def organisation_names(text: str) -> list[str]:

@@ -24,7 +24,8 @@ from importlib import resources
 from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import INVESTOR_LIST, complete
 from pipeline.classify.people import is_given_name
-from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story
+from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
+from pipeline.classify.truecase import truecased
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, is_declined_offer, vet, zipf
 from pipeline.deals import same_deal
 from pipeline.names import company_key, fold, same_company
@@ -34,11 +35,6 @@ LEARNED_VERSION = "learned-2"
 
 Features = dict[str, float]
 
-_ORG_SUFFIX = re.compile(
-    r"(?:\bAI|\.ai|Labs?|Inc\.?|Corp\.?|Ltd\.?|GmbH|SAS|SA|AG|LLC|Technologies|Technology|Systems|Robotics|"
-    r"Capital|Ventures|Partners|Group|Holdings|Networks|Software|Cloud|Bank|Fund|Semiconductor|Health|"
-    r"Therapeutics|Intelligence|Computing|Security|Data)$"
-)
 _INVESTOR_FIRM = re.compile(r"\b(?:Ventures|Venture Partners|Capital|Fund|Investments|Capital Partners)$")
 _PERSON_CONTEXT = re.compile(
     r"(?:\b(?:CEO|chief executive|founder|co-founder|president|President|chairman|director|said|says|told|"
@@ -193,16 +189,20 @@ class Reading:
     """A story, its sentences and the events the rules propose for it, vetted: what the models weigh."""
 
     story: Story
-    sentences: list[Sentence]
+    sentences: list[Sentence]  # the headline in the case of prose (`truecase`)
     folded_text: str
     folded_title: str
     proposals: Classification
+    headline: str = ""  # the headline as the story writes it, for the evidence
 
 
 def read(story: Story) -> Reading:
     """The rules' events for the story, completed and vetted. The story is cut into sentences once, by
     the rules, and read to its end only when it is about AI (most stories are not)."""
-    proposals, sentences = read_story(story, ai_from_body=True)
+    prose = f"{story.summary}\n{story.text}"
+    proposals, sentences = read_story(
+        replace(story, title=truecased(story.title, prose, story.language)), ai_from_body=True
+    )
     # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
     # is read again for them
     lead = " ".join(s.text for s in sentences if s.lead)
@@ -222,6 +222,7 @@ def read(story: Story) -> Reading:
         folded_text=fold(" ".join(s.text for s in sentences)),
         folded_title=fold(sentences[0].text),
         proposals=replace(proposals, events=events),
+        headline=split_story(story, limit=1)[0].text,
     )
 
 
@@ -268,7 +269,8 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     for event in merge_events(kept, same=same_deal):
         named = one_name_per_company(list(zip(event.parties, event.roles, strict=False)))
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])
-        events.append(replace(event, parties=names, roles=roles))
+        evidence = reading.headline if event.evidence == reading.sentences[0].text else event.evidence
+        events.append(replace(event, parties=names, roles=roles, evidence=evidence))
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
 
 
@@ -352,7 +354,7 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
         f"position={min(index, 2)}": 1.0,
         f"words={min(len(words), 3)}": 1.0,
         f"known={company_key(name) in KNOWN_KEYS}": 1.0,
-        f"org_suffix={bool(_ORG_SUFFIX.search(name))}": 1.0,
+        f"org_suffix={bool(lx.ORGANISATION_ENDING.search(name))}": 1.0,
         f"all_caps_short={name.isupper() and len(name) <= 5}": 1.0,
         f"has_digit={any(c.isdigit() for c in name)}": 1.0,
         f"mixed_case={any(w[1:] != w[1:].lower() for w in words if len(w) > 1)}": 1.0,

@@ -650,6 +650,12 @@ DATE_WORD = re.compile(
     r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|UTC|GMT)\b"
 )
+# The words that end organisations' names ("Northgate Systems", "Acme Labs", "Sakana AI").
+ORGANISATION_ENDING = re.compile(
+    r"(?:\bAI|\.ai|Labs?|Inc\.?|Corp\.?|Ltd\.?|GmbH|SAS|SA|AG|LLC|Technologies|Technology|Systems|Robotics|"
+    r"Capital|Ventures|Partners|Group|Holdings|Networks|Software|Cloud|Bank|Fund|Semiconductor|Health|"
+    r"Therapeutics|Intelligence|Computing|Security|Data)$"
+)
 # What follows a known name to make an organisation of both ("Intel Capital", "OpenAI Startup Fund"); alone,
 # no organisation.
 ORGANISATION_ARM = re.compile(

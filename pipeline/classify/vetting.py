@@ -239,7 +239,8 @@ def _launched_object(evidence: str, product: str) -> str:
     if at < 0:  # no product named: the rest of the clause ("launches $70 million AI partnership")
         return re.split(r"[,.;:]\s", evidence[cue.end() : cue.end() + 80])[0]
     after = evidence[at + len(product) : at + len(product) + 50]
-    apposition = re.match(r",?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*", after)
+    # the noun right after the name says what it is too ("launches NextGenAI consortium")
+    apposition = re.match(r",?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*|\s+[a-z][\w-]*", after)
     return evidence[cue.end() : at] + (apposition.group(0) if apposition else "")
 
 
