@@ -114,6 +114,15 @@ def test_decide_keeps_the_likeliest_party_of_a_deal_even_below_the_threshold() -
     assert event.roles == ("investee",)
 
 
+def test_decide_gives_a_launch_its_likeliest_maker_only() -> None:
+    reading = read(story("Acme AI launches Nova, an AI model for lawyers"))
+    two_makers = DealEvent("launch", None, ("Acme AI", "Globex"), ("launcher", "launcher"), product="Nova")
+    reading = replace(reading, proposals=replace(reading.proposals, events=(two_makers,)))
+    globex_likelier = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(1.0, {"position=1": 1.0}, 0.5))
+    (event,) = decide(reading, globex_likelier).events
+    assert event.parties == ("Globex",)  # both pass the threshold; a launch is one maker's
+
+
 def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
     """Two sentences of one acquisition, one naming only the target: one event, the buyer first."""
     reading = read(story("Capgemini to buy WNS India for $3.3 billion in AI services push"))

@@ -254,6 +254,8 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         # the likeliest party stays whatever its weight: the rules found a deal, and a deal has a party
         best = max(weighed, default=None)
         parties = [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
+        if event.type == "launch" and best is not None:
+            parties = [(best[1], best[2])]  # a launch is, nearly always, one maker's
         kept.append(
             replace(
                 event,
