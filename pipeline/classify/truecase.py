@@ -12,6 +12,7 @@ is taken for a name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pipeline.classify import lexicon as lx
 from pipeline.classify.vetting import zipf
@@ -65,7 +66,7 @@ def _cased(word: str, before: str, prose: str, after_name: bool) -> str:
     capitalised = _capitalised_in(word, prose)
     if capitalised == "mid-sentence":
         return word
-    if re.search(rf"\b{re.escape(lower)}\b", prose):
+    if next(_occurrences(lower, prose), None) is not None:
         return lower
     if capitalised == "sentence start":  # "Humane is ...": a name or not, prose cannot tell; kept
         return word
@@ -92,8 +93,19 @@ def _capitalised_in(word: str, prose: str) -> str | None:
     """Where the prose writes the word with its capital: "mid-sentence", only at a "sentence start", or
     nowhere (None)."""
     where = None
-    for found in re.finditer(rf"\b{re.escape(word)}\b", prose):
-        if not _SENTENCE_START.search(prose[max(0, found.start() - 3) : found.start()]):
+    for at in _occurrences(word, prose):
+        if not _SENTENCE_START.search(prose[max(0, at - 3) : at]):
             return "mid-sentence"
         where = "sentence start"
     return where
+
+
+def _occurrences(word: str, prose: str) -> Iterator[int]:
+    """Where the prose writes the word as a word of its own, found as a plain string (a pattern compiled
+    for each word of each headline would cost more than the search)."""
+    at = prose.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not prose[at - 1].isalnum()) and (end == len(prose) or not prose[end].isalnum()):
+            yield at
+        at = prose.find(word, at + 1)
