@@ -216,6 +216,25 @@ def test_a_given_name_first_and_the_surname_alone_elsewhere_mark_a_person() -> N
     assert firm["given_name_first=False"] == firm["surname_alone=False"] == 1.0
 
 
+def test_a_party_s_mentions_rank_against_the_deal_s_other_names() -> None:
+    told = story(
+        "Zephyr raises $40 million from Harbor Lane Ventures and Globex for AI robot hands",
+        "Zephyr, a robotics startup, has raised $40 million from Harbor Lane Ventures and Globex. Zephyr "
+        "makes hands for robots; Harbor Lane Ventures led the round, its first in Zephyr.",
+    )
+    reading = read(told)
+    (event,) = [e for e in reading.proposals.events if e.type == "investment"]
+    ranks = {
+        party: next(k for k in party_features(reading, event, i) if k.startswith("mention_rank="))
+        for i, party in enumerate(event.parties)
+    }
+    assert ranks == {
+        "Zephyr": "mention_rank=0",
+        "Harbor Lane Ventures": "mention_rank=1",
+        "Globex": "mention_rank=2",
+    }
+
+
 def launch(product: str | None, evidence: str) -> DealEvent:
     return DealEvent("launch", None, ("Acme",), ("launcher",), product=product, evidence=evidence)
 

@@ -391,6 +391,9 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     features[f"surname_alone={given_first and surname_alone}"] = 1.0
     possessive = after.startswith(("’s", "'s"))
     features[f"possessive_after={possessive}"] = 1.0
+    # a deal's parties are what the story is about: named more often than the bystanders beside them
+    more_often = sum(count > occurrences for count in _mentions(reading.folded_text, event.parties))
+    features[f"mention_rank={min(more_often, 2)}"] = 1.0
     return features
 
 
@@ -432,6 +435,11 @@ def _sentence_index(sentences: list[Sentence], evidence: str) -> int:
         if evidence and (evidence in sentence.text or sentence.text in evidence):
             return sentence.index
     return len(sentences)
+
+
+@functools.lru_cache(maxsize=64)  # asked once for each party of an event: counted once
+def _mentions(folded_text: str, parties: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(folded_text.count(fold(p)) for p in parties)
 
 
 def _in_title(reading: Reading, name: str) -> bool:
