@@ -202,32 +202,31 @@ def test_organisations_pass_the_vetting(name: str, sentences: list[str]) -> None
     assert party_veto(name, sentences, "en") is None
 
 
+def round_party_features(title: str, text: str) -> dict[str, dict[str, float]]:
+    """The party model's features of each name of the one funding round a made-up story tells."""
+    reading = read(story(title, text))
+    (event,) = [e for e in reading.proposals.events if e.type == "investment"]
+    return {party: party_features(reading, event, i) for i, party in enumerate(event.parties)}
+
+
 def test_a_given_name_first_and_the_surname_alone_elsewhere_mark_a_person() -> None:
-    told = story(
+    features = round_party_features(
         "Zephyr raises $40 million for AI robot hands",
         "Zephyr, a robotics startup, has raised $40 million from Jeff Bezos and Harbor Lane Ventures. "
         "Bezos has backed robot makers before.",
     )
-    reading = read(told)
-    (event,) = [e for e in reading.proposals.events if e.type == "investment"]
-    person = party_features(reading, event, event.parties.index("Jeff Bezos"))
-    firm = party_features(reading, event, event.parties.index("Harbor Lane Ventures"))
+    person, firm = features["Jeff Bezos"], features["Harbor Lane Ventures"]
     assert person["given_name_first=True"] == person["surname_alone=True"] == 1.0
     assert firm["given_name_first=False"] == firm["surname_alone=False"] == 1.0
 
 
 def test_a_party_s_mentions_rank_against_the_deal_s_other_names() -> None:
-    told = story(
+    features = round_party_features(
         "Zephyr raises $40 million from Harbor Lane Ventures and Globex for AI robot hands",
         "Zephyr, a robotics startup, has raised $40 million from Harbor Lane Ventures and Globex. Zephyr "
         "makes hands for robots; Harbor Lane Ventures led the round, its first in Zephyr.",
     )
-    reading = read(told)
-    (event,) = [e for e in reading.proposals.events if e.type == "investment"]
-    ranks = {
-        party: next(k for k in party_features(reading, event, i) if k.startswith("mention_rank="))
-        for i, party in enumerate(event.parties)
-    }
+    ranks = {party: next(k for k in f if k.startswith("mention_rank=")) for party, f in features.items()}
     assert ranks == {
         "Zephyr": "mention_rank=0",
         "Harbor Lane Ventures": "mention_rank=1",
