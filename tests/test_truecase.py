@@ -38,6 +38,15 @@ def test_a_rare_word_the_prose_never_writes_is_taken_for_a_name_and_an_inflected
     )
 
 
+def test_the_headline_repeated_above_the_text_and_other_title_case_lines_are_no_prose() -> None:
+    prose = (
+        "Globex Acquires Initech in Landmark Stock Deal\nGlobex said it will buy Initech.\nMore From Globex"
+    )
+    assert truecased("Globex Acquires Initech in Landmark Stock Deal", prose, "en") == (
+        "Globex acquires Initech in landmark stock deal"
+    )
+
+
 def test_a_word_the_prose_capitalises_only_where_a_sentence_starts_keeps_its_capital() -> None:
     # a company named with a common word ("Humane") may open every sentence it is in: prose cannot tell
     prose = "Humane was founded in 2019. Nobody else commented."
@@ -94,3 +103,15 @@ def test_the_learned_classifier_reads_no_company_in_a_headline_s_capitalised_com
     # what the story shows as evidence is its headline as written
     assert reading.headline == split_story(story, limit=1)[0].text
     assert reading.sentences[0].text != reading.headline
+
+
+def test_the_learned_classifier_reads_the_headline_a_page_s_text_repeats_in_the_case_of_prose_too() -> None:
+    title = "Globex Bolsters AI Capabilities with Landmark $4.9 Billion Acquisition of Initech Systems"
+    text = (
+        f"{title}\nGlobex Inc. (GLX) has finalized its $4.9 billion acquisition of Initech Systems, a leap "
+        "in its AI strategy. The machine learning deal closed on Monday."
+    )
+    reading = read(Story(id="s", title=title, summary=text[:600], text=text, language="en"))
+    names = {p for e in reading.proposals.events for p in e.parties}
+    assert "Landmark" not in names
+    assert "Initech Systems" in names

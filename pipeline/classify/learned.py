@@ -199,10 +199,7 @@ class Reading:
 def read(story: Story) -> Reading:
     """The rules' events for the story, completed and vetted. The story is cut into sentences once, by
     the rules, and read to its end only when it is about AI (most stories are not)."""
-    prose = f"{story.summary}\n{story.text}"
-    proposals, sentences = read_story(
-        replace(story, title=truecased(story.title, prose, story.language)), ai_from_body=True
-    )
+    proposals, sentences = read_story(with_headline_truecased(story), ai_from_body=True)
     # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
     # is read again for them
     lead = " ".join(s.text for s in sentences if s.lead)
@@ -223,6 +220,18 @@ def read(story: Story) -> Reading:
         folded_title=fold(sentences[0].text),
         proposals=replace(proposals, events=events),
         headline=split_story(story, limit=1)[0].text,
+    )
+
+
+def with_headline_truecased(story: Story) -> Story:
+    """The story with its headline in the case of its prose, there and where its text repeats it (a page's
+    text often opens with its headline)."""
+    title = story.title.strip()
+    cased = truecased(title, f"{story.summary}\n{story.text}", story.language)
+    if cased == title:
+        return story
+    return replace(
+        story, title=cased, summary=story.summary.replace(title, cased), text=story.text.replace(title, cased)
     )
 
 

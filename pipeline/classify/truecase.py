@@ -44,6 +44,8 @@ def truecased(headline: str, prose: str, language: str | None) -> str:
     headline not in title case, or not in English, as it is."""
     if (language or "en") != "en" or not is_title_case(headline):
         return headline
+    # lines in title case are no prose: the headline repeated above the text, subheadings, related links
+    prose = "\n".join(line for line in prose.splitlines() if not is_title_case(line))
     pieces: list[str] = []
     written = 0
     name_ends = -1  # where the last word kept as a name ends
