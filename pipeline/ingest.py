@@ -268,7 +268,7 @@ class Ingestor:
         self._workers = workers
         self._extract = BatchedCalls(workers, extract_page)  # pages queue up: sent to the workers in batches
         # Classification is CPU work too: it runs in the workers beside extraction, never on the event
-        # loop's process (the classifier goes with each batch: a few kilobytes of weights).
+        # loop's process (the classifier goes with each batch, the default one by name).
         self._classify = BatchedCalls(workers, classifier.classify) if classifier is not None else None
         self._max_feed_bytes = max_feed_bytes
         self._max_page_bytes = max_page_bytes

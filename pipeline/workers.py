@@ -54,7 +54,13 @@ class WorkerPool:
             # from this one with its threads and event loop.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(
-                ["trafilatura", "pipeline.extract", "pipeline.feeds", "pipeline.classify"]
+                [
+                    "trafilatura",
+                    "pipeline.extract",
+                    "pipeline.feeds",
+                    "pipeline.classify",
+                    "pipeline.classify.warm",
+                ]
             )
             self._pool = ProcessPoolExecutor(
                 self.workers,

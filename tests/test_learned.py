@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from pipeline.classify import LEARNED_VERSION, default_classifier
 from pipeline.classify.learned import (
     BoostedTrees,
     DealModels,
+    LearnedClassifier,
     LinearModel,
     decide,
     is_rumor,
@@ -92,6 +94,17 @@ def test_the_packaged_weights_load_are_small_and_make_the_default_classifier() -
     assert all(math.isfinite(v) for v in values)
     path = Path(__file__).parents[1] / "pipeline" / "classify" / "models" / f"{LEARNED_VERSION}.json"
     assert path.stat().st_size < 5_000_000
+
+
+def test_the_default_classifier_goes_to_a_worker_by_name_and_one_with_other_weights_with_them() -> None:
+    default = default_classifier()
+    sent = pickle.dumps(default.classify)
+    assert len(sent) < 1_000  # no trees in every batch of stories
+    received = pickle.loads(sent).__self__
+    assert isinstance(received, LearnedClassifier)
+    assert received.models is packaged_models()  # the one copy a process reads
+    other = LearnedClassifier(replace(packaged_models(), version="t"))
+    assert pickle.loads(pickle.dumps(other)).version == "t"
 
 
 def test_decide_keeps_events_above_the_threshold_with_their_probability_as_confidence() -> None:

@@ -162,8 +162,13 @@ class DealModels:
         )
 
 
-@functools.cache
 def packaged_models(version: str = LEARNED_VERSION) -> DealModels:
+    """The weights shipped with the package, read once per process: one object per version."""
+    return _read_models(version)
+
+
+@functools.cache
+def _read_models(version: str) -> DealModels:
     text = resources.files("pipeline.classify").joinpath("models", f"{version}.json").read_text("utf-8")
     return DealModels.from_json(json.loads(text))
 
@@ -177,8 +182,19 @@ class LearnedClassifier:
         self._models = models or packaged_models()
         self.version = self._models.version
 
+    @property
+    def models(self) -> DealModels:
+        return self._models
+
     def classify(self, story: Story) -> Classification:
         return decide(read(story), self._models)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # the classifier goes to a worker process with every batch of stories: with the packaged weights it
+        # goes by name, and each worker reads them once, rather than a hundred trees being pickled each time
+        if self._models.version == LEARNED_VERSION and self._models is packaged_models():
+            return (LearnedClassifier, ())
+        return (LearnedClassifier, (self._models,))
 
 
 # --- reading and deciding -----------------------------------------------------------------------------
