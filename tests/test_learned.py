@@ -172,6 +172,8 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
         ("PRNewswire", ["PRNewswire -- Acme AI today..."], "en", "a newswire, exchange or outlet"),
         ("Top Universities Amid", ["Acme funds Top Universities Amid cuts"], "en", "a headline fragment"),
         ("Personen", ["Mit Personen aus dem Umfeld sprach Acme."], "de", "a common word"),
+        # a common word with its accents: "Künstliche" is as common as "kunstliche" is rare
+        ("Künstliche", ["Acme setzt auf Künstliche Intelligenz."], "de", "a common word"),
         ("Through", ["Through the deal, Acme gains chips."], "en", "a common word"),
         ("L'objectif", ["L'objectif est clair."], "fr", "an article and a common word"),
         ("KRW", ["Acme raised KRW 600 billion."], "en", "a currency, a sum or a date"),

@@ -394,7 +394,7 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
         f"cue_word={_cues(name) != 'none'}": 1.0,
     }
     language = reading.story.language or "en"
-    commonness = min((zipf(fold(w), language) for w in words), default=0.0)
+    commonness = min((zipf(w, language) for w in words), default=0.0)
     features[f"common_word={min(int(commonness), 6)}"] = 1.0
     features[f"common_word_{'one' if len(words) == 1 else 'many'}={min(int(commonness), 6)}"] = 1.0
     before, after = _context(reading, name)

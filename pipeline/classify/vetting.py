@@ -291,12 +291,13 @@ def partnership_veto(event: DealEvent) -> str | None:
 
 def is_common_word(word: str, language: str | None) -> bool:
     threshold = _COMMON_WORD.get(language or "en", _COMMON_WORD_DEFAULT)
-    return zipf(fold(word.strip("’'")), language or "en") >= threshold
+    return zipf(word.strip("’'"), language or "en") >= threshold
 
 
 @functools.lru_cache(maxsize=16384)
 def zipf(word: str, language: str) -> float:
-    """How common a word is in the language, on the Zipf scale (7 for "the", under 3 for rare words)."""
+    """How common a word is in the language, on the Zipf scale (7 for "the", under 3 for rare words). The
+    word as written, accents kept ("Künstliche"); wordfreq folds its case."""
     from wordfreq import zipf_frequency  # noqa: PLC0415 - its word lists load on first use
 
     return zipf_frequency(word, language if language in {"en", "de", "fr"} else "en", wordlist="small")
