@@ -6,7 +6,8 @@ of capitalised words, read "Stock Deal" as a company and "DeepSeek Releases Open
 one name. The story's own sentences say how each word is written in prose: a word they capitalise in the
 middle of a sentence ("to acquire Core Scientific") is a name and keeps its capital; a word they write in
 lower case, or a common word they never write at all, loses it. A rare word the story never writes in prose
-is taken for a name.
+is taken for a name, and so is one the prose only opens sentences with ("Humane"), since prose cannot tell.
+Lines of the prose in title case (the headline repeated above a page's text, subheadings) are no prose.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pipeline.classify.vetting import zipf
 _TITLE_CASE_SHARE = 0.75
 _TITLE_CASE_WORDS = 3
 # How common (Zipf scale) a word the story never writes in prose must be to lose its capital: "Landmark"
-# (3.9), "Bolsters" (2.9 as "bolsters"); not "Anthropic" (0.0).
+# (3.9), "Bolsters" (by its stem "bolster", 3.3); not "Anthropic" (0.0).
 _COMMON = 2.5
 # Words without their possessive and hyphenated parts apart ("Rakuten’s", "Open-Source").
 _WORD = re.compile(r"[^\W\d_][\w.]*")
