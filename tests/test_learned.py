@@ -20,6 +20,7 @@ from pipeline.classify.learned import (
     LearnedClassifier,
     LinearModel,
     decide,
+    event_features,
     is_rumor,
     model_from_json,
     one_name_per_company,
@@ -247,6 +248,21 @@ def test_a_party_s_mentions_rank_against_the_deal_s_other_names() -> None:
         "Harbor Lane Ventures": "mention_rank=1",
         "Globex": "mention_rank=2",
     }
+
+
+def test_an_event_of_the_companies_a_story_is_about_ranks_above_a_bystander_s() -> None:
+    reading = read(
+        story(
+            "Zephyr raises $40 million for AI robot hands",
+            "Zephyr, a robotics startup, has raised $40 million from Harbor Lane Ventures. Zephyr makes "
+            "hands for robots, and Zephyr will hire. Rival Globex, which Initech bought, makes arms.",
+        )
+    )
+    news = DealEvent("investment", "funding", ("Zephyr", "Harbor Lane Ventures"), ("investee", "investor"))
+    aside = DealEvent("investment", "acquisition", ("Initech", "Globex"), ("acquirer", "target"))
+    reading = replace(reading, proposals=replace(reading.proposals, events=(news, aside)))
+    assert event_features(reading, news)["investment.funding|party_rank=0"] == 1.0
+    assert event_features(reading, aside)["investment.acquisition|party_rank=1"] == 1.0
 
 
 def launch(product: str | None, evidence: str) -> DealEvent:

@@ -363,8 +363,18 @@ def event_features(reading: Reading, event: DealEvent) -> Features:
         f"{t}|background_words={bool(lx.BACKGROUND.search(event.evidence))}": 1.0,
         f"{t}|evidence_cues={_cues(event.evidence)}": 1.0,
         f"{t}|title_cues={_cues(reading.sentences[0].text)}": 1.0,
+        f"{t}|party_rank={_story_rank(reading, event)}": 1.0,
     }
     return features
+
+
+def _story_rank(reading: Reading, event: DealEvent) -> int:
+    """How many of the story's candidate names are named more often than the event's most named party: a
+    deal of the companies the story is about, or of bystanders ("OpenAI, which is backed by Microsoft")."""
+    names = tuple(dict.fromkeys(p for e in reading.proposals.events for p in e.parties))
+    counts = dict(zip(names, _mentions(reading.folded_text, names), strict=True))
+    best = max((counts[p] for p in event.parties), default=0)
+    return min(sum(c > best for c in counts.values()), 2)
 
 
 def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
