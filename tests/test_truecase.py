@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.classify import default_classifier
 from pipeline.classify.learned import read
 from pipeline.classify.rules import split_story
 from pipeline.classify.truecase import is_title_case, truecased
@@ -111,7 +112,12 @@ def test_the_learned_classifier_reads_the_headline_a_page_s_text_repeats_in_the_
         f"{title}\nGlobex Inc. (GLX) has finalized its $4.9 billion acquisition of Initech Systems, a leap "
         "in its AI strategy. The machine learning deal closed on Monday."
     )
-    reading = read(Story(id="s", title=title, summary=text[:600], text=text, language="en"))
+    told = Story(id="s", title=title, summary=text[:600], text=text, language="en")
+    reading = read(told)
     names = {p for e in reading.proposals.events for p in e.parties}
     assert "Landmark" not in names
     assert "Initech Systems" in names
+    # what a reader sees as the evidence is the headline as written, whichever copy the deal was read from
+    shown = default_classifier().classify(told).events
+    assert title in {e.evidence for e in shown}
+    assert not any(e.evidence != title and e.evidence.casefold() == title.casefold() for e in shown)
