@@ -372,9 +372,8 @@ def _story_rank(reading: Reading, event: DealEvent) -> int:
     """How many of the story's candidate names are named more often than the event's most named party: a
     deal of the companies the story is about, or of bystanders ("OpenAI, which is backed by Microsoft")."""
     names = tuple(dict.fromkeys(p for e in reading.proposals.events for p in e.parties))
-    counts = dict(zip(names, _mentions(reading.folded_text, names), strict=True))
-    best = max((counts[p] for p in event.parties), default=0)
-    return min(sum(c > best for c in counts.values()), 2)
+    most = max(_mentions(reading.folded_text, event.parties), default=0)
+    return min(_named_more_often(reading, names, most), 2)
 
 
 def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
@@ -427,8 +426,7 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     possessive = after.startswith(("’s", "'s"))
     features[f"possessive_after={possessive}"] = 1.0
     # a deal's parties are what the story is about: named more often than the bystanders beside them
-    more_often = sum(count > occurrences for count in _mentions(reading.folded_text, event.parties))
-    features[f"mention_rank={min(more_often, 2)}"] = 1.0
+    features[f"mention_rank={min(_named_more_often(reading, event.parties, occurrences), 2)}"] = 1.0
     return features
 
 
@@ -470,6 +468,11 @@ def _sentence_index(sentences: list[Sentence], evidence: str) -> int:
         if evidence and (evidence in sentence.text or sentence.text in evidence):
             return sentence.index
     return len(sentences)
+
+
+def _named_more_often(reading: Reading, names: tuple[str, ...], mentions: int) -> int:
+    """How many of the names the story names more often than `mentions` times."""
+    return sum(count > mentions for count in _mentions(reading.folded_text, names))
 
 
 @functools.lru_cache(maxsize=64)  # asked once for each party of an event: counted once
