@@ -25,47 +25,53 @@ def test_a_headline_is_title_case_when_most_of_its_longer_words_are_capitalised(
     assert is_title_case(headline) is title_case
 
 
-def test_common_words_lose_their_capitals_and_names_the_prose_capitalises_keep_them() -> None:
-    prose = "Globex said on Monday that it will acquire Core Dynamics in an all-stock deal."
-    assert truecased("Globex Acquires Core Dynamics in $9 Billion Stock Deal", prose, "en") == (
-        "Globex acquires Core Dynamics in $9 billion stock deal"
-    )
-
-
-def test_a_rare_word_the_prose_never_writes_is_taken_for_a_name_and_an_inflected_common_one_is_not() -> None:
-    prose = "The deal closed on Friday."
-    assert truecased("Zorblax Bolsters Its Lineup With Quentaro Purchase", prose, "en") == (
-        "Zorblax bolsters its lineup with Quentaro purchase"
-    )
-
-
-def test_the_headline_repeated_above_the_text_and_other_title_case_lines_are_no_prose() -> None:
-    prose = (
-        "Globex Acquires Initech in Landmark Stock Deal\nGlobex said it will buy Initech.\nMore From Globex"
-    )
-    assert truecased("Globex Acquires Initech in Landmark Stock Deal", prose, "en") == (
-        "Globex acquires Initech in landmark stock deal"
-    )
-
-
-def test_a_word_the_prose_capitalises_only_where_a_sentence_starts_keeps_its_capital() -> None:
-    # a company named with a common word ("Humane") may open every sentence it is in: prose cannot tell
-    prose = "Humane was founded in 2019. Nobody else commented."
-    assert truecased("Globex Explores Purchase of Humane for $1 Billion", prose, "en") == (
-        "Globex explores purchase of Humane for $1 billion"
-    )
-
-
-def test_a_company_s_closing_word_after_a_name_keeps_its_capital() -> None:
-    assert truecased("Quillon AI to Be Acquired by Northgate Systems", "The startup makes agents.", "en") == (
-        "Quillon AI to be acquired by Northgate Systems"
-    )
-
-
-def test_a_closing_word_after_a_word_set_in_lower_case_is_set_in_lower_case_too() -> None:
-    assert truecased("Globex Launches New Security Tools", "It shipped them today.", "en") == (
-        "Globex launches new security tools"
-    )
+@pytest.mark.parametrize(
+    ("headline", "prose", "read_as"),
+    [
+        pytest.param(
+            "Globex Acquires Core Dynamics in $9 Billion Stock Deal",
+            "Globex said on Monday that it will acquire Core Dynamics in an all-stock deal.",
+            "Globex acquires Core Dynamics in $9 billion stock deal",
+            id="common words lose their capitals, names the prose capitalises keep them",
+        ),
+        pytest.param(
+            "Zorblax Bolsters Its Lineup With Quentaro Purchase",
+            "The deal closed on Friday.",
+            "Zorblax bolsters its lineup with Quentaro purchase",
+            id="a rare word the prose never writes is a name, an inflected common one is not",
+        ),
+        pytest.param(
+            "Globex Acquires Initech in Landmark Stock Deal",
+            "Globex Acquires Initech in Landmark Stock Deal\nGlobex said it will buy Initech.\n"
+            "More From Globex",
+            "Globex acquires Initech in landmark stock deal",
+            id="the headline repeated above the text and other title-case lines are no prose",
+        ),
+        pytest.param(
+            # a company named with a common word ("Humane") may open every sentence it is in
+            "Globex Explores Purchase of Humane for $1 Billion",
+            "Humane was founded in 2019. Nobody else commented.",
+            "Globex explores purchase of Humane for $1 billion",
+            id="a word the prose capitalises only where a sentence starts keeps its capital",
+        ),
+        pytest.param(
+            "Quillon AI to Be Acquired by Northgate Systems",
+            "The startup makes agents.",
+            "Quillon AI to be acquired by Northgate Systems",
+            id="a company's closing word after a name keeps its capital",
+        ),
+        pytest.param(
+            "Globex Launches New Security Tools",
+            "It shipped them today.",
+            "Globex launches new security tools",
+            id="a closing word after a word set in lower case is set in lower case too",
+        ),
+    ],
+)
+def test_a_title_case_headline_is_read_in_the_case_of_its_prose(
+    headline: str, prose: str, read_as: str
+) -> None:
+    assert truecased(headline, prose, "en") == read_as
 
 
 def test_each_clause_of_a_headline_keeps_its_first_capital() -> None:
