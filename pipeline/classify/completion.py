@@ -136,8 +136,7 @@ def organisation_names(text: str) -> list[str]:
             skip_next = False
             continue
         if following and text[end : following[0]] == " " and is_arm_of(name, following[2]):
-            numbered = _ARM_NUMBER.match(text, following[1])  # "SoftBank Vision Fund 2"
-            result.append(text[start : numbered.end() if numbered else following[1]])
+            result.append(text[start : following[1]] + _arm_number(text, following[1]))
             skip_next = True
         elif name in names:
             result.append(name)
@@ -149,6 +148,12 @@ def organisation_names(text: str) -> list[str]:
 # known company's name right before it.
 _NAMED_ARM = re.compile(r"(?:[A-Z][\w&-]* )?(?:Capital|Ventures|Fund|Investments?|Invest|Labs|Research)")
 _ARM_NUMBER = re.compile(r" (?:\d{1,2}|I{1,3}|IV|V)\b")
+
+
+def _arm_number(text: str, at: int) -> str:
+    """The number that ends an arm's name at `at` ("SoftBank Vision Fund 2"), or ""."""
+    numbered = _ARM_NUMBER.match(text, at)
+    return numbered.group(0) if numbered else ""
 
 
 def is_arm_of(name: str, following: str) -> bool:
@@ -231,8 +236,7 @@ def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:
         joined = f"{parties[-1]} {party}" if parties else ""
         told = next((s.text for s in sentences if joined and joined in s.text), None)
         if told is not None and is_arm_of(parties[-1], party):
-            numbered = _ARM_NUMBER.match(told, told.index(joined) + len(joined))
-            parties[-1] = joined + (numbered.group(0) if numbered else "")
+            parties[-1] = joined + _arm_number(told, told.index(joined) + len(joined))
             continue
         parties.append(party)
         roles.append(role)
