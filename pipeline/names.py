@@ -21,6 +21,7 @@ _ALIASES = {
     "meta platforms": "meta",
     "alphabet": "google",
     "google deepmind": "deepmind",
+    "advanced micro devices": "amd",
 }
 
 

@@ -314,3 +314,64 @@ def test_a_launch_named_after_its_maker_is_the_maker_s(product: str, launcher: s
     )
     (completed, _) = complete(deals, sentences, "en")
     assert completed.parties == (maker,)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "named", "not_named"),
+    [
+        pytest.param(
+            "Orvane partners with TRU on AI tutoring",
+            "Orvane today announced a partnership with the Tallinn Research University (TRU). TRU will "
+            "test the tutor in spring.",
+            "Tallinn Research University",
+            "TRU",
+            id="defined-in-parentheses",
+        ),
+        pytest.param(
+            "Orvane partners with KDW on AI tutoring",
+            "Kestrel Data Works, which runs data centres in Estonia, will host the tutor.",
+            "Kestrel Data Works",
+            "KDW",
+            id="written-out-once",
+        ),
+        pytest.param(
+            "Orvane partners with VMD on AI chips",
+            "Velmont Devices Inc. (VMD) and Orvane announced the deal. VMD will supply chips.",
+            "VMD",
+            "Velmont Devices",
+            id="a-registered-name-s-acronym-stays",
+        ),
+    ],
+)
+def test_a_party_named_by_an_acronym_is_named_in_full_where_the_story_spells_it_out(
+    title: str, text: str, named: str, not_named: str
+) -> None:
+    (partnership,) = [e for e in read(story(title, text)).proposals.events if e.type == "partnership"]
+    assert named in partnership.parties
+    assert not_named not in partnership.parties
+
+
+def test_an_acronym_a_registered_name_defines_is_the_name_the_company_goes_by() -> None:
+    from pipeline.classify.completion import acronyms_defined
+
+    sentences = split_story(
+        story(
+            "VMD partners with Orvane",
+            "Velmont Devices Inc. (VMD) and the Tallinn Research University (TRU).",
+        )
+    )
+    assert acronyms_defined(sentences) == {"TRU": "Tallinn Research University"}
+
+
+def test_a_name_that_lost_its_opening_article_gets_it_back_where_the_story_capitalises_it_mid_sentence() -> (
+    None
+):
+    told = story(
+        "Le Courrier noue un partenariat avec Orvane dans l'intelligence artificielle",
+        "Le Courrier signe un accord pluriannuel avec la start-up d'IA Orvane. Selon Le Courrier, Orvane "
+        "pourra entraîner ses modèles d'IA sur ses articles.",
+        language="fr",
+    )
+    (partnership,) = [e for e in read(told).proposals.events if e.type == "partnership"]
+    assert "Le Courrier" in partnership.parties
+    assert "Courrier" not in partnership.parties

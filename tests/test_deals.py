@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pipeline.deals import DealSummary, DealUpdate, headline, merge, partnership_topic, revisions
-from pipeline.names import same_company
+from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent, in_role_order
 from tests.support.deal_stories import acquisition, strategic
 
@@ -175,6 +175,7 @@ def test_company_names_match_across_spellings_and_acronyms() -> None:
     assert same_company("WNS", "WNS India")
     assert same_company("Meta", "Meta Platforms")
     assert same_company("AMD", "Advanced Micro Devices")
+    assert company_key("Advanced Micro Devices, Inc.") == company_key("AMD")  # one key where counted
     assert same_company("Mistral", "Mistral AI SAS")
     assert not same_company("Meta", "Metaculus")
     assert not same_company("AI", "Anthropic Inc")  # a key too short to start another

@@ -73,7 +73,9 @@ def complete(
     "Capital") made one again."""
 
     def named(party: str) -> str:
-        whole = with_ai_restored(with_new_restored(party, sentences), sentences)
+        whole = with_article_restored(
+            with_ai_restored(with_new_restored(party, sentences), sentences), sentences
+        )
         return without_descriptor(whole) if language in {"de", "fr"} else whole
 
     events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
@@ -193,6 +195,97 @@ def with_ai_restored(name: str, sentences: list[Sentence]) -> str:
     mentions = [m for s in sentences for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text)]
     suffixed = [m for m in mentions if re.match(r" AI(?![\w-])", m.string[m.end() :])]
     return f"{name} AI" if suffixed and len(suffixed) == len(mentions) else name
+
+
+_ARTICLES = ("Le", "La", "Les", "The")
+
+
+def with_article_restored(name: str, sentences: list[Sentence]) -> str:
+    """ "Monde" back to "Le Monde" when the story writes the article with a capital mid-sentence, where only
+    a name's own article has one: the rules drop a sentence's opening article, and with it the first
+    word of such names."""
+    for article in _ARTICLES:
+        restored = f"{article} {name}"
+        if any(re.search(rf"[\w,;:] {re.escape(restored)}(?![\w-])", s.text) for s in sentences):
+            return restored
+    return name
+
+
+# A run of capitalised words, joined by short lower-case ones ("University of Florida"); and "Full Name
+# (ACRONYM)".
+_CONNECTOR = r"(?:of|for|and|on|bin|de|du|des|der|für|the)"
+_CAPITALISED_RUN = re.compile(rf"[A-Z][\w&'’.-]*(?: (?:{_CONNECTOR} )?[A-Z][\w&'’.-]*)*")
+_DEFINED_ACRONYM = re.compile(
+    rf"((?:[A-Z][\w&'’.-]* (?:{_CONNECTOR} )?)+)\((?:[\"“])?([A-Z][A-Za-z0-9]{{1,7}})(?:[\"”])?\)"
+)
+_REGISTERED = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|GmbH|AG|SA|SE|NV)\.?$")
+
+
+def with_acronyms_spelled_out(
+    events: tuple[DealEvent, ...], sentences: list[Sentence]
+) -> tuple[DealEvent, ...]:
+    """The events with each party named by an acronym named in full, where the story defines it
+    ("Mohamed bin Zayed University of Artificial Intelligence (MBZUAI)") or writes out in full one name
+    of those initials ("Thomson Reuters", then "TR"). Done after vetting: a full name written out once is
+    a name, whatever its words ("Allen Institute for AI")."""
+    defined = acronyms_defined(sentences)
+    written_out: dict[str, set[str]] = {}
+    for sentence in sentences:
+        for run in _CAPITALISED_RUN.finditer(sentence.text):
+            words = run.group(0).rstrip(".'’").split()
+            if words[0] in _ARTICLES:
+                words = words[1:]
+            capitals = [w for w in words if w[0].isupper()]
+            if len(capitals) >= 2:
+                written_out.setdefault("".join(w[0] for w in capitals), set()).add(" ".join(words))
+
+    def in_full(party: str) -> str:
+        if party in defined:
+            return defined[party]
+        if party.isupper() and 2 <= len(party) <= 5 and company_key(party) not in KNOWN_KEYS:
+            spelled = written_out.get(party, set())
+            return next(iter(spelled)) if len(spelled) == 1 else party
+        return party
+
+    completed = []
+    for event in events:
+        pairs = {in_full(p): r for p, r in zip(event.parties, event.roles, strict=False)}  # one of each
+        completed.append(replace(event, parties=tuple(pairs), roles=tuple(pairs.values())))
+    return tuple(completed)
+
+
+def acronyms_defined(sentences: list[Sentence]) -> dict[str, str]:
+    """The acronyms a story defines ("Mohamed bin Zayed University of Artificial Intelligence (MBZUAI)"),
+    each with its full name: a story names a ministry, a university or a fund in full once and by its
+    acronym after, and the full name is the one a reader knows. Where the full name is a registered one
+    ("Advanced Micro Devices Inc. (AMD)") the acronym is the name the company goes by, and stays."""
+    defined: dict[str, str] = {}
+    for sentence in sentences:
+        for match in _DEFINED_ACRONYM.finditer(sentence.text):
+            acronym = match.group(2)
+            # a sentence's first word (capitalised whatever it is), an owner ("Singapore's Ministry of
+            # ...") and an article are no part of the name
+            words = match.group(1).split()
+            while len(words) > 1 and match.start() == 0 and words[0][0] != acronym[0]:
+                words.pop(0)
+            owner = [i for i, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))]
+            words = words[owner[-1] + 1 :] if owner else words
+            if len(words) > 1 and words[0] in _ARTICLES:
+                words.pop(0)
+            full = " ".join(words)
+            initials = "".join(w[0] for w in re.split(r"[\s-]+", full) if w).casefold()
+            if (
+                (sum(c.isupper() for c in acronym) >= 2 or acronym[-1].isdigit())
+                and _is_subsequence(acronym.casefold().rstrip("0123456789"), initials)
+                and not _REGISTERED.search(full)
+            ):
+                defined.setdefault(acronym, full)
+    return defined
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(c in letters for c in short)
 
 
 # "X to be acquired by Y", "X, bought by Y": the name after "by" is the buyer, whatever its place.

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from pipeline.classify import lexicon as lx
-from pipeline.classify.completion import INVESTOR_LIST, complete
+from pipeline.classify.completion import INVESTOR_LIST, complete, with_acronyms_spelled_out
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
 from pipeline.classify.truecase import truecased
@@ -228,7 +228,8 @@ def read(story: Story) -> Reading:
     completed = complete(proposals.events, sentences, story.language or "en")
     # vetting and completing can make two of the rules' events one deal ("Düsseldorfer KI-Start-up Cognigy"
     # and "Cognigy"): merged again, so that a story tells each deal once
-    events = tuple(merge_events(list(vet(completed, [s.text for s in sentences], story.language))))
+    vetted = vet(completed, [s.text for s in sentences], story.language)
+    events = tuple(merge_events(list(with_acronyms_spelled_out(vetted, sentences))))
     return Reading(
         story=story,
         sentences=sentences,
