@@ -375,3 +375,17 @@ def test_a_name_that_lost_its_opening_article_gets_it_back_where_the_story_capit
     (partnership,) = [e for e in read(told).proposals.events if e.type == "partnership"]
     assert "Le Courrier" in partnership.parties
     assert "Courrier" not in partnership.parties
+
+
+def test_an_alliance_has_the_members_its_story_lists_and_not_the_people_beside_them() -> None:
+    told = story(
+        "Korvel and Vardal form an alliance on industrial AI",
+        "The alliance was announced in Oslo on Monday. Its founding partners are Brannmark Industries, "
+        "Lysa Motors, Tessin Aero and Korvel. The partners' envoys, Anna Lindqvist, Jonas Weber and Petra "
+        "Holm, signed the charter.",
+    )
+    (partnership,) = [e for e in read(told).proposals.events if e.type == "partnership"]
+    assert {"Korvel", "Vardal", "Brannmark Industries", "Lysa Motors", "Tessin Aero"} <= set(
+        partnership.parties
+    )
+    assert not {"Anna Lindqvist", "Jonas Weber", "Petra Holm"} & set(partnership.parties)

@@ -1,10 +1,11 @@
-"""Completing the rules' investment events from the rest of the story. Pure.
+"""Completing the rules' events from the rest of the story. Pure.
 
-The rules read one sentence at a time, but a story spreads one round over several: the headline says who
+The rules read one sentence at a time, but a story spreads one deal over several: the headline says who
 raised how much, a later sentence lists who put money in ("The round was led by X, with Y and Z joining",
-"Other participants included ..."), and the amount of an acquisition is often only in its headline. This
-module proposes those names and amounts; it decides nothing for good. Every name it adds is vetted like
-the rules' own, and the party model weighs it (`investor_list` says where it came from).
+"Other participants included ..."), an alliance lists its members, and the amount of an acquisition is
+often only in its headline. This module proposes those names and amounts; it decides nothing for good.
+Every name it adds is vetted like the rules' own, and the party model weighs it (`investor_list` and
+`partner_list` say where it came from).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import find_names, unique_names
+from pipeline.classify.people import is_given_name
 from pipeline.classify.rates import to_usd
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
 from pipeline.classify.vetting import KNOWN_KEYS
@@ -69,8 +71,8 @@ def complete(
     before it), each funding round with the investors its story's investor sentences name, each
     investment with its amount as the story states it (from its headline or lead when its sentence has
     none; an acquisition's "deal valued at" price; a round's own figure rather than a total to date; the
-    exact figure rather than a headline's rounded one), and a known name split from its arm ("Intel",
-    "Capital") made one again."""
+    exact figure rather than a headline's rounded one), each partnership with the members its story
+    lists, and a known name split from its arm ("Intel", "Capital") made one again."""
 
     def named(party: str) -> str:
         whole = with_article_restored(
@@ -88,6 +90,7 @@ def complete(
         else e
         for e in events
     )
+    events = tuple(_with_listed_partners(e, sentences) if e.type == "partnership" else e for e in events)
     rounds = [i for i, e in enumerate(events) if e.type == "investment" and e.subtype == "funding"]
     if not rounds:
         return events
@@ -359,6 +362,60 @@ def _with_investors(event: DealEvent, names: list[str]) -> DealEvent:
     if not new:
         return event
     return replace(event, parties=(*event.parties, *new), roles=(*event.roles, *["investor"] * len(new)))
+
+
+# A list of three or more names closed by "and": "Air Liquide, Dassault Aviation, EDF et Valeo".
+_ARTICLE = r"(?:the |l[ae] |l'|l’|les |die |der |das )?"
+_LIST_GAP = re.compile(rf",\s*{_ARTICLE}")
+_LIST_END = re.compile(rf",?\s(?:and|et|und|ou|or)\s{_ARTICLE}")
+# Words that say a list is of a partnership's members, beside the partnership cues themselves.
+_MEMBERS = re.compile(r"(?i)\b(?:partners|members|founding|allient|alliés|mitglieder)\b")
+
+
+def _with_listed_partners(event: DealEvent, sentences: list[Sentence]) -> DealEvent:
+    """A partnership with the organisations its story lists beside one of its parties, or in a sentence
+    that tells a partnership ("SAP, Deutsche Telekom, Ionos, die Schwarz-Gruppe und Siemens verhandeln
+    ..."): an alliance or a consortium is told by its members' list."""
+    known = {company_key(p) for p in event.parties}
+    added: list[str] = []
+    for sentence in sentences:
+        names = organisation_names(sentence.text)
+        if len(unique_names(names)) < 3 or not is_listed(sentence.text, names):
+            continue
+        cue = lx.PARTNERSHIP.search(sentence.text) or _MEMBERS.search(sentence.text)
+        if not (cue or known & {company_key(n) for n in names}):
+            continue
+        added += [
+            n
+            for n in unique_names(names)
+            if company_key(n) not in known and n not in added and not _is_person(n)
+        ]
+    room = max(0, MAX_INVESTORS - len(event.parties))
+    added = added[:room]
+    return replace(event, parties=(*event.parties, *added), roles=(*event.roles, *["partner"] * len(added)))
+
+
+def _is_person(name: str) -> bool:
+    """A given name and a surname ("Mustafa Suleyman"): people sign partnerships for companies, and are
+    listed beside them, but are no partners."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and is_given_name(words[0])
+
+
+def is_listed(text: str, names: list[str]) -> bool:
+    """Whether the names are written as one list: name, name ... and name."""
+    at = [text.find(n) for n in names]
+    for i in range(len(names) - 2):
+        a, b, c = at[i], at[i + 1], at[i + 2]
+        if min(a, b, c) < 0:
+            continue
+        first_gap = text[a + len(names[i]) : b]
+        second_gap = text[b + len(names[i + 1]) : c]
+        if _LIST_GAP.fullmatch(first_gap) and (
+            _LIST_GAP.fullmatch(second_gap) or _LIST_END.fullmatch(second_gap)
+        ):
+            return True
+    return False
 
 
 def stated_amount(text: str, subtype: str | None, language: str) -> Money | None:

@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from pipeline.classify import lexicon as lx
-from pipeline.classify.completion import INVESTOR_LIST, complete, with_acronyms_spelled_out
+from pipeline.classify.completion import (
+    INVESTOR_LIST,
+    complete,
+    is_listed,
+    organisation_names,
+    with_acronyms_spelled_out,
+)
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
 from pipeline.classify.truecase import truecased
@@ -418,6 +424,9 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     if event.type == "investment":
         listed = any(name in t and INVESTOR_LIST.search(t) for t in texts[1:])
         features[f"investor_list.{role}={listed}"] = 1.0
+    elif event.type == "partnership":
+        listed = any(name in t and is_listed(t, organisation_names(t)) for t in texts)
+        features[f"partner_list={listed}"] = 1.0
     features.update(_place_in_evidence(event, name))
     # a person: a given name first ("Jeff Bezos"), and the surname alone elsewhere ("Bezos said")
     given_first = 2 <= len(words) <= 3 and is_given_name(words[0]) and all(w.istitle() for w in words)
