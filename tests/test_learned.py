@@ -170,6 +170,18 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
             "a person (a job title before the name)",
         ),
         ("Dana Whit", ["The deal is done, Dana Whit said on Monday."], "en", "a person (said)"),
+        (
+            "Dana Whit",
+            ["Acme hired Dana Whit, who led research at Orvane."],
+            "en",
+            'a person (a job title or "who" after the name)',
+        ),
+        (
+            "Louis Marchand",
+            ["L'accord a été signé par Louis Marchand, président du directoire d'Orvane."],
+            "fr",
+            'a person (a job title or "who" after the name)',
+        ),
         ("PRNewswire", ["PRNewswire -- Acme AI today..."], "en", "a newswire, exchange or outlet"),
         ("Top Universities Amid", ["Acme funds Top Universities Amid cuts"], "en", "a headline fragment"),
         ("Personen", ["Mit Personen aus dem Umfeld sprach Acme."], "de", "a common word"),
@@ -212,6 +224,8 @@ def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
         ("Figure", ["Robots Get Money", "The robot maker Figure raised money.", "Figure said so."]),
         ("Valor Equity Partners", ["The round was led by Valor Equity Partners."]),
         ("Acmetron", ["Acmetron said it agreed to the deal."]),  # companies say things too
+        # a company named after a person: no title, no "who" after it
+        ("Axel Brenner", ["Orvane signed a deal with Axel Brenner, parent to a dozen newspapers."]),
     ],
 )
 def test_organisations_pass_the_vetting(name: str, sentences: list[str]) -> None:

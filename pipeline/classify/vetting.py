@@ -17,6 +17,7 @@ from dataclasses import replace
 from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import CURRENCY_CODES
 from pipeline.classify.entities import KNOWN_ORGANISATIONS
+from pipeline.classify.people import is_given_name
 from pipeline.names import company_key, fold
 from pipeline.records import DealEvent
 
@@ -31,6 +32,11 @@ _TITLE = (
     r"président|fondateur|ministre|Chef|Chefin|Gründer|Vorstandschef|Vorstandssprecher|Konzernchef|Firmenchef|Geschäftsführer|Minister)"
 )
 _TITLE_BEFORE = re.compile(rf"\b{_TITLE},?\s+(?:and\s+)?$", re.IGNORECASE)
+# After a given name and a surname: "who", or a job title in apposition ("Jon Tinter, Corporate Vice
+# President of ...", "Jérôme Fenoglio, son directeur"); companies are "which" and have no titles.
+_TITLE_AFTER = re.compile(
+    rf"^,?\s+(?:who\b|(?:the |its |their |son |sa |der |die )?(?:[\w-]+\s+){{0,2}}?{_TITLE}\b)", re.IGNORECASE
+)
 _TITLE_INSIDE = re.compile(rf"^(?:[\w.&-]+\s+){{0,3}}?{_TITLE}\b", re.IGNORECASE)
 _SAID_AFTER = re.compile(
     r"^(?:,\s[^,]{1,80},)?\s+"
@@ -212,8 +218,11 @@ def _person_veto(name: str, sentences: list[str]) -> str | None:
             continue
         if _TITLE_BEFORE.search(sentence[max(0, at - 60) : at]):
             return "a person (a job title before the name)"
-        if person_like and _SAID_AFTER.match(sentence[at + len(name) : at + len(name) + 100]):
+        after = sentence[at + len(name) : at + len(name) + 100]
+        if person_like and _SAID_AFTER.match(after):
             return "a person (said)"
+        if person_like and is_given_name(name.split(maxsplit=1)[0]) and _TITLE_AFTER.match(after):
+            return 'a person (a job title or "who" after the name)'
     return None
 
 
