@@ -192,6 +192,18 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
         ("KRW", ["Acme raised KRW 600 billion."], "en", "a currency, a sum or a date"),
         ("Apr", ["Apr 3 (Reuters) Acme raised money."], "en", "a currency, a sum or a date"),
         ("Capital", ["Intel Capital and Acme."], "en", "an organisation's arm without its name"),
+        (
+            "Separately",
+            ["Acme raised money.", "Separately, Orvane sold a unit."],
+            "en",
+            "a word opening a sentence",
+        ),
+        (
+            "Abu",
+            ["The round drew Orvane and MGX, an Abu Dhabi-based investor."],
+            "en",
+            "the start of a description of another name",
+        ),
         ("Milliardenbetrag", ["Acme investiert Milliardenbetrag."], "de", "a currency, a sum or a date"),
         ("Humane’s AI Pin", ["Humane’s AI Pin gets a review."], "en", "a possessive phrase"),
         ("ChatGPT-maker", ["The ChatGPT-maker raised money."], "en", "a description, not a name"),
@@ -224,6 +236,7 @@ def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
         ("Figure", ["Robots Get Money", "The robot maker Figure raised money.", "Figure said so."]),
         ("Valor Equity Partners", ["The round was led by Valor Equity Partners."]),
         ("Acmetron", ["Acmetron said it agreed to the deal."]),  # companies say things too
+        ("Orvane", ["Orvane, a Lisbon startup, raised money.", "Orvane said so."]),  # not a common word
         # a company named after a person: no title, no "who" after it
         ("Axel Brenner", ["Orvane signed a deal with Axel Brenner, parent to a dozen newspapers."]),
     ],

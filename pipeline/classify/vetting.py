@@ -174,7 +174,42 @@ def party_veto(name: str, sentences: list[str], language: str | None) -> str | N
     """Why a name cannot be a deal's party, or None."""
     if company_key(name) in KNOWN_KEYS:
         return None
-    return _shape_veto(name, sentences, language) or _person_veto(name, sentences)
+    return (
+        _shape_veto(name, sentences, language)
+        or _person_veto(name, sentences)
+        or _context_veto(name, sentences, language)
+    )
+
+
+# A name's words that only start another's description: "Abu" of "Abu Dhabi-based", "Ashton" of "Ashton
+# Kutcher-backed" (the rules end a name before such a word).
+_DESCRIBED_AFTER = re.compile(r" [A-Z][\w]*-(?:based|backed|owned|led|founded|funded|headquartered)\b")
+_OPENING_WORD_AFTER = re.compile(r"[,:]")
+_OPENING_WORD_BEFORE = re.compile(r"(?:^|[.!?:|]\s+|\n\s*)$")
+
+
+def _context_veto(name: str, sentences: list[str], language: str | None) -> str | None:
+    """Names that every mention shows to be something else."""
+    mentions = [
+        (sentence[: m.start()], sentence[m.end() :])
+        for sentence in sentences
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence)
+    ]
+    if not mentions:
+        return None
+    if all(_DESCRIBED_AFTER.match(after) for _, after in mentions):
+        return "the start of a description of another name"
+    # "Interestingly, ...", "Separately, ...", "Summary: ...": a common word opening a sentence
+    if (
+        " " not in name
+        and zipf(name, language or "en") >= 3.0
+        and all(
+            _OPENING_WORD_BEFORE.search(before) and _OPENING_WORD_AFTER.match(after)
+            for before, after in mentions
+        )
+    ):
+        return "a word opening a sentence"
+    return None
 
 
 def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | None:
