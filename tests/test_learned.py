@@ -25,6 +25,7 @@ from pipeline.classify.learned import (
     model_from_json,
     one_name_per_company,
     packaged_models,
+    parties_kept,
     party_features,
     read,
 )
@@ -497,3 +498,19 @@ def test_a_company_named_in_full_and_shortly_is_one_party_under_its_first_name()
 )
 def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: bool) -> None:
     assert is_rumor(lead) is rumor
+
+
+def test_a_round_keeps_one_company_raising_and_the_investors_the_model_weighs_high_enough() -> None:
+    round_ = DealEvent(type="investment", subtype="funding", parties=(), roles=(), evidence="")
+    weighed = [
+        (0.2, "Orvane", "investee"),
+        (0.6, "Vardal Labs", "investee"),
+        (0.5, "Kestrel", "investor"),
+        (0.1, "Separately", "investor"),
+    ]
+    assert parties_kept(round_, weighed, 0.3) == [("Vardal Labs", "investee"), ("Kestrel", "investor")]
+    # a partnership keeps every name over the threshold, and its likeliest whatever its weight
+    partnership = DealEvent(type="partnership", subtype=None, parties=(), roles=(), evidence="")
+    assert parties_kept(partnership, [(0.1, "Orvane", "partner"), (0.2, "Vardal", "partner")], 0.3) == [
+        ("Vardal", "partner")
+    ]

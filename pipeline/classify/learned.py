@@ -283,11 +283,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
             (models.parties.probability(party_features(reading, event, index)), party, role)
             for index, (party, role) in enumerate(zip(event.parties, event.roles, strict=False))
         ]
-        # the likeliest party stays whatever its weight: the rules found a deal, and a deal has a party
-        best = max(weighed, default=None)
-        parties = [(p, r) for w, p, r in weighed if w >= models.parties.threshold or (w, p, r) == best]
-        if event.type == "launch" and best is not None:
-            parties = [(best[1], best[2])]  # a launch is, nearly always, one maker's
+        parties = parties_kept(event, weighed, models.parties.threshold)
         kept.append(
             replace(
                 event,
@@ -306,6 +302,26 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         evidence = reading.headline if event.evidence == reading.sentences[0].text else event.evidence
         events.append(replace(event, parties=names, roles=roles, evidence=evidence))
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
+
+
+def parties_kept(
+    event: DealEvent, weighed: list[tuple[float, str, str]], threshold: float
+) -> list[tuple[str, str]]:
+    """(name, role) of the parties the model keeps: a name stays when its weight reaches the threshold,
+    and the likeliest stays whatever its weight (the rules found a deal, and a deal has a party). In the
+    deal's shape: a launch is, nearly always, one maker's, and a round is one company's, however many
+    names the rules read as raising it."""
+    if not weighed:
+        return []
+    ranked = sorted(weighed, reverse=True)
+    if event.type == "launch":
+        return [(ranked[0][1], ranked[0][2])]
+    chosen = {ranked[0]}
+    if event.subtype == "funding":
+        raising = [c for c in ranked if c[2] == "investee"][:1]
+        chosen = set(raising) | {c for c in ranked if c[2] != "investee" and c[0] >= threshold} or chosen
+        return [(p, r) for w, p, r in weighed if (w, p, r) in chosen]
+    return [(p, r) for w, p, r in weighed if w >= threshold or (w, p, r) in chosen]
 
 
 def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
