@@ -30,7 +30,14 @@ from pipeline.classify.learned import (
     read,
 )
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
-from pipeline.classify.vetting import investment_veto, launch_veto, partnership_veto, party_veto, vet
+from pipeline.classify.vetting import (
+    investment_veto,
+    launch_veto,
+    partnership_veto,
+    party_veto,
+    product_described_as_none,
+    vet,
+)
 from pipeline.cli import cli
 from pipeline.evaluation import story_from_json
 from pipeline.records import DealEvent, Story
@@ -312,10 +319,28 @@ def launch(product: str | None, evidence: str) -> DealEvent:
         # the noun right after the product's name says what it is
         (launch("NovaNet", "Acme launches $50m NovaNet consortium to fund research"), True),
         (launch("NovaNet", "Acme launches NovaNet model for lawyers"), False),
+        # past the rest of the product's name
+        (launch("NovaBench", "Acme™ releases NovaBench™ Training v2.1 results"), True),
+        (launch("Nova", "Acme releases Nova Pro v2 model for lawyers"), False),
     ],
 )
 def test_launches_that_are_none_are_vetoed(event: DealEvent, vetoed: bool) -> None:
     assert bool(launch_veto(event)) is vetoed
+
+
+@pytest.mark.parametrize(
+    ("sentences", "described"),
+    [
+        (["Acme today released a new AI benchmark, Nova, to test models."], True),
+        (["“By releasing Nova, we help researchers.”", "Nova, a dataset of 30,000 photos, is free."], True),
+        (["Acme released Nova, its new model.", "Nova, the fund's favourite, is fast."], False),
+        (["Google funds research, Nova included."], False),
+    ],
+)
+def test_a_launch_the_story_elsewhere_calls_a_dataset_or_a_benchmark_is_none(
+    sentences: list[str], described: bool
+) -> None:
+    assert product_described_as_none("Nova", sentences) is described
 
 
 def test_a_partnership_that_ended_is_vetoed() -> None:

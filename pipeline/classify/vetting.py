@@ -86,10 +86,11 @@ _COMMON_WORD = {"de": 3.5, "fr": 4.0}
 _COMMON_WORD_DEFAULT = 4.5
 
 # Launch objects and contexts that are no AI product launch by the labelling rules.
-_NOT_LAUNCHED = re.compile(
-    r"(?i)\b(?:fund|funds|consortium|partnership|joint venture|alliance|incubator|accelerator|programme?|"
+_NOT_PRODUCT = (
+    r"\b(?:fund|funds|consortium|partnership|joint venture|alliance|incubator|accelerator|programme?|"
     r"initiative|plan|data ?cent(?:er|re)|dataset|results|benchmark|jobs|sum|money|campus|school)\b"
 )
+_NOT_LAUNCHED = re.compile(_NOT_PRODUCT, re.IGNORECASE)
 _INTENDED = re.compile(
     r"(?i)(?:\b(?:to (?:develop|build) and|enable (?:us|it|them) to|plans? to|planning to|aims? to|hopes? to|"
     r"intends? to|in order to|would|could|might)\s+(?:\w+\s+)?(?:launch|release|unveil|introduce|debut)|"
@@ -138,7 +139,10 @@ def vet(events: tuple[DealEvent, ...], sentences: list[str], language: str | Non
     orphaned: list[DealEvent] = []
     for event in events:
         if (
-            (event.type == "launch" and launch_veto(event))
+            (
+                event.type == "launch"
+                and (launch_veto(event) or product_described_as_none(event.product or "", sentences))
+            )
             or (event.type == "partnership" and partnership_veto(event))
             or (event.type == "investment" and investment_veto(event))
         ):
@@ -282,10 +286,30 @@ def _launched_object(evidence: str, product: str) -> str:
     at = evidence.find(product, cue.end()) if product else -1
     if at < 0:  # no product named: the rest of the clause ("launches $70 million AI partnership")
         return re.split(r"[,.;:]\s", evidence[cue.end() : cue.end() + 80])[0]
-    after = evidence[at + len(product) : at + len(product) + 50]
-    # the noun right after the name says what it is too ("launches NextGenAI consortium")
-    apposition = re.match(r",?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*|\s+[a-z][\w-]*", after)
+    after = evidence[at + len(product) : at + len(product) + 60]
+    # the noun right after the name says what it is too ("launches NextGenAI consortium", "releases
+    # MLPerf™ Training v1.0 results": past the rest of the name)
+    apposition = re.match(
+        rf"{_REST_OF_NAME}(?:,?\s+(?:—\s+|-\s+)?(?:a|an|the|its)\s+[^,.;]*|\s+[a-z][\w-]*)", after
+    )
     return evidence[cue.end() : at] + (apposition.group(0) if apposition else "")
+
+
+# The rest of a product's name after the word the rules took: marks, capitalised words, a version.
+_REST_OF_NAME = r"(?:[™®]|\s+(?:[A-Z0-9][\w.™®-]*|v\d[\w.]*))*"
+
+
+def product_described_as_none(product: str, sentences: list[str]) -> bool:
+    """Whether the story says elsewhere that the product is no product: "a new AI benchmark, FACET",
+    "FACET, a dataset of 32,000 images"."""
+    if not product:
+        return False
+    name = re.escape(product)
+    before = re.compile(rf"{_NOT_PRODUCT}(?:,\s+|\s+(?:called|named)\s+){name}\b", re.IGNORECASE)
+    after = re.compile(
+        rf"\b{name},\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){{0,3}}?{_NOT_PRODUCT}(?!['’])", re.IGNORECASE
+    )
+    return any(before.search(s) or after.search(s) for s in sentences)
 
 
 def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
