@@ -163,19 +163,21 @@ def same_deal(event: DealShape, deal: DealShape) -> bool:
     if event.type == "investment":
         return _same_investment(event, deal)
     if event.type == "partnership":
-        return _shared(event.parties, deal.parties) >= min(2, len(event.parties), len(deal.parties)) > 0
+        return (
+            shared_companies(event.parties, deal.parties) >= min(2, len(event.parties), len(deal.parties)) > 0
+        )
     return _same_launch(event, deal)
 
 
 def _same_investment(event: DealShape, deal: DealShape) -> bool:
     if event.subtype != deal.subtype and not (
         {event.subtype, deal.subtype} == {"funding", "strategic_investment"}
-        and _compatible_amounts(event.amount_usd, deal.amount_usd)
+        and compatible_amounts(event.amount_usd, deal.amount_usd)
     ):
         return False
     mine, theirs = _in_roles(event, _BOUGHT), _in_roles(deal, _BOUGHT)
     if not mine and not theirs:  # neither names the company bought into: two companies in common
-        return _shared(event.parties, deal.parties) >= 2
+        return shared_companies(event.parties, deal.parties) >= 2
     if not mine or not theirs:  # one report names only the buyer: any company in common
         return _any_same(event.parties, deal.parties)
     if not _any_same(mine, theirs):
@@ -197,15 +199,15 @@ def _in_roles(deal: DealShape, roles: frozenset[str]) -> list[str]:
 
 
 def _any_same(names: Sequence[str], others: Sequence[str]) -> bool:
-    return _shared(names, others) > 0
+    return shared_companies(names, others) > 0
 
 
-def _shared(names: Sequence[str], others: Sequence[str]) -> int:
+def shared_companies(names: Sequence[str], others: Sequence[str]) -> int:
     """How many of the names are a company among the others."""
     return sum(any(same_company(p, q) for q in others) for p in names)
 
 
-def _compatible_amounts(a: float | None, b: float | None) -> bool:
+def compatible_amounts(a: float | None, b: float | None) -> bool:
     return a is None or b is None or abs(a - b) <= _SAME_AMOUNT * max(a, b)
 
 

@@ -23,11 +23,13 @@ from pipeline.classify.learned import (
     event_features,
     is_rumor,
     model_from_json,
+    one_company_raising,
     one_name_per_company,
     packaged_models,
     parties_kept,
     party_features,
     read,
+    same_deal_of_one_story,
 )
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import (
@@ -539,3 +541,28 @@ def test_a_round_keeps_one_company_raising_and_the_investors_the_model_weighs_hi
     assert parties_kept(partnership, [(0.1, "Orvane", "partner"), (0.2, "Vardal", "partner")], 0.3) == [
         ("Vardal", "partner")
     ]
+
+
+def test_two_rounds_of_one_story_sharing_two_investors_are_one_raised_by_the_first_company() -> None:
+    told = DealEvent(
+        "investment",
+        "funding",
+        ("Orvane", "Kestrel", "Vardal Capital"),
+        ("investee", "investor", "investor"),
+        amount=50e6,
+        currency="USD",
+        amount_usd=50e6,
+    )
+    # "It is led by Lumen Ventures and backed by Kestrel and Vardal Capital": a round of Lumen's, to the rules
+    led = DealEvent(
+        "investment",
+        "funding",
+        ("Lumen Ventures", "Kestrel", "Vardal Capital"),
+        ("investee", "investor", "investor"),
+    )
+    assert same_deal_of_one_story(told, led)
+    assert not same_deal_of_one_story(told, replace(led, amount=90e6, currency="USD", amount_usd=90e6))
+    assert not same_deal_of_one_story(told, replace(led, parties=("Lumen Ventures", "Kestrel", "Brio")))
+    assert one_company_raising(
+        [("Orvane", "investee"), ("Kestrel", "investor"), ("Lumen Ventures", "investee")]
+    ) == [("Orvane", "investee"), ("Kestrel", "investor"), ("Lumen Ventures", "investor")]

@@ -33,7 +33,7 @@ from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
 from pipeline.classify.truecase import truecased
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, is_declined_offer, vet, zipf
-from pipeline.deals import same_deal
+from pipeline.deals import compatible_amounts, same_deal, shared_companies
 from pipeline.names import company_key, fold, same_company
 from pipeline.records import Classification, DealEvent, Story, in_role_order
 
@@ -296,12 +296,36 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     # "WNS" alone): one event, by the rule that merges reports across outlets; then one name per company,
     # within an event and across the events merged into it
     events = []
-    for event in merge_events(kept, same=same_deal):
+    for event in merge_events(kept, same=same_deal_of_one_story):
         named = one_name_per_company(list(zip(event.parties, event.roles, strict=False)))
+        if event.subtype == "funding":
+            named = one_company_raising(named)
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])
         evidence = reading.headline if event.evidence == reading.sentences[0].text else event.evidence
         events.append(replace(event, parties=names, roles=roles, evidence=evidence))
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
+
+
+def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
+    """Whether two of one story's events tell one deal: as reports across outlets do (`same_deal`), and
+    two rounds that share two investors and no two amounts, whatever each names as raising (a sentence
+    that tells who led the round reads to the rules as a round of its own, raised by its lead)."""
+    return same_deal(event, other) or (
+        event.subtype == other.subtype == "funding"
+        and compatible_amounts(event.amount_usd, other.amount_usd)
+        and shared_companies(_investors(event), _investors(other)) >= 2
+    )
+
+
+def _investors(event: DealEvent) -> list[str]:
+    return [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investor"]
+
+
+def one_company_raising(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A round's (name, role) pairs with one company raising, the first named: the others, merged in
+    from a sentence about the round's lead, are its investors."""
+    first = next((i for i, (_, r) in enumerate(parties) if r == "investee"), None)
+    return [(p, "investor" if r == "investee" and i != first else r) for i, (p, r) in enumerate(parties)]
 
 
 def parties_kept(
