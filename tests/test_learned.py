@@ -566,3 +566,12 @@ def test_two_rounds_of_one_story_sharing_two_investors_are_one_raised_by_the_fir
     assert one_company_raising(
         [("Orvane", "investee"), ("Kestrel", "investor"), ("Lumen Ventures", "investee")]
     ) == [("Orvane", "investee"), ("Kestrel", "investor"), ("Lumen Ventures", "investor")]
+
+
+def test_an_acquisition_s_buyer_and_what_it_bought_told_in_two_sentences_are_one_deal() -> None:
+    buyer = DealEvent("investment", "acquisition", ("Canvo",), ("acquirer",))
+    bought = DealEvent("investment", "acquisition", ("Lumo.ai",), ("target",))
+    assert same_deal_of_one_story(buyer, bought)
+    assert not same_deal_of_one_story(buyer, replace(bought, parties=("Brio",), roles=("acquirer",)))
+    priced = replace(bought, amount=1e9, currency="USD", amount_usd=1e9)
+    assert not same_deal_of_one_story(replace(buyer, amount=2e8, currency="USD", amount_usd=2e8), priced)

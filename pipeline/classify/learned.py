@@ -307,18 +307,30 @@ def decide(reading: Reading, models: DealModels) -> Classification:
 
 
 def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
-    """Whether two of one story's events tell one deal: as reports across outlets do (`same_deal`), and
-    two rounds that share two investors and no two amounts, whatever each names as raising (a sentence
-    that tells who led the round reads to the rules as a round of its own, raised by its lead)."""
-    return same_deal(event, other) or (
-        event.subtype == other.subtype == "funding"
-        and compatible_amounts(event.amount_usd, other.amount_usd)
-        and shared_companies(_investors(event), _investors(other)) >= 2
-    )
+    """Whether two of one story's events tell one deal: as reports across outlets do (`same_deal`); two
+    rounds that share two investors and no two amounts, whatever each names as raising (a sentence that
+    tells who led the round reads to the rules as a round of its own, raised by its lead); an acquisition
+    naming only its buyer and one naming only what was bought, with no two amounts."""
+    if same_deal(event, other):
+        return True
+    if event.subtype != other.subtype or not compatible_amounts(event.amount_usd, other.amount_usd):
+        return False
+    if event.subtype == "funding":
+        return shared_companies(_in_role(event, "investor"), _in_role(other, "investor")) >= 2
+    # "Canva continues spending spree by buying ...", then "... acquired Leonardo.ai": a buyer told in one
+    # sentence, what it bought in another
+    return event.subtype == "acquisition" and {_roles(event), _roles(other)} == {
+        frozenset({"acquirer"}),
+        frozenset({"target"}),
+    }
 
 
-def _investors(event: DealEvent) -> list[str]:
-    return [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investor"]
+def _in_role(event: DealEvent, role: str) -> list[str]:
+    return [p for p, r in zip(event.parties, event.roles, strict=False) if r == role]
+
+
+def _roles(event: DealEvent) -> frozenset[str]:
+    return frozenset(event.roles)
 
 
 def one_company_raising(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
