@@ -30,6 +30,7 @@ from pipeline.classify.learned import (
     party_features,
     read,
     same_deal_of_one_story,
+    without_acquisitions_told_as_partnerships,
 )
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import (
@@ -575,3 +576,13 @@ def test_an_acquisition_s_buyer_and_what_it_bought_told_in_two_sentences_are_one
     assert not same_deal_of_one_story(buyer, replace(bought, parties=("Brio",), roles=("acquirer",)))
     priced = replace(bought, amount=1e9, currency="USD", amount_usd=1e9)
     assert not same_deal_of_one_story(replace(buyer, amount=2e8, currency="USD", amount_usd=2e8), priced)
+
+
+def test_a_partnership_of_a_company_bought_and_its_buyer_is_the_acquisition_s_side_and_goes() -> None:
+    bought = DealEvent("investment", "acquisition", ("Hexa",), ("acquirer",))
+    talks = DealEvent("partnership", None, ("Lumo", "Hexa"), ("partner", "partner"))
+    elsewhere = DealEvent("partnership", None, ("Brio", "Orvane"), ("partner", "partner"))
+    assert without_acquisitions_told_as_partnerships([talks, bought, elsewhere]) == [bought, elsewhere]
+    # a stake and a partnership of the same two companies are two deals (the labelling rules' own example)
+    stake = DealEvent("investment", "strategic_investment", ("Hexa", "Lumo"), ("investor", "investee"))
+    assert without_acquisitions_told_as_partnerships([stake, talks]) == [stake, talks]

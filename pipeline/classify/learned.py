@@ -303,7 +303,20 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])
         evidence = reading.headline if event.evidence == reading.sentences[0].text else event.evidence
         events.append(replace(event, parties=names, roles=roles, evidence=evidence))
+    events = without_acquisitions_told_as_partnerships(events)
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
+
+
+def without_acquisitions_told_as_partnerships(events: list[DealEvent]) -> list[DealEvent]:
+    """The events without partnerships that are a side of an acquisition the story tells: a company bought,
+    or buying, is in no partnership with its buyer ("HP in talks to buy Humane": the rules read "in talks"
+    with both names as a partnership)."""
+    acquired = [e.parties for e in events if e.subtype == "acquisition"]
+    return [
+        e
+        for e in events
+        if e.type != "partnership" or not any(shared_companies(e.parties, parties) for parties in acquired)
+    ]
 
 
 def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
