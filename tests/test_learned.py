@@ -528,19 +528,22 @@ def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: boo
     assert is_rumor(lead) is rumor
 
 
-def test_a_round_keeps_one_company_raising_and_the_investors_the_model_weighs_high_enough() -> None:
+def test_a_deal_keeps_the_names_the_model_weighs_high_enough_and_its_likeliest_whatever_its_weight() -> None:
     round_ = DealEvent(type="investment", subtype="funding", parties=(), roles=(), evidence="")
     weighed = [
         (0.2, "Orvane", "investee"),
-        (0.6, "Vardal Labs", "investee"),
+        (0.6, "Vardal Labs", "investor"),
         (0.5, "Kestrel", "investor"),
         (0.1, "Separately", "investor"),
     ]
-    assert parties_kept(round_, weighed, 0.3) == [("Vardal Labs", "investee"), ("Kestrel", "investor")]
-    # a partnership keeps every name over the threshold, and its likeliest whatever its weight
+    assert parties_kept(round_, weighed, 0.3) == [("Vardal Labs", "investor"), ("Kestrel", "investor")]
     partnership = DealEvent(type="partnership", subtype=None, parties=(), roles=(), evidence="")
     assert parties_kept(partnership, [(0.1, "Orvane", "partner"), (0.2, "Vardal", "partner")], 0.3) == [
         ("Vardal", "partner")
+    ]
+    launch = DealEvent(type="launch", subtype=None, parties=(), roles=(), evidence="")
+    assert parties_kept(launch, [(0.5, "Orvane", "launcher"), (0.9, "Vardal", "launcher")], 0.3) == [
+        ("Vardal", "launcher")
     ]
 
 

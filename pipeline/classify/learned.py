@@ -357,19 +357,14 @@ def parties_kept(
     event: DealEvent, weighed: list[tuple[float, str, str]], threshold: float
 ) -> list[tuple[str, str]]:
     """(name, role) of the parties the model keeps: a name stays when its weight reaches the threshold,
-    and the likeliest stays whatever its weight (the rules found a deal, and a deal has a party). In the
-    deal's shape: a launch is, nearly always, one maker's, and a round is one company's, however many
-    names the rules read as raising it."""
+    and the likeliest stays whatever its weight (the rules found a deal, and a deal has a party); a launch
+    keeps only that one (a launch is, nearly always, one maker's)."""
     if not weighed:
         return []
     ranked = sorted(weighed, reverse=True)
     if event.type == "launch":
         return [(ranked[0][1], ranked[0][2])]
     chosen = {ranked[0]}
-    if event.subtype == "funding":
-        raising = [c for c in ranked if c[2] == "investee"][:1]
-        chosen = set(raising) | {c for c in ranked if c[2] != "investee" and c[0] >= threshold} or chosen
-        return [(p, r) for w, p, r in weighed if (w, p, r) in chosen]
     return [(p, r) for w, p, r in weighed if w >= threshold or (w, p, r) in chosen]
 
 
