@@ -10,6 +10,7 @@ Every name it adds is vetted like the rules' own, and the party model weighs it 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -131,6 +132,11 @@ def with_maker_from_product(
 
 def organisation_names(text: str) -> list[str]:
     """The rules' names of a sentence, a known name and the arm after it read as one ("Intel Capital")."""
+    return list(_organisation_names(text))
+
+
+@functools.lru_cache(maxsize=1024)  # each sentence is asked for by every event and every party of its story
+def _organisation_names(text: str) -> tuple[str, ...]:
     spans = find_names(text)
     names = set(names_in(text))
     result: list[str] = []
@@ -145,7 +151,7 @@ def organisation_names(text: str) -> list[str]:
             skip_next = True
         elif name in names:
             result.append(name)
-    return [n for n in result if not is_source(n)]
+    return tuple(n for n in result if not is_source(n))
 
 
 # An investment arm named after a known company ("SoftBank" "Vision Fund", "Salesforce" "Ventures Fund"):
@@ -209,7 +215,10 @@ def with_article_restored(name: str, sentences: list[Sentence]) -> str:
     word of such names."""
     for article in _ARTICLES:
         restored = f"{article} {name}"
-        if any(re.search(rf"[\w,;:] {re.escape(restored)}(?![\w-])", s.text) for s in sentences):
+        if any(
+            restored in s.text and re.search(rf"[\w,;:] {re.escape(restored)}(?![\w-])", s.text)
+            for s in sentences
+        ):
             return restored
     return name
 

@@ -195,25 +195,38 @@ _OPENING_WORD_BEFORE = re.compile(r"(?:^|[.!?:|]\s+|\n\s*)$")
 def _context_veto(name: str, sentences: list[str], language: str | None) -> str | None:
     """Names that every mention shows to be something else."""
     mentions = [
-        (sentence[: m.start()], sentence[m.end() :])
-        for sentence in sentences
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence)
+        (sentence, at, at + len(name)) for sentence in sentences for at in _whole_word_at(sentence, name)
     ]
     if not mentions:
         return None
-    if all(_DESCRIBED_AFTER.match(after) for _, after in mentions):
+    if all(_DESCRIBED_AFTER.match(sentence, end) for sentence, _, end in mentions):
         return "the start of a description of another name"
     # "Interestingly, ...", "Separately, ...", "Summary: ...": a common word opening a sentence
     if (
         " " not in name
         and zipf(name, language or "en") >= 3.0
         and all(
-            _OPENING_WORD_BEFORE.search(before) and _OPENING_WORD_AFTER.match(after)
-            for before, after in mentions
+            _OPENING_WORD_BEFORE.search(sentence, max(0, at - 10), at)
+            and _OPENING_WORD_AFTER.match(sentence, end)
+            for sentence, at, end in mentions
         )
     ):
         return "a word opening a sentence"
     return None
+
+
+def _whole_word_at(text: str, name: str) -> list[int]:
+    """Where the name stands in the text as a whole word (not inside "X-Corp" or "Xerox")."""
+    found = []
+    at = text.find(name) if name else -1
+    while at >= 0:
+        end = at + len(name)
+        before_ok = at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "-_")
+        after_ok = end == len(text) or not (text[end].isalnum() or text[end] in "-_")
+        if before_ok and after_ok:
+            found.append(at)
+        at = text.find(name, end)
+    return found
 
 
 def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | None:
@@ -302,14 +315,24 @@ _REST_OF_NAME = r"(?:[™®]|\s+(?:[A-Z0-9][\w.™®-]*|v\d[\w.]*))*"
 def product_described_as_none(product: str, sentences: list[str]) -> bool:
     """Whether the story says elsewhere that the product is no product: "a new AI benchmark, FACET",
     "FACET, a dataset of 32,000 images"."""
-    if not product:
-        return False
-    name = re.escape(product)
-    before = re.compile(rf"{_NOT_PRODUCT}(?:,\s+|\s+(?:called|named)\s+){name}\b", re.IGNORECASE)
-    after = re.compile(
-        rf"\b{name},\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){{0,3}}?{_NOT_PRODUCT}(?!['’])", re.IGNORECASE
-    )
-    return any(before.search(s) or after.search(s) for s in sentences)
+    for sentence in sentences:
+        at = sentence.find(product) if product else -1
+        while at >= 0:
+            end = at + len(product)
+            whole_word = end == len(sentence) or not sentence[end].isalnum()
+            if whole_word and (
+                _NOT_PRODUCT_BEFORE.search(sentence, max(0, at - 40), at)
+                or _NOT_PRODUCT_AFTER.match(sentence, end, end + 80)
+            ):
+                return True
+            at = sentence.find(product, end)
+    return False
+
+
+_NOT_PRODUCT_BEFORE = re.compile(rf"{_NOT_PRODUCT}(?:,\s+|\s+(?:called|named)\s+)$", re.IGNORECASE)
+_NOT_PRODUCT_AFTER = re.compile(
+    rf",\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){{0,3}}?{_NOT_PRODUCT}(?!['’])", re.IGNORECASE
+)
 
 
 def capitalised_mid_sentence(name: str, sentences: list[str]) -> bool:
