@@ -31,10 +31,16 @@ from pipeline.classify.completion import (
 )
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
+from pipeline.classify.storydeals import (
+    one_company_raising,
+    one_name_per_company,
+    parties_kept,
+    same_deal_of_one_story,
+    without_acquisitions_told_as_partnerships,
+)
 from pipeline.classify.truecase import truecased
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, is_declined_offer, vet, zipf
-from pipeline.deals import compatible_amounts, same_deal, shared_companies
-from pipeline.names import company_key, fold, same_company
+from pipeline.names import company_key, fold
 from pipeline.records import Classification, DealEvent, Story, in_role_order
 
 LEARNED_VERSION = "learned-2"
@@ -305,97 +311,6 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         events.append(replace(event, parties=names, roles=roles, evidence=evidence))
     events = without_acquisitions_told_as_partnerships(events)
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
-
-
-def without_acquisitions_told_as_partnerships(events: list[DealEvent]) -> list[DealEvent]:
-    """The events without partnerships that are a side of an acquisition the story tells: a company bought,
-    or buying, is in no partnership with its buyer ("HP in talks to buy Humane": the rules read "in talks"
-    with both names as a partnership)."""
-    acquired = [e.parties for e in events if e.subtype == "acquisition"]
-    return [
-        e
-        for e in events
-        if e.type != "partnership" or not any(shared_companies(e.parties, parties) for parties in acquired)
-    ]
-
-
-def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
-    """Whether two of one story's events tell one deal: as reports across outlets do (`same_deal`); two
-    rounds that share two investors and no two amounts, whatever each names as raising (a sentence that
-    tells who led the round reads to the rules as a round of its own, raised by its lead); an acquisition
-    naming only its buyer and one naming only what was bought, with no two amounts."""
-    if same_deal(event, other):
-        return True
-    if event.subtype != other.subtype or not compatible_amounts(event.amount_usd, other.amount_usd):
-        return False
-    if event.subtype == "funding":
-        return shared_companies(_in_role(event, "investor"), _in_role(other, "investor")) >= 2
-    # "Canva continues spending spree by buying ...", then "... acquired Leonardo.ai": a buyer told in one
-    # sentence, what it bought in another
-    return event.subtype == "acquisition" and {_roles(event), _roles(other)} == {
-        frozenset({"acquirer"}),
-        frozenset({"target"}),
-    }
-
-
-def _in_role(event: DealEvent, role: str) -> list[str]:
-    return [p for p, r in zip(event.parties, event.roles, strict=False) if r == role]
-
-
-def _roles(event: DealEvent) -> frozenset[str]:
-    return frozenset(event.roles)
-
-
-def one_company_raising(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A round's (name, role) pairs with one company raising, the first named: the others, merged in
-    from a sentence about the round's lead, are its investors."""
-    first = next((i for i, (_, r) in enumerate(parties) if r == "investee"), None)
-    return [(p, "investor" if r == "investee" and i != first else r) for i, (p, r) in enumerate(parties)]
-
-
-def parties_kept(
-    event: DealEvent, weighed: list[tuple[float, str, str]], threshold: float
-) -> list[tuple[str, str]]:
-    """(name, role) of the parties the model keeps: a name stays when its weight reaches the threshold,
-    and the likeliest stays whatever its weight (the rules found a deal, and a deal has a party); a launch
-    keeps only that one (a launch is, nearly always, one maker's)."""
-    if not weighed:
-        return []
-    ranked = sorted(weighed, reverse=True)
-    if event.type == "launch":
-        return [(ranked[0][1], ranked[0][2])]
-    chosen = {ranked[0]}
-    return [(p, r) for w, p, r in weighed if w >= threshold or (w, p, r) in chosen]
-
-
-def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(name, role) pairs with one name per company: a story names a company in full once and shortly after
-    ("Cerebras Systems", "Cerebras"), or names a unit of it ("WNS", "WNS India"); the name the deal
-    gave first stays, unless it is the other cut off mid-word ("Fidelity Investments Ca", where a
-    summary was cut short), when the whole name takes its place."""
-    kept: list[tuple[str, str]] = []
-    for name, role in parties:
-        at = next(
-            (
-                i
-                for i, (known, _) in enumerate(kept)
-                if same_company(name, known) or is_cut_off(known, name) or is_cut_off(name, known)
-            ),
-            None,
-        )
-        if at is None:
-            kept.append((name, role))
-        elif is_cut_off(kept[at][0], name):
-            kept[at] = (name, kept[at][1])
-    return kept
-
-
-def is_cut_off(short: str, whole: str) -> bool:
-    """Whether `short` is `whole` cut in the middle of a word after its first ("Business Dev"); a one-word
-    name that starts another ("Google", "Googleplex") is a name of its own."""
-    return (
-        " " in short and len(short) < len(whole) and whole.startswith(short) and whole[len(short)].isalnum()
-    )
 
 
 # --- features -------------------------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""One story's deals put back together once the models have weighed them: the names each keeps, the events
+that are one deal, the events that are another's side. Pure functions over made-up events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.classify.storydeals import (
+    one_company_raising,
+    one_name_per_company,
+    parties_kept,
+    same_deal_of_one_story,
+    without_acquisitions_told_as_partnerships,
+)
+from pipeline.records import DealEvent
+
+
+def test_a_company_named_in_full_and_shortly_is_one_party_under_its_first_name() -> None:
+    parties = [("Cerebras Systems", "partner"), ("OpenAI", "partner"), ("Cerebras", "partner")]
+    assert one_name_per_company(parties) == [("Cerebras Systems", "partner"), ("OpenAI", "partner")]
+    assert one_name_per_company([("Google", "partner"), ("Googleplex Labs", "partner")]) == [
+        ("Google", "partner"),
+        ("Googleplex Labs", "partner"),
+    ]
+    # a name cut off mid-word (a summary cut short) gives way to the whole one, in its place
+    assert one_name_per_company(
+        [("Business Dev", "investor"), ("Business Development Bank", "investor")]
+    ) == [("Business Development Bank", "investor")]
+    cut = [
+        ("Fidelity Investments Ca", "investor"),
+        ("Intel", "investor"),
+        ("Fidelity Investments Canada", "investor"),
+    ]
+    assert one_name_per_company(cut) == [("Fidelity Investments Canada", "investor"), ("Intel", "investor")]
+
+
+def test_a_deal_keeps_the_names_the_model_weighs_high_enough_and_its_likeliest_whatever_its_weight() -> None:
+    round_ = DealEvent(type="investment", subtype="funding", parties=(), roles=(), evidence="")
+    weighed = [
+        (0.2, "Orvane", "investee"),
+        (0.6, "Vardal Labs", "investor"),
+        (0.5, "Kestrel", "investor"),
+        (0.1, "Separately", "investor"),
+    ]
+    assert parties_kept(round_, weighed, 0.3) == [("Vardal Labs", "investor"), ("Kestrel", "investor")]
+    partnership = DealEvent(type="partnership", subtype=None, parties=(), roles=(), evidence="")
+    assert parties_kept(partnership, [(0.1, "Orvane", "partner"), (0.2, "Vardal", "partner")], 0.3) == [
+        ("Vardal", "partner")
+    ]
+    launch = DealEvent(type="launch", subtype=None, parties=(), roles=(), evidence="")
+    assert parties_kept(launch, [(0.5, "Orvane", "launcher"), (0.9, "Vardal", "launcher")], 0.3) == [
+        ("Vardal", "launcher")
+    ]
+
+
+def test_two_rounds_of_one_story_sharing_two_investors_are_one_raised_by_the_first_company() -> None:
+    told = DealEvent(
+        "investment",
+        "funding",
+        ("Orvane", "Kestrel", "Vardal Capital"),
+        ("investee", "investor", "investor"),
+        amount=50e6,
+        currency="USD",
+        amount_usd=50e6,
+    )
+    # "It is led by Lumen Ventures and backed by Kestrel and Vardal Capital": a round of Lumen's, to the rules
+    led = DealEvent(
+        "investment",
+        "funding",
+        ("Lumen Ventures", "Kestrel", "Vardal Capital"),
+        ("investee", "investor", "investor"),
+    )
+    assert same_deal_of_one_story(told, led)
+    assert not same_deal_of_one_story(told, replace(led, amount=90e6, currency="USD", amount_usd=90e6))
+    assert not same_deal_of_one_story(told, replace(led, parties=("Lumen Ventures", "Kestrel", "Brio")))
+    assert one_company_raising(
+        [("Orvane", "investee"), ("Kestrel", "investor"), ("Lumen Ventures", "investee")]
+    ) == [("Orvane", "investee"), ("Kestrel", "investor"), ("Lumen Ventures", "investor")]
+
+
+def test_an_acquisition_s_buyer_and_what_it_bought_told_in_two_sentences_are_one_deal() -> None:
+    buyer = DealEvent("investment", "acquisition", ("Canvo",), ("acquirer",))
+    bought = DealEvent("investment", "acquisition", ("Lumo.ai",), ("target",))
+    assert same_deal_of_one_story(buyer, bought)
+    assert not same_deal_of_one_story(buyer, replace(bought, parties=("Brio",), roles=("acquirer",)))
+    priced = replace(bought, amount=1e9, currency="USD", amount_usd=1e9)
+    assert not same_deal_of_one_story(replace(buyer, amount=2e8, currency="USD", amount_usd=2e8), priced)
+
+
+def test_a_partnership_of_a_company_bought_and_its_buyer_is_the_acquisition_s_side_and_goes() -> None:
+    bought = DealEvent("investment", "acquisition", ("Hexa",), ("acquirer",))
+    talks = DealEvent("partnership", None, ("Lumo", "Hexa"), ("partner", "partner"))
+    elsewhere = DealEvent("partnership", None, ("Brio", "Orvane"), ("partner", "partner"))
+    assert without_acquisitions_told_as_partnerships([talks, bought, elsewhere]) == [bought, elsewhere]
+    # a stake and a partnership of the same two companies are two deals (the labelling rules' own example)
+    stake = DealEvent("investment", "strategic_investment", ("Hexa", "Lumo"), ("investor", "investee"))
+    assert without_acquisitions_told_as_partnerships([stake, talks]) == [stake, talks]
