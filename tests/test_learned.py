@@ -283,7 +283,9 @@ def test_a_party_s_mentions_rank_against_the_deal_s_other_names() -> None:
     }
 
 
-def test_an_event_of_the_companies_a_story_is_about_ranks_above_a_bystander_s() -> None:
+def test_an_event_of_the_companies_a_story_is_about_ranks_above_a_bystander_s_and_is_told_more_often() -> (
+    None
+):
     reading = read(
         story(
             "Zephyr raises $40 million for AI robot hands",
@@ -296,6 +298,9 @@ def test_an_event_of_the_companies_a_story_is_about_ranks_above_a_bystander_s() 
     reading = replace(reading, proposals=replace(reading.proposals, events=(news, aside)))
     assert event_features(reading, news)["investment.funding|party_rank=0"] == 1.0
     assert event_features(reading, aside)["investment.acquisition|party_rank=1"] == 1.0
+    # the story tells its own deal again (headline, lead), the bystander's once
+    assert event_features(reading, news)["investment.funding|support=2"] == 1.0
+    assert event_features(reading, aside)["investment.acquisition|support=1"] == 1.0
 
 
 def launch(product: str | None, evidence: str) -> DealEvent:

@@ -346,8 +346,18 @@ def event_features(reading: Reading, event: DealEvent) -> Features:
         f"{t}|evidence_cues={_cues(event.evidence)}": 1.0,
         f"{t}|title_cues={_cues(reading.sentences[0].text)}": 1.0,
         f"{t}|party_rank={_story_rank(reading, event)}": 1.0,
+        f"{t}|support={min(_support(reading, event), 3)}": 1.0,
     }
     return features
+
+
+def _support(reading: Reading, event: DealEvent) -> int:
+    """How many of the story's sentences name one of the event's parties beside a cue of its kind: a
+    story tells its own deal again and again, a background deal once."""
+    cue = _CUE_OF_TYPE[event.type]
+    return sum(
+        any(p and p in s.text for p in event.parties) and bool(cue.search(s.text)) for s in reading.sentences
+    )
 
 
 def _story_rank(reading: Reading, event: DealEvent) -> int:
