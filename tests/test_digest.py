@@ -13,13 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.config import Settings
 from pipeline.db.deal_records import outlet_name
 from pipeline.db.ledger import Ledger
 from pipeline.db.store import Store
 from pipeline.deals import deal_confidence, headline
-from pipeline.digest.render import MAX_HTML_BYTES, Footer, amount_line, clean, render, roles_line, safe_link
+from pipeline.digest.render import (
+    MAX_HTML_BYTES,
+    Footer,
+    amount_line,
+    clean,
+    most_that_fit,
+    render,
+    roles_line,
+    safe_link,
+)
 from pipeline.digest.schedule import due_date, next_send, retry_delay, send_instant
 from pipeline.digest.select import build_digest, wanted
 from pipeline.digest.service import DigestPolicy, DigestService, transport_for
@@ -650,6 +661,21 @@ def test_a_digest_too_big_for_gmail_shows_its_top_deals_and_says_how_to_list_the
     assert "dealpulse deals --since 2026-11-25" in rendered.html
     assert 'id="deal-500"' in rendered.html  # the biggest stay
     assert 'id="deal-1"' not in rendered.html
+
+
+@given(st.integers(1, 3000), st.integers(0, 3000), st.integers(-5, 4000))
+def test_the_search_for_the_most_deals_that_fit_finds_the_largest_wherever_it_starts(
+    most: int, limit: int, guess: int
+) -> None:
+    asked: list[int] = []
+
+    def fits(n: int) -> bool:
+        assert 1 <= n <= most  # never asks past the ends
+        asked.append(n)
+        return n <= limit
+
+    assert most_that_fit(most, fits, guess) == max(1, min(limit, most))
+    assert len(asked) <= 2 * most.bit_length() + 2
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ phone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -172,18 +173,52 @@ def render(digest: Digest, footer: Footer) -> RenderedDigest:
     views = {d.id: deal_view(d, digest.recipient.timezone) for d in digest.deals}
     ranked = [d.id for d in top_deals(digest.deals, len(digest.deals))]
     rendered = _render(digest, footer, views, ranked, shown=None)
-    if len(rendered.html.encode()) <= MAX_HTML_BYTES:
+    size = len(rendered.html.encode())
+    if size <= MAX_HTML_BYTES:
         return rendered
-    low, high = 1, len(ranked) - 1  # the most deals that fit, found by halving
-    best = _render(digest, footer, views, ranked, shown=1)
-    while low <= high:
+    attempts: dict[int, RenderedDigest] = {}
+
+    def fits(shown: int) -> bool:
+        attempts[shown] = _render(digest, footer, views, ranked, shown=shown)
+        return len(attempts[shown].html.encode()) <= MAX_HTML_BYTES
+
+    # deals are of much the same size, so the whole digest's bytes per deal say about how many fit: the
+    # search starts there and renders digests of about the size that fits, never thousands of deals again
+    guess = MAX_HTML_BYTES * len(ranked) // size
+    shown = most_that_fit(len(ranked) - 1, fits, guess)
+    return attempts.get(shown) or _render(digest, footer, views, ranked, shown=shown)
+
+
+def most_that_fit(most: int, fits: Callable[[int], bool], guess: int) -> int:
+    """The largest n in 1..most for which fits(n) holds (fits holds up to some n and no further), or 1
+    when none does: searched outward from a guess by doubling steps, then by halving between the last two."""
+    low, high = 0, most + 1  # fits(low) holds (0: none known to); fits(high) fails (most + 1: past the end)
+    probe, step = min(max(guess, 1), most), max(1, guess // 16)
+    if fits(probe):
+        low = probe
+        while low < most:
+            probe = min(low + step, most)
+            if not fits(probe):
+                high = probe
+                break
+            low, step = probe, step * 2
+    else:
+        high = probe
+        while high > 1:
+            probe = max(high - step, 1)
+            if fits(probe):
+                low = probe
+                break
+            high, step = probe, step * 2
+        if low == 0:
+            return 1
+    while high - low > 1:
         middle = (low + high) // 2
-        attempt = _render(digest, footer, views, ranked, shown=middle)
-        if len(attempt.html.encode()) <= MAX_HTML_BYTES:
-            best, low = attempt, middle + 1
+        if fits(middle):
+            low = middle
         else:
-            high = middle - 1
-    return best
+            high = middle
+    return low
 
 
 def _render(
