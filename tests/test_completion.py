@@ -242,6 +242,16 @@ def test_a_name_that_lost_its_opening_new_gets_it_back() -> None:
     assert "York Times" not in partnership.parties
 
 
+def test_a_company_split_from_its_corporate_ending_gets_it_back() -> None:
+    told = story(
+        "Meta Platforms backs hot AI startup Databricks as strategic investor",
+        "Meta Platforms has invested in Databricks, the data and AI company said on Tuesday.",
+    )
+    parties = {p for e in read(told).proposals.events for p in e.parties}
+    assert "Meta Platforms" in parties
+    assert "Platforms" not in parties
+
+
 def test_a_name_that_lost_its_closing_ai_gets_it_back_where_the_story_never_writes_it_without() -> None:
     told = story(
         "Quillon AI raises $40 million to build AI agents for insurers",

@@ -220,6 +220,20 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
             "a technology or a region, not a company",
         ),
         (
+            "Dario",
+            ["Acme raised money.", "Dario Amodei runs Acme.", "Dario said so."],
+            "en",
+            "a person (a given name or surname of a name the story gives in full)",
+        ),
+        (
+            "Bezos",
+            ["Acme raised money from Jeff Bezos.", "Bezos led the round."],
+            "en",
+            "a person (a given name or surname of a name the story gives in full)",
+        ),
+        ("Saudi Arabia", ["Saudi Arabia backs Acme."], "en", "a country or a region"),
+        ("Allemagne", ["L'Allemagne soutient Acme."], "fr", "a country or a region"),
+        (
             "Vorstandssprecher Christian Klein",
             ["Das sagte Vorstandssprecher Christian Klein."],
             "de",
@@ -245,6 +259,8 @@ def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
         ("Orvane", ["Orvane, a Lisbon startup, raised money.", "Orvane said so."]),  # not a common word
         # a company named after a person: no title, no "who" after it
         ("Axel Brenner", ["Orvane signed a deal with Axel Brenner, parent to a dozen newspapers."]),
+        # a given name followed by an organisation's ending
+        ("Sierra", ["Acme backs Sierra Ventures and Sierra Labs."]),
     ],
 )
 def test_organisations_pass_the_vetting(name: str, sentences: list[str]) -> None:

@@ -77,7 +77,8 @@ def complete(
 
     def named(party: str) -> str:
         whole = with_article_restored(
-            with_ai_restored(with_new_restored(party, sentences), sentences), sentences
+            with_ai_restored(with_new_restored(with_owner_restored(party, sentences), sentences), sentences),
+            sentences,
         )
         return without_descriptor(whole) if language in {"de", "fr"} else whole
 
@@ -193,6 +194,19 @@ def with_new_restored(name: str, sentences: list[Sentence]) -> str:
     word, and with it the first word of such names."""
     restored = f"New {name}"
     return restored if any(restored in s.text for s in sentences) else name
+
+
+def with_owner_restored(name: str, sentences: list[Sentence]) -> str:
+    """ "Platforms" back to "Meta Platforms": the rules split a known name from the word after it ("Google
+    Eric Schmidt"), and with it a company's name from its corporate ending."""
+    if " " in name:
+        return name
+    for sentence in sentences:
+        for match in re.finditer(rf"([A-Z][\w.&-]*) {re.escape(name)}(?![\w-])", sentence.text):
+            owner = match.group(1)
+            if company_key(owner) in KNOWN_KEYS and company_key(match.group(0)) == company_key(owner):
+                return match.group(0)
+    return name
 
 
 def with_ai_restored(name: str, sentences: list[Sentence]) -> str:

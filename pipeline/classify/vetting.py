@@ -18,6 +18,7 @@ from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import CURRENCY_CODES
 from pipeline.classify.entities import KNOWN_ORGANISATIONS
 from pipeline.classify.people import is_given_name
+from pipeline.classify.places import is_place
 from pipeline.names import company_key, fold
 from pipeline.records import DealEvent
 
@@ -244,6 +245,8 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a description, not a name"  # "ChatGPT-maker", "Chinese-founded"
     elif fold(name) in _NOT_COMPANIES:
         reason = "a technology or a region, not a company"
+    elif is_place(name):
+        reason = "a country or a region"
     elif _POSSESSIVE_INSIDE.search(name):
         reason = "a possessive phrase"  # "Humane's AI Pin": a thing of a company, not one
     elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name) or _SUM_OF_MONEY.match(name):
@@ -262,6 +265,8 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
 
 
 def _person_veto(name: str, sentences: list[str]) -> str | None:
+    if name.isalpha() and name.istitle() and _part_of_a_persons_name(name, sentences):
+        return "a person (a given name or surname of a name the story gives in full)"
     # "said" follows companies too ("XtalPi said"): it marks a person only after a first and last name
     person_like = len(name.split()) == 2 and all(w.isalpha() and w.istitle() for w in name.split())
     for sentence in sentences:
@@ -276,6 +281,26 @@ def _person_veto(name: str, sentences: list[str]) -> str | None:
         if person_like and is_given_name(name.split(maxsplit=1)[0]) and _TITLE_AFTER.match(after):
             return 'a person (a job title or "who" after the name)'
     return None
+
+
+def _part_of_a_persons_name(word: str, sentences: list[str]) -> bool:
+    """ "Musk" where the story writes "Elon Musk", "Dario" where it writes "Dario Amodei": the surname or
+    the given name of a person the story names in full, a given name first."""
+    for sentence in sentences:
+        for at in _whole_word_at(sentence, word):
+            before = sentence[max(0, at - 30) : at].split()
+            if before and is_given_name(before[-1]) and sentence[at - 1] == " ":
+                return True
+            after = sentence[at + len(word) : at + len(word) + 30]
+            surname = re.match(r" ([A-Z][a-z]+)\b(?![-'’])", after)
+            if (
+                surname
+                and is_given_name(word)
+                and not is_common_word(surname.group(1), "en")
+                and not lx.ORGANISATION_ENDING.match(surname.group(1))  # "Sierra Ventures"
+            ):
+                return True
+    return False
 
 
 def launch_veto(event: DealEvent) -> str | None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from pipeline.classify.learned import packaged_models
 from pipeline.classify.people import given_names
+from pipeline.classify.places import place_names
 from pipeline.classify.vetting import zipf
 
 packaged_models()
 given_names()
+place_names()
 for word, language in (("the", "en"), ("der", "de"), ("le", "fr")):
     zipf(word, language)
