@@ -213,6 +213,7 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
         ("Milliardenbetrag", ["Acme investiert Milliardenbetrag."], "de", "a currency, a sum or a date"),
         ("Humane’s AI Pin", ["Humane’s AI Pin gets a review."], "en", "a possessive phrase"),
         ("ChatGPT-maker", ["The ChatGPT-maker raised money."], "en", "a description, not a name"),
+        ("US-Konzern", ["US-Konzern kauft Düsseldorfer KI-Start-up."], "de", "a description, not a name"),
         (
             "Silicon Valley",
             ["Silicon Valley funds led the round."],

@@ -241,8 +241,8 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a headline fragment"
     elif _ELIDED_ARTICLE.match(name):
         reason = "an article and a common word"
-    elif _DESCRIPTION.fullmatch(name):
-        reason = "a description, not a name"  # "ChatGPT-maker", "Chinese-founded"
+    elif _DESCRIPTION.fullmatch(name) or _is_abbreviated_description(name, language):
+        reason = "a description, not a name"  # "ChatGPT-maker", "Chinese-founded", "US-Konzern"
     elif fold(name) in _NOT_COMPANIES:
         reason = "a technology or a region, not a company"
     elif is_place(name):
@@ -262,6 +262,15 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
     ):
         reason = "a common word"
     return reason
+
+
+# "US-Konzern", "EU-Kommission", "KI-Firma": a country's or a field's short form and a common noun
+_ABBREVIATED_PREFIX = re.compile(r"^[A-Z]{2,3}-(\w{3,})$")
+
+
+def _is_abbreviated_description(name: str, language: str | None) -> bool:
+    match = _ABBREVIATED_PREFIX.match(name)
+    return bool(match) and is_common_word(match.group(1).removesuffix("s").capitalize(), language)
 
 
 def _person_veto(name: str, sentences: list[str]) -> str | None:
