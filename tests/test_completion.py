@@ -7,7 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.classify.completion import complete, organisation_names, without_descriptor
+from pipeline.classify.completion import (
+    complete,
+    organisation_names,
+    rounds_split_by_raiser,
+    without_descriptor,
+)
 from pipeline.classify.learned import read
 from pipeline.classify.rules import BODY_AI_TERMS, about_ai_in_body, ai_terms, classify_story, split_story
 from pipeline.records import DealEvent, Story
@@ -399,3 +404,37 @@ def test_an_alliance_has_the_members_its_story_lists_and_not_the_people_beside_t
         partnership.parties
     )
     assert not {"Anna Lindqvist", "Jonas Weber", "Petra Holm"} & set(partnership.parties)
+
+
+def test_a_roundup_s_rounds_merged_as_one_are_told_one_per_company_with_each_its_amount() -> None:
+    told = story(
+        "Chip startups soak up $1 billion on one Tuesday",
+        "Quillon led the wave with a $500m Series B from Harbor Lane Ventures. "
+        "Dutch startup Ostrava secured about $250m for edge chips. "
+        "Velmora picked up $350m and a tie-up with Intel.",
+    )
+    sentences = split_story(told)
+    merged = replace(
+        funding("Quillon", "Harbor Lane Ventures", evidence=sentences[1].text, amount=500e6),
+        parties=("Quillon", "Harbor Lane Ventures", "Ostrava", "Velmora"),
+        roles=("investee", "investor", "investee", "investee"),
+    )
+    split = rounds_split_by_raiser((merged,), sentences, "en")
+    assert [(e.parties, e.amount) for e in split] == [
+        (("Quillon", "Harbor Lane Ventures"), 500e6),
+        (("Ostrava",), 250e6),
+        (("Velmora",), 350e6),
+    ]
+    assert split[1].evidence == sentences[2].text
+
+
+def test_a_round_whose_second_raiser_tells_no_round_of_its_own_stays_one() -> None:
+    told = story(
+        "Quillon and Ostrava raise $40 million together",
+        "Quillon and Ostrava raised $40 million. Ostrava makes the chips.",
+    )
+    sentences = split_story(told)
+    joint = replace(
+        funding("Quillon", "Ostrava", evidence=sentences[0].text, amount=40e6), roles=("investee", "investee")
+    )
+    assert rounds_split_by_raiser((joint,), sentences, "en") == (joint,)

@@ -441,6 +441,46 @@ def is_listed(text: str, names: list[str]) -> bool:
     return False
 
 
+def rounds_split_by_raiser(
+    events: tuple[DealEvent, ...], sentences: list[Sentence], language: str
+) -> tuple[DealEvent, ...]:
+    """A round the rules read as raised by several companies, each of them the first name of a sentence
+    stating a round of its own with another amount ("MatX led the wave with a $500m Series B", "Axelera
+    secured $250m"), told as one round per company: a roundup's rounds, merged by the rules as one deal."""
+    split: list[DealEvent] = []
+    for event in events:
+        raising = [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investee"]
+        if event.subtype != "funding" or len(raising) < 2:
+            split.append(event)
+            continue
+        own_rounds = {}
+        for company in raising[1:]:
+            told = _own_round(company, sentences, language)
+            if told and told[0].amount != event.amount:
+                own_rounds[company] = told
+        if not own_rounds:
+            split.append(event)
+            continue
+        kept = [(p, r) for p, r in zip(event.parties, event.roles, strict=False) if p not in own_rounds]
+        split.append(replace(event, parties=tuple(p for p, _ in kept), roles=tuple(r for _, r in kept)))
+        for company, (money, sentence) in own_rounds.items():
+            alone = replace(event, parties=(company,), roles=("investee",), evidence=sentence.text)
+            split.append(replace(_priced(alone, money), round=None, valuation=None, valuation_currency=None))
+    return tuple(split)
+
+
+def _own_round(company: str, sentences: list[Sentence], language: str) -> tuple[Money, Sentence] | None:
+    """The amount of the round a sentence whose first name is the company states, and the sentence."""
+    for sentence in sentences:
+        names = organisation_names(sentence.text)
+        if not names or names[0] != company:
+            continue
+        money = stated_amount(sentence.text, "funding", language)
+        if money is not None:
+            return money, sentence
+    return None
+
+
 def stated_amount(text: str, subtype: str | None, language: str) -> Money | None:
     """The amount a sentence states for a deal of this kind: the first figure after its first cue that is
     not a valuation, range or bound ("closed a $10 billion round, with an additional $5.25 billion in

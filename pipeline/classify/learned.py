@@ -27,6 +27,7 @@ from pipeline.classify.completion import (
     complete,
     is_listed,
     organisation_names,
+    rounds_split_by_raiser,
     with_acronyms_spelled_out,
 )
 from pipeline.classify.people import is_given_name
@@ -241,7 +242,11 @@ def read(story: Story) -> Reading:
     # vetting and completing can make two of the rules' events one deal ("Düsseldorfer KI-Start-up Cognigy"
     # and "Cognigy"): merged again, so that a story tells each deal once
     vetted = vet(completed, [s.text for s in sentences], story.language)
-    events = tuple(merge_events(list(with_acronyms_spelled_out(vetted, sentences))))
+    events = rounds_split_by_raiser(
+        tuple(merge_events(list(with_acronyms_spelled_out(vetted, sentences)))),
+        sentences,
+        story.language or "en",
+    )
     return Reading(
         story=story,
         sentences=sentences,
