@@ -270,7 +270,7 @@ _ABBREVIATED_PREFIX = re.compile(r"^[A-Z]{2,3}-(\w{3,})$")
 
 def _is_abbreviated_description(name: str, language: str | None) -> bool:
     match = _ABBREVIATED_PREFIX.match(name)
-    return bool(match) and is_common_word(match.group(1).removesuffix("s").capitalize(), language)
+    return match is not None and is_common_word(match.group(1).removesuffix("s").capitalize(), language)
 
 
 def _person_veto(name: str, sentences: list[str]) -> str | None:
