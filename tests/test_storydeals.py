@@ -34,6 +34,19 @@ def test_a_company_named_in_full_and_shortly_is_one_party_under_its_first_name()
     assert one_name_per_company(cut) == [("Fidelity Investments Canada", "investor"), ("Intel", "investor")]
 
 
+def test_a_name_that_is_another_s_last_words_is_that_company_under_the_whole_name() -> None:
+    told = [("The Times", "partner"), ("Amazon", "partner"), ("The New York Times", "partner")]
+    assert one_name_per_company(told) == [("The New York Times", "partner"), ("Amazon", "partner")]
+    assert one_name_per_company([("New York Times", "partner"), ("York Times", "partner")]) == [
+        ("New York Times", "partner")
+    ]
+    # one word in common is not enough: the last words must be the other's whole
+    assert one_name_per_company([("Times Internet", "partner"), ("New York Times", "partner")]) == [
+        ("Times Internet", "partner"),
+        ("New York Times", "partner"),
+    ]
+
+
 def test_a_deal_keeps_the_names_the_model_weighs_high_enough_and_its_likeliest_whatever_its_weight() -> None:
     round_ = DealEvent(type="investment", subtype="funding", parties=(), roles=(), evidence="")
     weighed = [

@@ -9,7 +9,7 @@ These are the story-level rules that put it back together, in the shapes the lab
 from __future__ import annotations
 
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
-from pipeline.names import same_company
+from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
 
 
@@ -76,24 +76,36 @@ def parties_kept(
 
 def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(name, role) pairs with one name per company: a story names a company in full once and shortly after
-    ("Cerebras Systems", "Cerebras"), or names a unit of it ("WNS", "WNS India"); the name the deal
-    gave first stays, unless it is the other cut off mid-word ("Fidelity Investments Ca", where a
-    summary was cut short), when the whole name takes its place."""
+    ("Cerebras Systems", "Cerebras"; "The New York Times", "The Times"), or names a unit of it ("WNS", "WNS
+    India"); the name the deal gave first stays, unless it is the other cut off mid-word ("Fidelity
+    Investments Ca", where a summary was cut short) or its last words only, when the whole name takes its
+    place."""
     kept: list[tuple[str, str]] = []
     for name, role in parties:
         at = next(
             (
                 i
                 for i, (known, _) in enumerate(kept)
-                if same_company(name, known) or is_cut_off(known, name) or is_cut_off(name, known)
+                if same_company(name, known)
+                or is_cut_off(known, name)
+                or is_cut_off(name, known)
+                or is_tail_of(known, name)
+                or is_tail_of(name, known)
             ),
             None,
         )
         if at is None:
             kept.append((name, role))
-        elif is_cut_off(kept[at][0], name):
+        elif is_cut_off(kept[at][0], name) or is_tail_of(kept[at][0], name):
             kept[at] = (name, kept[at][1])
     return kept
+
+
+def is_tail_of(short: str, whole: str) -> bool:
+    """Whether `short` is the last words of `whole`, a name of several words ("York Times" or "The Times"
+    of "The New York Times"): a story's second mention of a company, or a name that lost its first words."""
+    short_words, whole_words = company_key(short).split(), company_key(whole).split()
+    return 0 < len(short_words) < len(whole_words) and whole_words[-len(short_words) :] == short_words
 
 
 def is_cut_off(short: str, whole: str) -> bool:
