@@ -11,6 +11,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     without_acquisitions_told_as_partnerships,
+    without_rivals,
 )
 from pipeline.records import DealEvent
 
@@ -108,3 +109,25 @@ def test_a_partnership_of_a_company_bought_and_its_buyer_is_the_acquisition_s_si
     # a stake and a partnership of the same two companies are two deals (the labelling rules' own example)
     stake = DealEvent("investment", "strategic_investment", ("Hexa", "Lumo"), ("investor", "investee"))
     assert without_acquisitions_told_as_partnerships([stake, talks]) == [stake, talks]
+
+
+def test_a_name_every_mention_shows_as_a_rival_is_no_party_of_the_deal() -> None:
+    texts = [
+        "Microsoft invests in Orvane, an OpenAI rival.",
+        "The deal lets Microsoft expand beyond OpenAI.",
+        "Orvane competes with Anthropic, and Anthropic said nothing.",
+    ]
+    parties = [
+        ("Microsoft", "investor"),
+        ("Orvane", "investee"),
+        ("OpenAI", "investor"),
+        ("Anthropic", "investor"),
+    ]
+    # OpenAI is only ever a rival; Anthropic is one once, and named plainly once
+    assert without_rivals(parties, texts) == [
+        ("Microsoft", "investor"),
+        ("Orvane", "investee"),
+        ("Anthropic", "investor"),
+    ]
+    # the first name stays whatever its mentions: a deal has a party
+    assert without_rivals([("OpenAI", "partner")], texts) == [("OpenAI", "partner")]

@@ -38,6 +38,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     without_acquisitions_told_as_partnerships,
+    without_rivals,
 )
 from pipeline.classify.truecase import truecased
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, is_declined_offer, vet, zipf
@@ -308,7 +309,10 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     # within an event and across the events merged into it
     events = []
     for event in merge_events(kept, same=same_deal_of_one_story):
-        named = one_name_per_company(list(zip(event.parties, event.roles, strict=False)))
+        named = without_rivals(
+            one_name_per_company(list(zip(event.parties, event.roles, strict=False))),
+            [s.text for s in reading.sentences],
+        )
         if event.subtype == "funding":
             named = one_company_raising(named)
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])

@@ -8,6 +8,8 @@ These are the story-level rules that put it back together, in the shapes the lab
 
 from __future__ import annotations
 
+import re
+
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
@@ -113,4 +115,34 @@ def is_cut_off(short: str, whole: str) -> bool:
     name that starts another ("Google", "Googleplex") is a name of its own."""
     return (
         " " in short and len(short) < len(whole) and whole.startswith(short) and whole[len(short)].isalnum()
+    )
+
+
+# A company named as the one another rivals, or as what a deal helps beat, is a bystander of the deal:
+# "Microsoft allies with OpenAI rival Mistral AI" (Mistral AI is the rival, OpenAI the bystander), "a rival to
+# OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI".
+_RIVAL_BEFORE = re.compile(
+    r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
+    r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
+    r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen)\s+(?:the\s+|de\s+)?$"
+)
+_RIVAL_AFTER = re.compile(
+    r"(?i)^(?:['’]s)?\s+(?:rivals?|competitors?|challengers?|concurrents?|Konkurrenten?)\b"
+)
+
+
+def without_rivals(parties: list[tuple[str, str]], texts: list[str]) -> list[tuple[str, str]]:
+    """(name, role) pairs without the names that every mention in the story shows as a rival (the first
+    name stays whatever its mentions, as a deal has a party)."""
+    first = parties[:1]
+    return first + [(name, role) for name, role in parties[1:] if not _always_a_rival(name, texts)]
+
+
+def _always_a_rival(name: str, texts: list[str]) -> bool:
+    mentions = [
+        (text, m.start(), m.end()) for text in texts for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+    ]
+    return bool(mentions) and all(
+        _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
+        for text, start, end in mentions
     )
