@@ -29,6 +29,7 @@ from pipeline.classify.completion import (
     organisation_names,
     rounds_split_by_raiser,
     with_acronyms_spelled_out,
+    with_maker_and_product_in_place,
 )
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
@@ -318,6 +319,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])
         evidence = reading.headline if event.evidence == reading.sentences[0].text else event.evidence
         events.append(replace(event, parties=names, roles=roles, evidence=evidence))
+    events = [with_maker_and_product_in_place(e) if e.type == "launch" else e for e in events]
     events = without_acquisitions_told_as_partnerships(events)
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
 
