@@ -129,5 +129,8 @@ def test_a_name_every_mention_shows_as_a_rival_is_no_party_of_the_deal() -> None
         ("Orvane", "investee"),
         ("Anthropic", "investor"),
     ]
+    # a company named only as someone's past employer is a bystander too
+    past = ["Orvane raised $10 million.", "Its founder is the former Quillon AI chief."]
+    assert without_rivals([("Orvane", "investee"), ("Quillon", "investor")], past) == [("Orvane", "investee")]
     # the first name stays whatever its mentions: a deal has a party
     assert without_rivals([("OpenAI", "partner")], texts) == [("OpenAI", "partner")]

@@ -120,11 +120,14 @@ def is_cut_off(short: str, whole: str) -> bool:
 
 # A company named as the one another rivals, or as what a deal helps beat, is a bystander of the deal:
 # "Microsoft allies with OpenAI rival Mistral AI" (Mistral AI is the rival, OpenAI the bystander), "a rival to
-# OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI".
+# OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI"; so is a company named only as someone's past
+# ("the former Databricks AI chief", "ex-Google researchers").
 _RIVAL_BEFORE = re.compile(
     r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
     r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
-    r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen)\s+(?:the\s+|de\s+)?$"
+    r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen|"
+    r"former|ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left)"
+    r"\s*(?:the\s+|de\s+)?$"
 )
 _RIVAL_AFTER = re.compile(
     r"(?i)^(?:['’]s)?\s+(?:rivals?|competitors?|challengers?|concurrents?|Konkurrenten?)\b"
@@ -132,8 +135,8 @@ _RIVAL_AFTER = re.compile(
 
 
 def without_rivals(parties: list[tuple[str, str]], texts: list[str]) -> list[tuple[str, str]]:
-    """(name, role) pairs without the names that every mention in the story shows as a rival (the first
-    name stays whatever its mentions, as a deal has a party)."""
+    """(name, role) pairs without the names that every mention in the story shows as a rival or as someone's
+    past employer (the first name stays whatever its mentions, as a deal has a party)."""
     first = parties[:1]
     return first + [(name, role) for name, role in parties[1:] if not _always_a_rival(name, texts)]
 
