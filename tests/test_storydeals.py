@@ -132,5 +132,9 @@ def test_a_name_every_mention_shows_as_a_rival_is_no_party_of_the_deal() -> None
     # a company named only as someone's past employer is a bystander too
     past = ["Orvane raised $10 million.", "Its founder is the former Quillon AI chief."]
     assert without_rivals([("Orvane", "investee"), ("Quillon", "investor")], past) == [("Orvane", "investee")]
+    # and one named only as a person's affiliation ("Skype co-founder Jaan Tallinn")
+    backers = ["Orvane raised $10 million.", "Backers include Quillon co-founder Ada Lind."]
+    round_ = [("Orvane", "investee"), ("Quillon", "investor")]
+    assert without_rivals(round_, backers) == [("Orvane", "investee")]
     # the first name stays whatever its mentions: a deal has a party
     assert without_rivals([("OpenAI", "partner")], texts) == [("OpenAI", "partner")]

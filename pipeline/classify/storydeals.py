@@ -121,7 +121,7 @@ def is_cut_off(short: str, whole: str) -> bool:
 # A company named as the one another rivals, or as what a deal helps beat, is a bystander of the deal:
 # "Microsoft allies with OpenAI rival Mistral AI" (Mistral AI is the rival, OpenAI the bystander), "a rival to
 # OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI"; so is a company named only as someone's past
-# ("the former Databricks AI chief", "ex-Google researchers").
+# or affiliation ("the former Databricks AI chief", "ex-Google researchers", "Skype co-founder Jaan Tallinn").
 _RIVAL_BEFORE = re.compile(
     r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
     r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
@@ -130,13 +130,14 @@ _RIVAL_BEFORE = re.compile(
     r"\s*(?:the\s+|de\s+)?$"
 )
 _RIVAL_AFTER = re.compile(
-    r"(?i)^(?:['’]s)?\s+(?:rivals?|competitors?|challengers?|concurrents?|Konkurrenten?)\b"
+    r"(?i)^(?:['’]s)?\s+(?:rivals?|competitors?|challengers?|concurrents?|Konkurrenten?|"
+    r"(?:\w+\s+)?(?:co-?founder|founder|scientist|researcher|engineer|alumn\w*|veteran|Gründer|fondateur))\b"
 )
 
 
 def without_rivals(parties: list[tuple[str, str]], texts: list[str]) -> list[tuple[str, str]]:
     """(name, role) pairs without the names that every mention in the story shows as a rival or as someone's
-    past employer (the first name stays whatever its mentions, as a deal has a party)."""
+    past employer or affiliation (the first name stays whatever its mentions, as a deal has a party)."""
     first = parties[:1]
     return first + [(name, role) for name, role in parties[1:] if not _always_a_rival(name, texts)]
 
