@@ -11,7 +11,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     without_acquisitions_told_as_partnerships,
-    without_rivals,
+    without_bystanders,
 )
 from pipeline.records import DealEvent
 
@@ -111,7 +111,7 @@ def test_a_partnership_of_a_company_bought_and_its_buyer_is_the_acquisition_s_si
     assert without_acquisitions_told_as_partnerships([stake, talks]) == [stake, talks]
 
 
-def test_a_name_every_mention_shows_as_a_rival_is_no_party_of_the_deal() -> None:
+def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> None:
     texts = [
         "Microsoft invests in Orvane, an OpenAI rival.",
         "The deal lets Microsoft expand beyond OpenAI.",
@@ -124,17 +124,29 @@ def test_a_name_every_mention_shows_as_a_rival_is_no_party_of_the_deal() -> None
         ("Anthropic", "investor"),
     ]
     # OpenAI is only ever a rival; Anthropic is one once, and named plainly once
-    assert without_rivals(parties, texts) == [
+    assert without_bystanders(parties, texts, "en") == [
         ("Microsoft", "investor"),
         ("Orvane", "investee"),
         ("Anthropic", "investor"),
     ]
     # a company named only as someone's past employer is a bystander too
     past = ["Orvane raised $10 million.", "Its founder is the former Quillon AI chief."]
-    assert without_rivals([("Orvane", "investee"), ("Quillon", "investor")], past) == [("Orvane", "investee")]
+    assert without_bystanders([("Orvane", "investee"), ("Quillon", "investor")], past, "en") == [
+        ("Orvane", "investee")
+    ]
     # and one named only as a person's affiliation ("Skype co-founder Jaan Tallinn")
     backers = ["Orvane raised $10 million.", "Backers include Quillon co-founder Ada Lind."]
     round_ = [("Orvane", "investee"), ("Quillon", "investor")]
-    assert without_rivals(round_, backers) == [("Orvane", "investee")]
+    assert without_bystanders(round_, backers, "en") == [("Orvane", "investee")]
+    # and a common word that only opens a phrase about someone else
+    told = ["Global news publisher Axel Springer partners with Orvane.", "Axel Springer said so."]
+    deal = [("Axel Springer", "partner"), ("Global", "partner"), ("Orvane", "partner")]
+    assert without_bystanders(deal, told, "en") == [("Axel Springer", "partner"), ("Orvane", "partner")]
+    # a company called by a common word, also named mid-sentence, stays
+    figure = ["Figure raised $675 million.", "Investors in Figure include Orvane."]
+    assert without_bystanders([("Orvane", "investor"), ("Figure", "investee")], figure, "en") == [
+        ("Orvane", "investor"),
+        ("Figure", "investee"),
+    ]
     # the first name stays whatever its mentions: a deal has a party
-    assert without_rivals([("OpenAI", "partner")], texts) == [("OpenAI", "partner")]
+    assert without_bystanders([("OpenAI", "partner")], texts, "en") == [("OpenAI", "partner")]

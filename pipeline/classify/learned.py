@@ -39,7 +39,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     without_acquisitions_told_as_partnerships,
-    without_rivals,
+    without_bystanders,
 )
 from pipeline.classify.truecase import truecased
 from pipeline.classify.vetting import KNOWN_KEYS, capitalised_mid_sentence, is_declined_offer, vet, zipf
@@ -310,9 +310,10 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     # within an event and across the events merged into it
     events = []
     for event in merge_events(kept, same=same_deal_of_one_story):
-        named = without_rivals(
+        named = without_bystanders(
             one_name_per_company(list(zip(event.parties, event.roles, strict=False))),
             [s.text for s in reading.sentences],
+            reading.story.language,
         )
         if event.subtype == "funding":
             named = one_company_raising(named)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.classify.vetting import KNOWN_KEYS, zipf
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
@@ -135,11 +136,18 @@ _RIVAL_AFTER = re.compile(
 )
 
 
-def without_rivals(parties: list[tuple[str, str]], texts: list[str]) -> list[tuple[str, str]]:
-    """(name, role) pairs without the names that every mention in the story shows as a rival or as someone's
-    past employer or affiliation (the first name stays whatever its mentions, as a deal has a party)."""
-    first = parties[:1]
-    return first + [(name, role) for name, role in parties[1:] if not _always_a_rival(name, texts)]
+def without_bystanders(
+    parties: list[tuple[str, str]], texts: list[str], language: str | None
+) -> list[tuple[str, str]]:
+    """(name, role) pairs without the names that every mention in the story shows as a bystander: a rival,
+    someone's past employer or affiliation, or a common word opening a phrase about someone else; when
+    that would leave none, the first stays (a deal has a party)."""
+    kept = [
+        (name, role)
+        for name, role in parties
+        if not _always_a_rival(name, texts) and not _only_opening_a_phrase(name, texts, language)
+    ]
+    return kept or parties[:1]
 
 
 def _always_a_rival(name: str, texts: list[str]) -> bool:
@@ -148,5 +156,22 @@ def _always_a_rival(name: str, texts: list[str]) -> bool:
     ]
     return bool(mentions) and all(
         _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
+        for text, start, end in mentions
+    )
+
+
+# A capitalised common word that opens a phrase about someone else ("Global news publisher Axel Springer",
+# "Summary: Major technology firms"): every mention opens a sentence or a clause, a lower-case word after.
+_OPENING = re.compile(r"(?:^|[.!?:|–-]\s+)$")
+
+
+def _only_opening_a_phrase(name: str, texts: list[str], language: str | None) -> bool:
+    if not name.isalpha() or company_key(name) in KNOWN_KEYS or zipf(name, language or "en") < 4.0:
+        return False
+    mentions = [
+        (text, m.start(), m.end()) for text in texts for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+    ]
+    return bool(mentions) and all(
+        _OPENING.search(text[max(0, start - 3) : start]) and re.match(r" [a-z]", text[end : end + 2])
         for text, start, end in mentions
     )
