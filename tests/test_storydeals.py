@@ -148,5 +148,10 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
         ("Orvane", "investor"),
         ("Figure", "investee"),
     ]
+    # and one named only as a bystander's backer, in a relative clause
+    backed = ["Orvane raised $6 billion.", "Quillon, which is backed by Velmora, raised more."]
+    assert without_bystanders([("Orvane", "investee"), ("Velmora", "investor")], backed, "en") == [
+        ("Orvane", "investee")
+    ]
     # the first name stays whatever its mentions: a deal has a party
     assert without_bystanders([("OpenAI", "partner")], texts, "en") == [("OpenAI", "partner")]

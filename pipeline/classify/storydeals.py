@@ -122,12 +122,14 @@ def is_cut_off(short: str, whole: str) -> bool:
 # A company named as the one another rivals, or as what a deal helps beat, is a bystander of the deal:
 # "Microsoft allies with OpenAI rival Mistral AI" (Mistral AI is the rival, OpenAI the bystander), "a rival to
 # OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI"; so is a company named only as someone's past
-# or affiliation ("the former Databricks AI chief", "ex-Google researchers", "Skype co-founder Jaan Tallinn").
+# or affiliation ("the former Databricks AI chief", "ex-Google researchers", "Skype co-founder Jaan Tallinn"),
+# or as another bystander's backer in a relative clause ("OpenAI, which is backed by Microsoft").
 _RIVAL_BEFORE = re.compile(
     r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
     r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
     r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen|"
-    r"former|ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left)"
+    r"former|ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
+    r"which (?:is|was) (?:also )?(?:backed|owned|funded) by)"
     r"\s*(?:the\s+|de\s+)?$"
 )
 _RIVAL_AFTER = re.compile(
