@@ -28,7 +28,7 @@ from pipeline.notify import AppriseNotifier, NotificationService, NotifyPolicy, 
 from tests.support.deal_stories import launch, store_story, strategic
 from tests.support.digests import ANA, SEND, seed_deals
 from tests.support.helpers import invoke, write_config
-from tests.support.processes import running, stop, wait_for
+from tests.support.processes import StderrLines, running, stop, wait_for
 
 
 class Receiver:
@@ -206,8 +206,10 @@ def test_the_daemon_notifies_each_deal_once_across_a_kill_and_a_restart(
         wait_for(lambda: [(s.sent, s.pending) for s in table.states()] == [(1, 0)], timeout=30)
         stop(first, signal.SIGKILL, timeout=10)
     with running(config, "run") as second:
+        lines = StderrLines(second)
+        lines.wait_for("daemon started", timeout=60)  # its stop signals are handled from here on
         time.sleep(3)  # three ticks of the test-mode job: room for a wrong second send
-        stderr = stop(second, signal.SIGTERM, timeout=30)
+        stderr = lines.stop(signal.SIGTERM, timeout=30)
     assert second.returncode == 0, stderr
     assert len(receiver.messages) == 1
     (state,) = table.states()

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,3 +48,38 @@ def wait_for(predicate: object, timeout: float) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("condition not reached in time")
+
+
+class StderrLines:
+    """A process's stderr read line by line as it comes, so that a test can wait for a line: a daemon's
+    "daemon started" says its stop signals are handled, where a fixed sleep races a slow start."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._process = process
+        self._lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self._process.stderr is not None
+        for line in self._process.stderr:
+            with self._changed:
+                self._lines.append(line)
+                self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: any(text in line for line in self._lines), timeout=timeout):
+                raise AssertionError(f"{text!r} not written in {timeout} s: {''.join(self._lines)}")
+
+    def stop(self, sig: signal.Signals, timeout: float) -> str:
+        """Send the signal, wait for the process to end, and return all it wrote to stderr."""
+        self._process.send_signal(sig)
+        self._process.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        for stream in (self._process.stdout, self._process.stderr):
+            if stream is not None:
+                stream.close()
+        with self._changed:
+            return "".join(self._lines)
