@@ -11,7 +11,6 @@ from pipeline.classify.completion import (
     complete,
     organisation_names,
     rounds_split_by_raiser,
-    with_maker_and_product_in_place,
     without_descriptor,
 )
 from pipeline.classify.learned import read
@@ -439,23 +438,3 @@ def test_a_round_whose_second_raiser_tells_no_round_of_its_own_stays_one() -> No
         funding("Quillon", "Ostrava", evidence=sentences[0].text, amount=40e6), roles=("investee", "investee")
     )
     assert rounds_split_by_raiser((joint,), sentences, "en") == (joint,)
-
-
-def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round() -> None:
-    launch = DealEvent(
-        type="launch",
-        subtype=None,
-        parties=("Opus",),
-        roles=("launcher",),
-        product="Amazon",
-        evidence="Claude 3 Opus is now available on Amazon Bedrock.",
-    )
-    turned = with_maker_and_product_in_place(launch)
-    assert (turned.parties, turned.product) == (("Amazon",), "Opus")
-    # two companies, or a product that is no known company: left as they are
-    assert with_maker_and_product_in_place(replace(launch, parties=("Google",))) == replace(
-        launch, parties=("Google",)
-    )
-    assert with_maker_and_product_in_place(replace(launch, product="Bedrock")) == replace(
-        launch, product="Bedrock"
-    )

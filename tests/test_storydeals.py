@@ -10,6 +10,7 @@ from pipeline.classify.storydeals import (
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
+    with_maker_and_product_in_place,
     without_acquisitions_told_as_partnerships,
     without_bystanders,
 )
@@ -155,3 +156,23 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
     ]
     # the first name stays whatever its mentions: a deal has a party
     assert without_bystanders([("OpenAI", "partner")], texts, "en") == [("OpenAI", "partner")]
+
+
+def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round() -> None:
+    launch = DealEvent(
+        type="launch",
+        subtype=None,
+        parties=("Opus",),
+        roles=("launcher",),
+        product="Amazon",
+        evidence="Claude 3 Opus is now available on Amazon Bedrock.",
+    )
+    turned = with_maker_and_product_in_place(launch)
+    assert (turned.parties, turned.product) == (("Amazon",), "Opus")
+    # two companies, or a product that is no known company: left as they are
+    assert with_maker_and_product_in_place(replace(launch, parties=("Google",))) == replace(
+        launch, parties=("Google",)
+    )
+    assert with_maker_and_product_in_place(replace(launch, product="Bedrock")) == replace(
+        launch, product="Bedrock"
+    )

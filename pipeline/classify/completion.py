@@ -114,20 +114,6 @@ def _investment_completed(event: DealEvent, sentences: list[Sentence], language:
     return event
 
 
-def with_maker_and_product_in_place(event: DealEvent) -> DealEvent:
-    """A launch whose product is a known company and whose one party is not ("Opus" launched, its product
-    "Amazon", from "Claude 3 Opus is now available on Amazon Bedrock"; "Copilot" launched by "Microsoft")
-    has the two the wrong way round: the company launched the product."""
-    product = event.product or ""
-    if (
-        len(event.parties) != 1
-        or company_key(product) not in KNOWN_KEYS
-        or company_key(event.parties[0]) in KNOWN_KEYS
-    ):
-        return event
-    return replace(event, parties=(product,), roles=("launcher",), product=event.parties[0])
-
-
 def with_maker_from_product(
     event: DealEvent, sentences: list[Sentence], companies: frozenset[str] | set[str]
 ) -> DealEvent:

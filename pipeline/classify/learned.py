@@ -29,7 +29,6 @@ from pipeline.classify.completion import (
     organisation_names,
     rounds_split_by_raiser,
     with_acronyms_spelled_out,
-    with_maker_and_product_in_place,
 )
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
@@ -38,6 +37,7 @@ from pipeline.classify.storydeals import (
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
+    with_maker_and_product_in_place,
     without_acquisitions_told_as_partnerships,
     without_bystanders,
 )
@@ -309,10 +309,11 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     # "WNS" alone): one event, by the rule that merges reports across outlets; then one name per company,
     # within an event and across the events merged into it
     events = []
+    texts = [s.text for s in reading.sentences]
     for event in merge_events(kept, same=same_deal_of_one_story):
         named = without_bystanders(
             one_name_per_company(list(zip(event.parties, event.roles, strict=False))),
-            [s.text for s in reading.sentences],
+            texts,
             reading.story.language,
         )
         if event.subtype == "funding":

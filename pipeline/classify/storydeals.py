@@ -9,6 +9,7 @@ These are the story-level rules that put it back together, in the shapes the lab
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.classify.vetting import KNOWN_KEYS, zipf
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
@@ -152,10 +153,14 @@ def without_bystanders(
     return kept or parties[:1]
 
 
+def _mentions(name: str, texts: list[str]) -> list[tuple[str, int, int]]:
+    """(text, start, end) of each mention of the name as a word of its own."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return [(text, m.start(), m.end()) for text in texts for m in word.finditer(text)]
+
+
 def _always_a_rival(name: str, texts: list[str]) -> bool:
-    mentions = [
-        (text, m.start(), m.end()) for text in texts for m in re.finditer(rf"\b{re.escape(name)}\b", text)
-    ]
+    mentions = _mentions(name, texts)
     return bool(mentions) and all(
         _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
         for text, start, end in mentions
@@ -170,10 +175,22 @@ _OPENING = re.compile(r"(?:^|[.!?:|–-]\s+)$")
 def _only_opening_a_phrase(name: str, texts: list[str], language: str | None) -> bool:
     if not name.isalpha() or company_key(name) in KNOWN_KEYS or zipf(name, language or "en") < 4.0:
         return False
-    mentions = [
-        (text, m.start(), m.end()) for text in texts for m in re.finditer(rf"\b{re.escape(name)}\b", text)
-    ]
+    mentions = _mentions(name, texts)
     return bool(mentions) and all(
         _OPENING.search(text[max(0, start - 3) : start]) and re.match(r" [a-z]", text[end : end + 2])
         for text, start, end in mentions
     )
+
+
+def with_maker_and_product_in_place(event: DealEvent) -> DealEvent:
+    """A launch whose product is a known company and whose one party is not ("Opus" launched, its product
+    "Amazon", from "Claude 3 Opus is now available on Amazon Bedrock"; "Copilot" launched by "Microsoft")
+    has the two the wrong way round: the company launched the product."""
+    product = event.product or ""
+    if (
+        len(event.parties) != 1
+        or company_key(product) not in KNOWN_KEYS
+        or company_key(event.parties[0]) in KNOWN_KEYS
+    ):
+        return event
+    return replace(event, parties=(product,), roles=("launcher",), product=event.parties[0])
