@@ -185,13 +185,15 @@ def render(digest: Digest, footer: Footer) -> RenderedDigest:
     # deals are of much the same size, so the whole digest's bytes per deal say about how many fit: the
     # search starts there and renders digests of about the size that fits, never thousands of deals again
     guess = MAX_HTML_BYTES * len(ranked) // size
-    shown = most_that_fit(len(ranked) - 1, fits, guess)
-    return attempts.get(shown) or _render(digest, footer, views, ranked, shown=shown)
+    # at least the biggest deal is shown, as one deal too big alone still needs its line to `deals`
+    shown = most_that_fit(max(len(ranked) - 1, 1), fits, guess)
+    return attempts[shown]
 
 
 def most_that_fit(most: int, fits: Callable[[int], bool], guess: int) -> int:
     """The largest n in 1..most for which fits(n) holds (fits holds up to some n and no further), or 1
-    when none does: searched outward from a guess by doubling steps, then by halving between the last two."""
+    when none does: searched outward from a guess by doubling steps, then by halving between the last two.
+    The n returned is always one fits was asked about."""
     low, high = 0, most + 1  # fits(low) holds (0: none known to); fits(high) fails (most + 1: past the end)
     probe, step = min(max(guess, 1), most), max(1, guess // 16)
     if fits(probe):
