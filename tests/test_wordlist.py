@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pipeline.classify import lexicon
 from pipeline.classify.wordlist import plain_pattern, word_pattern
 
-LEXICON = sorted(lexicon._ALTERNATIVES.items(), key=lambda item: item[0].pattern)
+LEXICON = sorted(lexicon.word_lists().items(), key=lambda item: item[0].pattern)
 
 
 def spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:

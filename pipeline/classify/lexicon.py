@@ -6,6 +6,8 @@ Patterns are compiled case-insensitive unless their name ends in _CS (case-sensi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from pipeline.classify.wordlist import word_pattern
 
@@ -17,6 +19,11 @@ def _words(*alternatives: str) -> re.Pattern[str]:
     pattern = word_pattern(*alternatives)
     _ALTERNATIVES[pattern] = alternatives
     return pattern
+
+
+def word_lists() -> Mapping[re.Pattern[str], tuple[str, ...]]:
+    """Each word pattern with the alternatives it was made of (read-only)."""
+    return MappingProxyType(_ALTERNATIVES)
 
 
 def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.classify.vetting import KNOWN_KEYS, zipf
+from pipeline.classify.vetting import KNOWN_KEYS, mentions_of, opens_a_sentence, zipf
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
@@ -153,31 +153,23 @@ def without_bystanders(
     return kept or parties[:1]
 
 
-def _mentions(name: str, texts: list[str]) -> list[tuple[str, int, int]]:
-    """(text, start, end) of each mention of the name as a word of its own."""
-    word = re.compile(rf"\b{re.escape(name)}\b")
-    return [(text, m.start(), m.end()) for text in texts for m in word.finditer(text)]
-
-
 def _always_a_rival(name: str, texts: list[str]) -> bool:
-    mentions = _mentions(name, texts)
+    mentions = mentions_of(name, texts)
     return bool(mentions) and all(
         _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
         for text, start, end in mentions
     )
 
 
-# A capitalised common word that opens a phrase about someone else ("Global news publisher Axel Springer",
-# "Summary: Major technology firms"): every mention opens a sentence or a clause, a lower-case word after.
-_OPENING = re.compile(r"(?:^|[.!?:|–-]\s+)$")
-
-
 def _only_opening_a_phrase(name: str, texts: list[str], language: str | None) -> bool:
+    """A capitalised common word that opens a phrase about someone else ("Global news publisher Axel
+    Springer", "Summary: Major technology firms"): every mention opens a sentence or a clause, a lower-case
+    word after."""
     if not name.isalpha() or company_key(name) in KNOWN_KEYS or zipf(name, language or "en") < 4.0:
         return False
-    mentions = _mentions(name, texts)
+    mentions = mentions_of(name, texts)
     return bool(mentions) and all(
-        _OPENING.search(text[max(0, start - 3) : start]) and re.match(r" [a-z]", text[end : end + 2])
+        opens_a_sentence(text, start) and re.match(r" [a-z]", text[end : end + 2])
         for text, start, end in mentions
     )
 

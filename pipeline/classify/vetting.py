@@ -190,14 +190,12 @@ def party_veto(name: str, sentences: list[str], language: str | None) -> str | N
 # Kutcher-backed" (the rules end a name before such a word).
 _DESCRIBED_AFTER = re.compile(r" [A-Z][\w]*-(?:based|backed|owned|led|founded|funded|headquartered)\b")
 _OPENING_WORD_AFTER = re.compile(r"[,:]")
-_OPENING_WORD_BEFORE = re.compile(r"(?:^|[.!?:|]\s+|\n\s*)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:|–-]\s+|\n\s*)$")
 
 
 def _context_veto(name: str, sentences: list[str], language: str | None) -> str | None:
     """Names that every mention shows to be something else."""
-    mentions = [
-        (sentence, at, at + len(name)) for sentence in sentences for at in _whole_word_at(sentence, name)
-    ]
+    mentions = mentions_of(name, sentences)
     if not mentions:
         return None
     if all(_DESCRIBED_AFTER.match(sentence, end) for sentence, _, end in mentions):
@@ -207,13 +205,22 @@ def _context_veto(name: str, sentences: list[str], language: str | None) -> str 
         " " not in name
         and zipf(name, language or "en") >= 3.0
         and all(
-            _OPENING_WORD_BEFORE.search(sentence, max(0, at - 10), at)
-            and _OPENING_WORD_AFTER.match(sentence, end)
+            opens_a_sentence(sentence, at) and _OPENING_WORD_AFTER.match(sentence, end)
             for sentence, at, end in mentions
         )
     ):
         return "a word opening a sentence"
     return None
+
+
+def mentions_of(name: str, texts: list[str]) -> list[tuple[str, int, int]]:
+    """(text, start, end) of each mention of the name as a word of its own."""
+    return [(text, at, at + len(name)) for text in texts for at in _whole_word_at(text, name)]
+
+
+def opens_a_sentence(text: str, at: int) -> bool:
+    """Whether what stands at `at` opens a sentence, a line or a clause after a colon or a dash."""
+    return bool(_SENTENCE_START.search(text, max(0, at - 10), at))
 
 
 def _whole_word_at(text: str, name: str) -> list[int]:
