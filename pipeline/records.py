@@ -387,6 +387,18 @@ class DigestDeal:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestWindow:
+    """What a recipient's next digest may hold: the deals recorded in (start, end] they have not had, and
+    those they saw only as unconfirmed that a report has changed since (a confirmation may bring them
+    back)."""
+
+    start: datetime
+    end: datetime
+    new: list[DigestDeal]
+    again: list[DigestDeal]
+
+
+@dataclass(frozen=True, slots=True)
 class DealChange:
     """A later report that changed a deal (its amount, a rumour confirmed ...), for the deal's page."""
 

@@ -32,10 +32,10 @@ from pipeline.digest.render import (
     safe_link,
 )
 from pipeline.digest.schedule import due_date, next_send, retry_delay, send_instant
-from pipeline.digest.select import build_digest, wanted
+from pipeline.digest.select import build_digest, chosen_deals, wanted
 from pipeline.digest.service import DigestPolicy, DigestService, transport_for
 from pipeline.digest.transport import STALE_TEMPORARY_SECONDS, DeliveryError, clear_stale_temporaries
-from pipeline.records import DigestDeal, Recipient, SourceLink
+from pipeline.records import DigestDeal, DigestWindow, Recipient, SourceLink
 from tests.support.deal_stories import launch, store_story, strategic
 from tests.support.digests import ANA, SEND, golden_digest, hostile_deal, seed_deals
 
@@ -429,15 +429,18 @@ def test_a_failed_send_stays_pending_and_retries_with_backoff(store: Store, sett
     assert len(transport.accepted) == 1
 
 
-def every_deal(new: list[DigestDeal], again: list[DigestDeal]) -> list[tuple[DigestDeal, bool]]:
+def every_deal(window: DigestWindow) -> list[tuple[DigestDeal, bool]]:
     """A digest's choice that keeps every candidate, in the main list."""
-    return [(deal, False) for deal in [*new, *again]]
+    return [(deal, False) for deal in [*window.new, *window.again]]
 
 
 def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store, settings: Settings) -> None:
     seed_deals(store)
     ledger = Ledger(store.engine)
-    entry = ledger.create(ANA, date(2026, 11, 26), SEND, every_deal, message_id="<m@x>", send_empty=False)
+    window = ledger.window(ANA.address, SEND)
+    entry = ledger.create(
+        ANA, date(2026, 11, 26), window, every_deal(window), message_id="<m@x>", send_empty=False
+    )
     assert entry is not None
     assert ledger.claim(entry.id, SEND, timedelta(minutes=3))  # ... and then the process was killed
     transport = FlakyTransport(failures=0)
@@ -450,8 +453,13 @@ def test_a_sender_that_died_holding_the_lease_is_replaced_after_it(store: Store,
 def test_the_database_refuses_a_second_digest_for_one_day(store: Store) -> None:
     seed_deals(store)
     ledger = Ledger(store.engine)
-    first = ledger.create(ANA, date(2026, 11, 26), SEND, every_deal, message_id="<a@x>", send_empty=False)
-    second = ledger.create(ANA, date(2026, 11, 26), SEND, every_deal, message_id="<b@x>", send_empty=False)
+    window = ledger.window(ANA.address, SEND)
+    first = ledger.create(
+        ANA, date(2026, 11, 26), window, every_deal(window), message_id="<a@x>", send_empty=False
+    )
+    second = ledger.create(
+        ANA, date(2026, 11, 26), window, every_deal(window), message_id="<b@x>", send_empty=False
+    )
     assert first is not None
     assert second is None
     assert first.id is not None
@@ -553,6 +561,20 @@ def test_a_deal_less_sure_than_the_bar_is_listed_apart_as_unconfirmed() -> None:
     assert rendered.html.count("data-deal") == 2
     assert "ALSO REPORTED, UNCONFIRMED" in rendered.text
     assert rendered.subject.endswith("1 investment, 1 partnership")
+
+
+def test_a_digest_records_what_the_reader_wants_and_what_a_confirmation_made_sure() -> None:
+    window = DigestWindow(
+        SEND - timedelta(days=1),
+        SEND,
+        new=[sure(1, 0.9), sure(2, 0.5), sure(3, 0.9, "partnership")],
+        again=[sure(4, 0.9), sure(5, 0.5)],
+    )
+    investments = replace(ANA, types=("investment",))
+    listed = chosen_deals(window, investments, None, 0.75, "list")
+    assert [(d.id, unconfirmed) for d, unconfirmed in listed] == [(1, False), (2, True), (4, False)]
+    hidden = chosen_deals(window, investments, None, 0.75, "hide")
+    assert [(d.id, unconfirmed) for d, unconfirmed in hidden] == [(1, False), (4, False)]
 
 
 def test_hidden_unconfirmed_deals_are_neither_shown_nor_recorded(

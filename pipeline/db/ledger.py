@@ -11,7 +11,6 @@ server has accepted it. The database, not the process, is what makes a digest ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.db.deal_records import deal_records
 from pipeline.db.engine import insert_ignore
 from pipeline.db.models import Deal, DigestItem, DigestRecord
-from pipeline.records import DigestDeal, Recipient
+from pipeline.records import DigestDeal, DigestWindow, Recipient
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A deal stored by a transaction that began before the previous digest's window closed, but committed after
@@ -68,15 +67,18 @@ class Ledger:
 
     def candidates(self, recipient: str, until: datetime) -> list[DigestDeal]:
         """Deals stored since the recipient's last digest (or in the last 24 hours), not yet sent to them."""
-        with self._sessions() as session:
-            return _candidates(session, recipient, _window_start(session, recipient, until), until)
+        return self.window(recipient, until).new
 
-    def changed_since_unconfirmed(self, recipient: str, until: datetime) -> list[DigestDeal]:
-        """Deals the recipient saw only as unconfirmed that a report has changed since their last digest:
-        the ones a confirmation may bring back into the main list."""
+    def window(self, recipient: str, until: datetime) -> DigestWindow:
+        """The deals the recipient's digest made at `until` may hold."""
         with self._sessions() as session:
             start = _window_start(session, recipient, until)
-            return deal_records(session, _changed_since_unconfirmed(recipient, start, until))
+            return DigestWindow(
+                start,
+                until,
+                _candidates(session, recipient, start, until),
+                deal_records(session, _changed_since_unconfirmed(recipient, start, until)),
+            )
 
     def candidates_between(self, recipient: str, start: datetime, until: datetime) -> list[DigestDeal]:
         """Deals recorded after `start` and up to `until` that the recipient has not had yet."""
@@ -87,22 +89,18 @@ class Ledger:
         self,
         recipient: Recipient,
         day: date,
-        now: datetime,
-        choose: Callable[[list[DigestDeal], list[DigestDeal]], list[tuple[DigestDeal, bool]]],
+        window: DigestWindow,
+        chosen: list[tuple[DigestDeal, bool]],
         *,
         message_id: str,
         send_empty: bool,
     ) -> LedgerEntry | None:
-        """Record the recipient's digest for `day` with the deals `choose` keeps, in one transaction:
-        `choose` is given the new deals and those shown before only as unconfirmed that changed since, and
-        says of each deal it keeps whether it is shown as unconfirmed.
+        """Record the recipient's digest for `day` over `window`, with the deals chosen from it (each with
+        whether it is shown as unconfirmed), in one transaction.
 
         Returns None when a digest for that day already exists (another tick or process made it).
         """
         with self._sessions.begin() as session:
-            start = _window_start(session, recipient.address, now)
-            again = deal_records(session, _changed_since_unconfirmed(recipient.address, start, now))
-            chosen = choose(_candidates(session, recipient.address, start, now), again)
             status = "pending" if chosen or send_empty else "skipped"
             inserted = session.execute(
                 insert_ignore(session.get_bind().dialect.name, DigestRecord)
@@ -112,9 +110,9 @@ class Ledger:
                     status=status,
                     message_id=message_id,
                     deal_count=len(chosen),
-                    window_start=start,
-                    window_end=now,
-                    created_at=now,
+                    window_start=window.start,
+                    window_end=window.end,
+                    created_at=window.end,
                     attempts=0,
                 )
                 .returning(DigestRecord.id)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from pipeline.names import company_key
-from pipeline.records import Digest, DigestDeal, FeedHealth, Recipient
+from pipeline.records import Digest, DigestDeal, DigestWindow, FeedHealth, Recipient
 
 
 def wanted(
@@ -41,6 +41,32 @@ def wanted(
 
 def solid(deal: DigestDeal, min_confidence: float) -> bool:
     return deal.confidence >= min_confidence
+
+
+def chosen_deals(
+    window: DigestWindow,
+    recipient: Recipient,
+    max_age: timedelta | None,
+    min_confidence: float,
+    unconfirmed: str,
+) -> list[tuple[DigestDeal, bool]]:
+    """The deals a digest records, each with whether it is shown as unconfirmed: the new deals the
+    recipient wants (with `unconfirmed` "hide", only those sure enough for the main list: the rest are never
+    shown, so not recorded), and the deals shown before as unconfirmed that are sure enough now."""
+    now = window.end
+    chosen = []
+    for deal in window.new:
+        if not wanted(deal, recipient, now, max_age):
+            continue
+        sure = solid(deal, min_confidence)
+        if sure or unconfirmed == "list":
+            chosen.append((deal, not sure))
+    chosen += [
+        (deal, False)
+        for deal in window.again
+        if wanted(deal, recipient, now, max_age) and solid(deal, min_confidence)
+    ]
+    return chosen
 
 
 def build_digest(

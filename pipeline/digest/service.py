@@ -11,7 +11,6 @@ Sending takes a lease on the ledger row first; the row turns `sent` only once th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
@@ -21,7 +20,7 @@ from pipeline.db.ledger import Ledger, LedgerEntry
 from pipeline.digest import render as rendering
 from pipeline.digest.message import build_message, new_message_id, unsubscribe_link
 from pipeline.digest.schedule import RETRY_FIRST, due_date, retry_delay
-from pipeline.digest.select import build_digest, solid, wanted
+from pipeline.digest.select import build_digest, chosen_deals
 from pipeline.digest.transport import SMTP_STEPS, DeliveryError, OutboxTransport, SmtpTransport, Transport
 from pipeline.records import DigestDeal, FeedHealth, Recipient, RenderedDigest
 
@@ -130,11 +129,18 @@ class DigestService:
             day = due_date(recipient, now, self._policy.grace, self._ledger.last_date(recipient.address))
             if day is None:
                 continue
+            window = self._ledger.window(recipient.address, now)
             entry = self._ledger.create(
                 recipient,
                 day,
-                now,
-                _chooser(recipient, now, self._policy),
+                window,
+                chosen_deals(
+                    window,
+                    recipient,
+                    self._policy.max_age,
+                    self._policy.min_confidence,
+                    self._policy.unconfirmed,
+                ),
                 message_id=new_message_id(day, self._policy.mail_from),
                 send_empty=self._policy.send_empty,
             )
@@ -158,9 +164,17 @@ class DigestService:
         if recorded is not None:
             deals = self._ledger.deals_of(recorded.id)
         else:
-            choose = _chooser(recipient, now, self._policy)
-            again = self._ledger.changed_since_unconfirmed(recipient.address, now)
-            deals = [deal for deal, _ in choose(self._ledger.candidates(recipient.address, now), again)]
+            window = self._ledger.window(recipient.address, now)
+            deals = [
+                deal
+                for deal, _ in chosen_deals(
+                    window,
+                    recipient,
+                    self._policy.max_age,
+                    self._policy.min_confidence,
+                    self._policy.unconfirmed,
+                )
+            ]
         return self._render(recipient, day, deals, now)
 
     def _send(self, entry: LedgerEntry, now: datetime) -> Delivery | None:
@@ -213,28 +227,3 @@ class DigestService:
             unsubscribe_mailto=self._policy.unsubscribe_mailto,
         )
         return rendering.render(digest, footer)
-
-
-def _chooser(
-    recipient: Recipient, now: datetime, policy: DigestPolicy
-) -> Callable[[list[DigestDeal], list[DigestDeal]], list[tuple[DigestDeal, bool]]]:
-    """The deals a digest records, each with whether it is shown as unconfirmed: the new deals the
-    recipient wants (with digest_unconfirmed: hide, only those sure enough for the main list: the rest are
-    never shown, so not recorded), and the deals shown before as unconfirmed that are sure enough now."""
-
-    def choose(new: list[DigestDeal], again: list[DigestDeal]) -> list[tuple[DigestDeal, bool]]:
-        chosen = []
-        for deal in new:
-            if not wanted(deal, recipient, now, policy.max_age):
-                continue
-            sure = solid(deal, policy.min_confidence)
-            if sure or policy.unconfirmed == "list":
-                chosen.append((deal, not sure))
-        chosen += [
-            (deal, False)
-            for deal in again
-            if wanted(deal, recipient, now, policy.max_age) and solid(deal, policy.min_confidence)
-        ]
-        return chosen
-
-    return choose
