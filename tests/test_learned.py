@@ -27,8 +27,11 @@ from pipeline.classify.learned import (
     party_features,
     read,
 )
+from pipeline.classify.organisations import WELL_KNOWN_ORGANISATIONS
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import (
+    KNOWN_KEYS,
+    RULES_KNOWN_KEYS,
     investment_veto,
     launch_veto,
     partnership_veto,
@@ -38,6 +41,7 @@ from pipeline.classify.vetting import (
 )
 from pipeline.cli import cli
 from pipeline.evaluation import story_from_json
+from pipeline.names import company_key
 from pipeline.records import DealEvent, Story
 
 
@@ -266,6 +270,21 @@ def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
 )
 def test_organisations_pass_the_vetting(name: str, sentences: list[str]) -> None:
     assert party_veto(name, sentences, "en") is None
+
+
+def test_a_well_known_organisation_is_no_common_word_whatever_its_frequency() -> None:
+    # "Netflix" is frequent enough in German to pass for a word opening a sentence; listed, it stays
+    sentences = ["Netflix, der Streamingdienst, steigt bei dem KI-Start-up ein."]
+    assert party_veto("Netflix", sentences, "de") is None
+    assert party_veto("Streamflix", sentences, "de") is None  # unknown and no common word either
+    assert party_veto("Heute", ["Heute, am Montag, steigt Netflix ein."], "de") is not None
+
+
+def test_the_well_known_organisations_add_to_the_rules_list_without_repeating_a_company() -> None:
+    keys = [company_key(name) for name in WELL_KNOWN_ORGANISATIONS]
+    assert len(keys) == len(set(keys))
+    assert not set(keys) & RULES_KNOWN_KEYS
+    assert set(keys) <= KNOWN_KEYS
 
 
 def round_party_features(title: str, text: str) -> dict[str, dict[str, float]]:

@@ -176,3 +176,7 @@ def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round(
     assert with_maker_and_product_in_place(replace(launch, product="Bedrock")) == replace(
         launch, product="Bedrock"
     )
+    # a company of the well-known list, beyond the rules' own: "DeepSeek" launched by its model "R1"
+    reversed_launch = replace(launch, parties=("R1",), product="DeepSeek", evidence="R1 by DeepSeek is out.")
+    turned = with_maker_and_product_in_place(reversed_launch)
+    assert (turned.parties, turned.product) == (("DeepSeek",), "R1")

@@ -17,12 +17,15 @@ from dataclasses import replace
 from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import CURRENCY_CODES
 from pipeline.classify.entities import KNOWN_ORGANISATIONS
+from pipeline.classify.organisations import WELL_KNOWN_ORGANISATIONS
 from pipeline.classify.people import is_given_name
 from pipeline.classify.places import is_place
 from pipeline.names import company_key, fold
 from pipeline.records import DealEvent
 
-KNOWN_KEYS = frozenset(company_key(n) for n in KNOWN_ORGANISATIONS)
+# the organisations the rules know, and those the learned classifier knows besides (`organisations.py`)
+RULES_KNOWN_KEYS = frozenset(company_key(n) for n in KNOWN_ORGANISATIONS)
+KNOWN_KEYS = RULES_KNOWN_KEYS | frozenset(company_key(n) for n in WELL_KNOWN_ORGANISATIONS)
 
 # A job title right before a name, or opening it: the name is a person's.
 _TITLE = (
