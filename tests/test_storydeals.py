@@ -158,6 +158,21 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
     assert without_bystanders([("OpenAI", "partner")], texts, "en") == [("OpenAI", "partner")]
 
 
+def test_a_product_or_unit_every_mention_shows_after_a_known_company_is_no_party() -> None:
+    texts = [
+        "Anthropic and Amazon expand their partnership",
+        "Claude 3 Haiku is now available on Amazon Bedrock, beside Meta's Llama and Meta's Llama Guard.",
+        "Zephyr, the Lisbon startup, joins too; Zephyr Cloud comes later. Google Eric Schmidt spoke.",
+    ]
+    parties = [("Anthropic", "partner"), ("Amazon", "partner"), ("Bedrock", "partner"), ("Llama", "partner")]
+    assert without_bystanders(parties, texts, "en") == parties[:2]
+    # named alone once, or a person after the company's name: they stay
+    assert without_bystanders([("Zephyr", "partner"), ("Eric Schmidt", "partner")], texts, "en") == [
+        ("Zephyr", "partner"),
+        ("Eric Schmidt", "partner"),
+    ]
+
+
 def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round() -> None:
     launch = DealEvent(
         type="launch",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pipeline.classify.people import is_given_name
 from pipeline.classify.vetting import KNOWN_KEYS, mentions_of, opens_a_sentence, zipf
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
 from pipeline.names import company_key, same_company
@@ -143,14 +144,40 @@ def without_bystanders(
     parties: list[tuple[str, str]], texts: list[str], language: str | None
 ) -> list[tuple[str, str]]:
     """(name, role) pairs without the names that every mention in the story shows as a bystander: a rival,
-    someone's past employer or affiliation, or a common word opening a phrase about someone else; when
-    that would leave none, the first stays (a deal has a party)."""
+    someone's past employer or affiliation, a product or unit of a known company, or a common word opening
+    a phrase about someone else; when that would leave none, the first stays (a deal has a party)."""
     kept = [
         (name, role)
         for name, role in parties
-        if not _always_a_rival(name, texts) and not _only_opening_a_phrase(name, texts, language)
+        if not _always_a_rival(name, texts)
+        and not _always_a_known_company_s(name, texts)
+        and not _only_opening_a_phrase(name, texts, language)
     ]
     return kept or parties[:1]
+
+
+# The words right before a mention, with a possessive: "Amazon Bedrock", "Anthropic's Claude".
+_OWNER_BEFORE = re.compile(r"((?:[A-Z][\w.&-]* ){0,2}[A-Z][\w.&-]*)(?:['’]s)? $")
+
+
+def _always_a_known_company_s(name: str, texts: list[str]) -> bool:
+    """A name every mention shows right after a known company's, as its product or unit ("Amazon Bedrock",
+    "Mistral Large", "IBM Middle East", "Meta's Llama"); not a known company itself, nor a person ("Google
+    Eric Schmidt" in "l'ancien chef de Google Eric Schmidt")."""
+    if company_key(name) in KNOWN_KEYS or is_given_name(name.split(maxsplit=1)[0]):
+        return False
+    mentions = mentions_of(name, texts)
+    return bool(mentions) and all(
+        _after_a_known_company(text[max(0, start - 60) : start]) for text, start, _ in mentions
+    )
+
+
+def _after_a_known_company(before: str) -> bool:
+    match = _OWNER_BEFORE.search(before)
+    if match is None:
+        return False
+    words = match.group(1).split()
+    return any(company_key(" ".join(words[i:])) in KNOWN_KEYS for i in range(len(words)))
 
 
 def _always_a_rival(name: str, texts: list[str]) -> bool:
