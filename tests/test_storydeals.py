@@ -173,6 +173,19 @@ def test_a_product_or_unit_every_mention_shows_after_a_known_company_is_no_party
     ]
 
 
+def test_a_name_every_mention_shows_describing_another_company_is_no_party() -> None:
+    texts = [
+        "Globex buys Zephyr",
+        "The deal closed. The Cupertino tech giant confirmed it; Zephyr, a Lisbon startup, agreed.",
+    ]
+    parties = [("Globex", "acquirer"), ("Cupertino", "target"), ("Zephyr", "target")]
+    assert without_bystanders(parties, texts, "en") == [("Globex", "acquirer"), ("Zephyr", "target")]
+    # a known company is that company, whatever follows it
+    assert without_bystanders([("Samsung", "investor")], ["The Samsung group invests."], "en") == [
+        ("Samsung", "investor")
+    ]
+
+
 def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round() -> None:
     launch = DealEvent(
         type="launch",

@@ -144,16 +144,32 @@ def without_bystanders(
     parties: list[tuple[str, str]], texts: list[str], language: str | None
 ) -> list[tuple[str, str]]:
     """(name, role) pairs without the names that every mention in the story shows as a bystander: a rival,
-    someone's past employer or affiliation, a product or unit of a known company, or a common word opening
-    a phrase about someone else; when that would leave none, the first stays (a deal has a party)."""
+    someone's past employer or affiliation, a product or unit of a known company, a word describing another
+    company, or a common word opening a phrase about someone else; when that would leave none, the first
+    stays (a deal has a party)."""
     kept = [
         (name, role)
         for name, role in parties
         if not _always_a_rival(name, texts)
         and not _always_a_known_company_s(name, texts)
+        and not _always_describing_another(name, texts)
         and not _only_opening_a_phrase(name, texts, language)
     ]
     return kept or parties[:1]
+
+
+# A noun for a company right after a name, in lower case: the name describes it ("The Cupertino tech giant",
+# "Chinese-founded AI startup Manus").
+_DESCRIBED_COMPANY_AFTER = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}(?:giant|company|firm|startup|start-up|maker|group|conglomerate)\b"
+)
+
+
+def _always_describing_another(name: str, texts: list[str]) -> bool:
+    if company_key(name) in KNOWN_KEYS:
+        return False
+    mentions = mentions_of(name, texts)
+    return bool(mentions) and all(_DESCRIBED_COMPANY_AFTER.match(text, end) for text, _, end in mentions)
 
 
 # The words right before a mention, with a possessive: "Amazon Bedrock", "Anthropic's Claude".
