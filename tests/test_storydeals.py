@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from pipeline.classify.storydeals import (
     one_company_raising,
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
     with_maker_and_product_in_place,
+    with_product_named,
     without_acquisitions_told_as_partnerships,
     without_bystanders,
 )
@@ -208,3 +211,27 @@ def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round(
     reversed_launch = replace(launch, parties=("R1",), product="DeepSeek", evidence="R1 by DeepSeek is out.")
     turned = with_maker_and_product_in_place(reversed_launch)
     assert (turned.parties, turned.product) == (("DeepSeek",), "R1")
+
+
+@pytest.mark.parametrize(
+    ("product", "named"),
+    [
+        ("Sora: The text-to-video model", "Sora"),
+        ("Gemini - SCI & TECH", "Gemini"),
+        ("Zephyr 2", "Zephyr 2"),
+        ("Claude 3 Haiku", "Claude 3 Haiku"),
+        ("ChatGPT-style", None),  # what the product is like, not which
+        ("AI-powered", None),
+        ("research preview", None),  # no name in lower case only
+        ("Globex", None),  # the launch's own company
+        ("OpenAI", None),  # a known company is no product
+        ("Scott Guthrie", None),  # a person
+        ("Googl", None),  # a known company's name cut off
+        (None, None),
+    ],
+)
+def test_a_launch_s_product_is_a_name_or_none(product: str | None, named: str | None) -> None:
+    launch = DealEvent(
+        type="launch", subtype=None, parties=("Globex",), roles=("launcher",), product=product, evidence="x"
+    )
+    assert with_product_named(launch) == replace(launch, product=named)

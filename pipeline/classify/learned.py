@@ -38,6 +38,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     with_maker_and_product_in_place,
+    with_product_named,
     without_acquisitions_told_as_partnerships,
     without_bystanders,
 )
@@ -321,7 +322,9 @@ def decide(reading: Reading, models: DealModels) -> Classification:
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])
         evidence = reading.headline if event.evidence == reading.sentences[0].text else event.evidence
         events.append(replace(event, parties=names, roles=roles, evidence=evidence))
-    events = [with_maker_and_product_in_place(e) if e.type == "launch" else e for e in events]
+    events = [
+        with_product_named(with_maker_and_product_in_place(e)) if e.type == "launch" else e for e in events
+    ]
     events = without_acquisitions_told_as_partnerships(events)
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
 

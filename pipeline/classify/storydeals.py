@@ -229,3 +229,34 @@ def with_maker_and_product_in_place(event: DealEvent) -> DealEvent:
     ):
         return event
     return replace(event, parties=(product,), roles=("launcher",), product=event.parties[0])
+
+
+# A product name ends at a headline's separator ("Sora: The text-to-video model", "Gemini - SCI & TECH").
+_PRODUCT_END = re.compile(r"\s*(?::|\s[-–—|]\s).*$")
+# Words that say what a product is like, not which one it is: "ChatGPT-style", "AI-powered".
+_DESCRIPTIVE = re.compile(r"(?i)-(?:style|powered|based|generated|driven|like|enabled|native|first)$")
+
+
+def with_product_named(event: DealEvent) -> DealEvent:
+    """A launch whose product is read as a name: cut at a headline's separator ("Sora: The" is "Sora"), and
+    none where what was read is no product's name (a description, "ChatGPT-style" or "AI-powered"; words in
+    lower case only, "research preview"; a company, known or the launch's own, "OpenAI" launched by
+    "OpenAI"; a person, "Scott Guthrie"; the start of a known company's name cut off, "Googl")."""
+    product = _PRODUCT_END.sub("", event.product or "").strip()
+    key = company_key(product)
+    if (
+        not product
+        or _DESCRIPTIVE.search(product)
+        or not any(c.isupper() or c.isdigit() for c in product)
+        or key in KNOWN_KEYS
+        or any(key == company_key(party) for party in event.parties)
+        or (len(product.split()) == 2 and is_given_name(product.split()[0]))
+        or _cut_off_company(product)
+    ):
+        return replace(event, product=None) if event.product is not None else event
+    return replace(event, product=product) if product != event.product else event
+
+
+def _cut_off_company(product: str) -> bool:
+    key = company_key(product)
+    return len(key) >= 3 and any(known != key and known.startswith(key) for known in KNOWN_KEYS)
