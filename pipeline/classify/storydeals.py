@@ -9,6 +9,7 @@ These are the story-level rules that put it back together, in the shapes the lab
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.classify.people import is_given_name
@@ -143,19 +144,53 @@ _RIVAL_AFTER = re.compile(
 def without_bystanders(
     parties: list[tuple[str, str]], texts: list[str], language: str | None
 ) -> list[tuple[str, str]]:
-    """(name, role) pairs without the names that every mention in the story shows as a bystander: a rival,
-    someone's past employer or affiliation, a product or unit of a known company, a word describing another
-    company, or a common word opening a phrase about someone else; when that would leave none, the first
-    stays (a deal has a party)."""
-    kept = [
-        (name, role)
-        for name, role in parties
-        if not _always_a_rival(name, texts)
-        and not _always_a_known_company_s(name, texts)
-        and not _always_describing_another(name, texts)
-        and not _only_opening_a_phrase(name, texts, language)
-    ]
+    """(name, role) pairs without the names that every mention in the story shows as a bystander; when
+    that would leave none, the first stays (a deal has a party)."""
+    kept = [(name, role) for name, role in parties if not _is_bystander(name, texts, language)]
     return kept or parties[:1]
+
+
+def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
+    """Whether every mention shows the name as a rival, someone's past employer or affiliation; or, unless
+    it is a known company, as a known company's product or unit (not a person named after it), a word
+    describing another company, or a common word opening a phrase about someone else."""
+    if _every_mention(name, texts, _as_a_rival):
+        return True
+    if company_key(name) in KNOWN_KEYS:
+        return False
+    return (
+        (not is_given_name(name.split(maxsplit=1)[0]) and _every_mention(name, texts, _after_a_known_company))
+        or _every_mention(name, texts, _describing_another)
+        or (
+            name.isalpha()
+            and zipf(name, language or "en") >= 4.0
+            and _every_mention(name, texts, _opening_a_phrase)
+        )
+    )
+
+
+def _every_mention(name: str, texts: list[str], shows: Callable[[str, int, int], bool]) -> bool:
+    mentions = mentions_of(name, texts)
+    return bool(mentions) and all(shows(text, start, end) for text, start, end in mentions)
+
+
+def _as_a_rival(text: str, start: int, end: int) -> bool:
+    return bool(
+        _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
+    )
+
+
+# The words right before a mention, with a possessive: "Amazon Bedrock", "Mistral Large", "IBM Middle
+# East", "Meta's Llama" (but not "Google Eric Schmidt" in "l'ancien chef de Google Eric Schmidt": a person).
+_OWNER_BEFORE = re.compile(r"((?:[A-Z][\w.&-]* ){0,2}[A-Z][\w.&-]*)(?:['’]s)? $")
+
+
+def _after_a_known_company(text: str, start: int, _end: int) -> bool:
+    match = _OWNER_BEFORE.search(text[max(0, start - 60) : start])
+    if match is None:
+        return False
+    words = match.group(1).split()
+    return any(company_key(" ".join(words[i:])) in KNOWN_KEYS for i in range(len(words)))
 
 
 # A noun for a company right after a name, in lower case: the name describes it ("The Cupertino tech giant",
@@ -165,56 +200,14 @@ _DESCRIBED_COMPANY_AFTER = re.compile(
 )
 
 
-def _always_describing_another(name: str, texts: list[str]) -> bool:
-    if company_key(name) in KNOWN_KEYS:
-        return False
-    mentions = mentions_of(name, texts)
-    return bool(mentions) and all(_DESCRIBED_COMPANY_AFTER.match(text, end) for text, _, end in mentions)
+def _describing_another(text: str, _start: int, end: int) -> bool:
+    return bool(_DESCRIBED_COMPANY_AFTER.match(text, end))
 
 
-# The words right before a mention, with a possessive: "Amazon Bedrock", "Anthropic's Claude".
-_OWNER_BEFORE = re.compile(r"((?:[A-Z][\w.&-]* ){0,2}[A-Z][\w.&-]*)(?:['’]s)? $")
-
-
-def _always_a_known_company_s(name: str, texts: list[str]) -> bool:
-    """A name every mention shows right after a known company's, as its product or unit ("Amazon Bedrock",
-    "Mistral Large", "IBM Middle East", "Meta's Llama"); not a known company itself, nor a person ("Google
-    Eric Schmidt" in "l'ancien chef de Google Eric Schmidt")."""
-    if company_key(name) in KNOWN_KEYS or is_given_name(name.split(maxsplit=1)[0]):
-        return False
-    mentions = mentions_of(name, texts)
-    return bool(mentions) and all(
-        _after_a_known_company(text[max(0, start - 60) : start]) for text, start, _ in mentions
-    )
-
-
-def _after_a_known_company(before: str) -> bool:
-    match = _OWNER_BEFORE.search(before)
-    if match is None:
-        return False
-    words = match.group(1).split()
-    return any(company_key(" ".join(words[i:])) in KNOWN_KEYS for i in range(len(words)))
-
-
-def _always_a_rival(name: str, texts: list[str]) -> bool:
-    mentions = mentions_of(name, texts)
-    return bool(mentions) and all(
-        _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
-        for text, start, end in mentions
-    )
-
-
-def _only_opening_a_phrase(name: str, texts: list[str], language: str | None) -> bool:
-    """A capitalised common word that opens a phrase about someone else ("Global news publisher Axel
-    Springer", "Summary: Major technology firms"): every mention opens a sentence or a clause, a lower-case
-    word after."""
-    if not name.isalpha() or company_key(name) in KNOWN_KEYS or zipf(name, language or "en") < 4.0:
-        return False
-    mentions = mentions_of(name, texts)
-    return bool(mentions) and all(
-        opens_a_sentence(text, start) and re.match(r" [a-z]", text[end : end + 2])
-        for text, start, end in mentions
-    )
+def _opening_a_phrase(text: str, start: int, end: int) -> bool:
+    """A sentence or clause opens with the name and goes on in lower case ("Global news publisher Axel
+    Springer", "Summary: Major technology firms")."""
+    return opens_a_sentence(text, start) and bool(re.match(r" [a-z]", text[end : end + 2]))
 
 
 def with_maker_and_product_in_place(event: DealEvent) -> DealEvent:
