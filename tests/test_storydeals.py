@@ -138,6 +138,18 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
     assert without_bystanders([("Orvane", "investee"), ("Quillon", "investor")], past, "en") == [
         ("Orvane", "investee")
     ]
+    # in German and French too, and through a title: "the former head of", "l'ancien patron de"
+    for told_before in (
+        "Its founder is the former head of Quillon.",
+        "Sa fondatrice est l'ancienne patronne de Quillon.",
+        "Gegründet von ehemaligen Mitarbeitern von Quillon.",
+    ):
+        round_of_two = [("Orvane", "investee"), ("Quillon", "investor")]
+        assert without_bystanders(round_of_two, [past[0], told_before], "en") == [("Orvane", "investee")]
+    # but a former investor is still one
+    again = ["Orvane raised $15 million, joined by former investor Quillon Global."]
+    round_again = [("Orvane", "investee"), ("Quillon Global", "investor")]
+    assert without_bystanders(round_again, again, "en") == round_again
     # and one named only as a person's affiliation ("Skype co-founder Jaan Tallinn")
     backers = ["Orvane raised $10 million.", "Backers include Quillon co-founder Ada Lind."]
     round_ = [("Orvane", "investee"), ("Quillon", "investor")]

@@ -131,7 +131,8 @@ _RIVAL_BEFORE = re.compile(
     r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
     r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
     r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen|"
-    r"former|ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
+    r"(?:former|ehemalige[nmrs]?|frühere[nmrs]?|ancien(?:ne)?s?)(?:(?: \w+){1,2} (?:of|at|von|bei|de|chez))?|"
+    r"ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
     r"which (?:is|was) (?:also )?(?:backed|owned|funded) by)"
     r"\s*(?:the\s+|de\s+)?$"
 )
