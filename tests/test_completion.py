@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.classify.completion import (
     complete,
+    lists_of,
     organisation_names,
     rounds_split_by_raiser,
     without_descriptor,
@@ -438,3 +439,11 @@ def test_a_round_whose_second_raiser_tells_no_round_of_its_own_stays_one() -> No
         funding("Quillon", "Ostrava", evidence=sentences[0].text, amount=40e6), roles=("investee", "investee")
     )
     assert rounds_split_by_raiser((joint,), sentences, "en") == (joint,)
+
+
+def test_the_lists_of_three_or_more_names_a_text_writes_as_one() -> None:
+    names = ["Air Liquide", "Dassault Aviation", "EDF", "Valeo", "Orvane", "Quillon"]
+    text = "Air Liquide, Dassault Aviation, EDF et Valeo s'allient. Orvane and Quillon watch."
+    assert lists_of(text, names) == [["Air Liquide", "Dassault Aviation", "EDF", "Valeo"]]
+    assert lists_of("Led by Orvane, with the Quillon fund, Valeo and EDF.", names) == []
+    assert lists_of("Orvane, the Quillon fund, and EDF.", ["Orvane", "Quillon", "EDF"]) == []

@@ -12,6 +12,7 @@ from pipeline.classify.storydeals import (
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
+    with_list_mates,
     with_maker_and_product_in_place,
     with_product_named,
     without_acquisitions_told_as_partnerships,
@@ -247,3 +248,24 @@ def test_a_launch_s_product_is_a_name_or_none(product: str | None, named: str | 
         type="launch", subtype=None, parties=("Globex",), roles=("launcher",), product=product, evidence="x"
     )
     assert with_product_named(launch) == replace(launch, product=named)
+
+
+def test_a_party_listed_with_one_the_model_keeps_is_kept_too() -> None:
+    names = ("Globex", "Initech", "Hooli", "Zephyr", "Acme")
+    partnership = DealEvent(
+        type="partnership",
+        subtype=None,
+        parties=names,
+        roles=("partner",) * 5,
+        evidence="Globex, Initech, Hooli et Zephyr s'allient.",
+    )
+    texts = ["Globex, Initech, Hooli et Zephyr s'allient.", "Acme, a rival, watched."]
+    kept = with_list_mates([("Hooli", "partner")], partnership, texts)
+    assert kept == [(name, "partner") for name in names[:4]]  # Acme is in no list with them
+    # a list of two is no list; nothing kept, nothing brought back; a launch keeps its one maker
+    assert with_list_mates([("Globex", "partner")], partnership, ["Globex and Initech sign."]) == [
+        ("Globex", "partner")
+    ]
+    assert with_list_mates([], partnership, texts) == []
+    launch = replace(partnership, type="launch", roles=("launcher",) * 5)
+    assert with_list_mates([("Hooli", "launcher")], launch, texts) == [("Hooli", "launcher")]

@@ -425,6 +425,26 @@ def _is_person(name: str) -> bool:
     return 2 <= len(words) <= 3 and is_given_name(words[0])
 
 
+def lists_of(text: str, names: list[str]) -> list[list[str]]:
+    """The lists of three or more of the names the text writes as one ("A, B and C"), each in its order."""
+    found = sorted((at, name) for name in set(names) if (at := text.find(name)) >= 0)
+    lists: list[list[str]] = []
+    run: list[str] = []
+    end = -1
+    for at, name in found:
+        gap = text[end:at] if run else ""
+        if run and (_LIST_GAP.fullmatch(gap) or _LIST_END.fullmatch(gap)):
+            run.append(name)
+        else:
+            if len(run) >= 3:
+                lists.append(run)
+            run = [name]
+        end = at + len(name)
+    if len(run) >= 3:
+        lists.append(run)
+    return lists
+
+
 def is_listed(text: str, names: list[str]) -> bool:
     """Whether the names are written as one list: name, name ... and name."""
     at = [text.find(n) for n in names]

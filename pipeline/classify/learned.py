@@ -37,6 +37,7 @@ from pipeline.classify.storydeals import (
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
+    with_list_mates,
     with_maker_and_product_in_place,
     with_product_named,
     without_acquisitions_told_as_partnerships,
@@ -297,7 +298,8 @@ def decide(reading: Reading, models: DealModels) -> Classification:
             (models.parties.probability(party_features(reading, event, index)), party, role)
             for index, (party, role) in enumerate(zip(event.parties, event.roles, strict=False))
         ]
-        parties = parties_kept(event, weighed, models.parties.threshold)
+        kept_parties = parties_kept(event, weighed, models.parties.threshold)
+        parties = with_list_mates(kept_parties, event, [s.text for s in reading.sentences])
         kept.append(
             replace(
                 event,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from pipeline.classify.completion import lists_of
 from pipeline.classify.people import is_given_name
 from pipeline.classify.vetting import KNOWN_KEYS, mentions_of, opens_a_sentence, zipf
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
@@ -78,6 +79,28 @@ def parties_kept(
         return [(ranked[0][1], ranked[0][2])]
     chosen = {ranked[0]}
     return [(p, r) for w, p, r in weighed if w >= threshold or (w, p, r) in chosen]
+
+
+def with_list_mates(kept: list[tuple[str, str]], event: DealEvent, texts: list[str]) -> list[tuple[str, str]]:
+    """(name, role) of the parties kept, and of every proposed party a sentence lists with one of them ("Air
+    Liquide, Dassault Aviation, EDF et Valeo", "Accel, Lightspeed, Plural and General Catalyst"): the
+    members of one list are one kind of party, so the model's weighing of one stands for all. A launch keeps
+    its one maker."""
+    names = {name for name, _ in kept}
+    if event.type == "launch" or not names:
+        return kept
+    mates = {
+        name
+        for text in texts
+        for listed in lists_of(text, list(event.parties))
+        if names & set(listed)
+        for name in listed
+    }
+    return [
+        (name, role)
+        for name, role in zip(event.parties, event.roles, strict=False)
+        if name in names or name in mates
+    ]
 
 
 def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]]:
