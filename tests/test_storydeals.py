@@ -147,6 +147,10 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
     ):
         round_of_two = [("Orvane", "investee"), ("Quillon", "investor")]
         assert without_bystanders(round_of_two, [past[0], told_before], "en") == [("Orvane", "investee")]
+    # and a company named only as another's partner of old ("its exclusive partner, Quillon")
+    allied = ["Orvane signs with Velmora.", "Velmora's exclusive partner, Quillon, said nothing."]
+    deal_of_two = [("Orvane", "partner"), ("Velmora", "partner"), ("Quillon", "partner")]
+    assert without_bystanders(deal_of_two, allied, "en") == deal_of_two[:2]
     # but a former investor is still one
     again = ["Orvane raised $15 million, joined by former investor Quillon Global."]
     round_again = [("Orvane", "investee"), ("Quillon Global", "investor")]

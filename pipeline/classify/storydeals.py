@@ -156,6 +156,7 @@ _RIVAL_BEFORE = re.compile(
     r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen|"
     r"(?:former|ehemalige[nmrs]?|frühere[nmrs]?|ancien(?:ne)?s?)(?:(?: \w+){1,2} (?:of|at|von|bei|de|chez))?|"
     r"ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
+    r"(?:exclusive|existing|longtime|long-time|current) partner,?|"
     r"which (?:is|was) (?:also )?(?:backed|owned|funded) by)"
     r"\s*(?:the\s+|de\s+)?$"
 )
