@@ -290,6 +290,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     """The proposed events the models keep, with the parties they keep, each with its probability as its
     confidence."""
     kept: list[DealEvent] = []
+    texts = [s.text for s in reading.sentences]
     for event in reading.proposals.events:
         probability = models.events.probability(event_features(reading, event))
         if probability < models.events.threshold:
@@ -299,7 +300,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
             for index, (party, role) in enumerate(zip(event.parties, event.roles, strict=False))
         ]
         kept_parties = parties_kept(event, weighed, models.parties.threshold)
-        parties = with_list_mates(kept_parties, event, [s.text for s in reading.sentences])
+        parties = with_list_mates(kept_parties, event, texts)
         kept.append(
             replace(
                 event,
@@ -312,7 +313,6 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     # "WNS" alone): one event, by the rule that merges reports across outlets; then one name per company,
     # within an event and across the events merged into it
     events = []
-    texts = [s.text for s in reading.sentences]
     for event in merge_events(kept, same=same_deal_of_one_story):
         named = without_bystanders(
             one_name_per_company(list(zip(event.parties, event.roles, strict=False))),

@@ -179,24 +179,22 @@ def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
     """Whether every mention shows the name as a rival, someone's past employer or affiliation; or, unless
     it is a known company, as a known company's product or unit (not a person named after it), a word
     describing another company, or a common word opening a phrase about someone else."""
-    if _every_mention(name, texts, _as_a_rival):
+    mentions = mentions_of(name, texts)
+    if not mentions:
+        return False
+
+    def every_mention(shows: Callable[[str, int, int], bool]) -> bool:
+        return all(shows(text, start, end) for text, start, end in mentions)
+
+    if every_mention(_as_a_rival):
         return True
     if company_key(name) in KNOWN_KEYS:
         return False
     return (
-        (not is_given_name(name.split(maxsplit=1)[0]) and _every_mention(name, texts, _after_a_known_company))
-        or _every_mention(name, texts, _describing_another)
-        or (
-            name.isalpha()
-            and zipf(name, language or "en") >= 4.0
-            and _every_mention(name, texts, _opening_a_phrase)
-        )
+        (not is_given_name(name.split(maxsplit=1)[0]) and every_mention(_after_a_known_company))
+        or every_mention(_describing_another)
+        or (name.isalpha() and zipf(name, language or "en") >= 4.0 and every_mention(_opening_a_phrase))
     )
-
-
-def _every_mention(name: str, texts: list[str], shows: Callable[[str, int, int], bool]) -> bool:
-    mentions = mentions_of(name, texts)
-    return bool(mentions) and all(shows(text, start, end) for text, start, end in mentions)
 
 
 def _as_a_rival(text: str, start: int, end: int) -> bool:
@@ -269,12 +267,12 @@ def with_product_named(event: DealEvent) -> DealEvent:
         or key in KNOWN_KEYS
         or any(key == company_key(party) for party in event.parties)
         or (len(product.split()) == 2 and is_given_name(product.split()[0]))
-        or _cut_off_company(product)
+        or _cut_off_company(key)
     ):
         return replace(event, product=None) if event.product is not None else event
     return replace(event, product=product) if product != event.product else event
 
 
-def _cut_off_company(product: str) -> bool:
-    key = company_key(product)
+def _cut_off_company(key: str) -> bool:
+    """Whether a name's key is the start of a known company's, cut off ("googl")."""
     return len(key) >= 3 and any(known != key and known.startswith(key) for known in KNOWN_KEYS)

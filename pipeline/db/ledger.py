@@ -67,7 +67,8 @@ class Ledger:
 
     def candidates(self, recipient: str, until: datetime) -> list[DigestDeal]:
         """Deals stored since the recipient's last digest (or in the last 24 hours), not yet sent to them."""
-        return self.window(recipient, until).new
+        with self._sessions() as session:
+            return _candidates(session, recipient, _window_start(session, recipient, until), until)
 
     def window(self, recipient: str, until: datetime) -> DigestWindow:
         """The deals the recipient's digest made at `until` may hold."""
