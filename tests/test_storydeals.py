@@ -206,6 +206,61 @@ def test_a_name_every_mention_shows_describing_another_company_is_no_party() -> 
     ]
 
 
+def test_the_outlet_reporting_the_news_is_no_party() -> None:
+    texts = [
+        "Orvane raises $40 million, according to the Daily Quill.",
+        "Orvane lève 40 millions, confirmant des informations du Courrier et des Gazettes.",
+        "rapportaient mercredi le Morning Post et le Evening Star. Source: The Harbour Times",
+        "Zephyr led the round, the Weekly Beacon reported. Zephyr declined to comment.",
+    ]
+    names = ["Orvane", "Daily Quill", "Courrier", "Gazettes", "Evening Star", "The Harbour Times", "Zephyr"]
+    parties = [(name, "investor") for name in names]
+    assert without_bystanders(parties, texts, "en") == [("Orvane", "investor"), ("Zephyr", "investor")]
+    # an outlet that is a party is named as one somewhere: it stays
+    licensing = ["The Daily Quill licenses its archive to Orvane, according to the Daily Quill."]
+    deal = [("Orvane", "partner"), ("The Daily Quill", "partner")]
+    assert without_bystanders(deal, licensing, "en") == deal
+
+
+def test_a_product_is_no_party() -> None:
+    texts = [
+        "Orvane partners with Velmora to host Zephyr 2 and Zephyr 3 models; a Quillon 2.5 update follows.",
+        "Its family of models, known as NOVA, runs on MX300X chips. Loomi is built on Zephyr.",
+    ]
+    names = ["Orvane", "Velmora", "Zephyr", "Quillon", "NOVA", "MX300X"]
+    parties = [(name, "partner") for name in names]
+    assert without_bystanders(parties, texts, "en") == parties[:2]
+    # a company with a number in its name stays ("G42"), and so does a name also named plainly
+    plain = ["G42 partners with Orvane on Orvane 2."]
+    assert without_bystanders([("G42", "partner"), ("Orvane", "partner")], plain, "en") == [
+        ("G42", "partner"),
+        ("Orvane", "partner"),
+    ]
+
+
+def test_a_name_describing_another_company_or_the_backer_of_a_past_round_is_no_party() -> None:
+    texts = [
+        "Zephyr raised $20 million from Velmora Corp. supplier Orvane and Quillon venture fund Loomi.",
+        "It follows a previously undisclosed Series A round led by Harlow Partners.",
+    ]
+    parties = [(n, r) for n, r in [("Zephyr", "investee"), ("Velmora", "investor"), ("Orvane", "investor")]]
+    parties += [("Quillon", "investor"), ("Loomi", "investor"), ("Harlow Partners", "investor")]
+    assert without_bystanders(parties, texts, "en") == [
+        ("Zephyr", "investee"),
+        ("Orvane", "investor"),
+        ("Loomi", "investor"),
+    ]
+
+
+def test_a_person_named_beside_the_firm_that_invested_is_no_party() -> None:
+    texts = ["Investors include Orvane and Ada Lind (Lind Ventures)."]
+    parties = [("Zephyr", "investee"), ("Orvane", "investor"), ("Ada Lind", "investor")]
+    parties.append(("Lind Ventures", "investor"))
+    assert without_bystanders(parties, texts, "en") == [parties[0], parties[1], parties[3]]
+    # without the firm among the parties, the person stays
+    assert without_bystanders(parties[:3], texts, "en") == parties[:3]
+
+
 def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round() -> None:
     launch = DealEvent(
         type="launch",

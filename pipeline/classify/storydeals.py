@@ -149,7 +149,8 @@ def is_cut_off(short: str, whole: str) -> bool:
 # "Microsoft allies with OpenAI rival Mistral AI" (Mistral AI is the rival, OpenAI the bystander), "a rival to
 # OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI"; so is a company named only as someone's past
 # or affiliation ("the former Databricks AI chief", "ex-Google researchers", "Skype co-founder Jaan Tallinn"),
-# or as another bystander's backer in a relative clause ("OpenAI, which is backed by Microsoft").
+# or as another bystander's backer in a relative clause ("OpenAI, which is backed by Microsoft"), or as the
+# lead of an earlier round ("follows a previously undisclosed Series A round led by Andreessen Horowitz").
 _RIVAL_BEFORE = re.compile(
     r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
     r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
@@ -157,6 +158,8 @@ _RIVAL_BEFORE = re.compile(
     r"(?:former|ehemalige[nmrs]?|frühere[nmrs]?|ancien(?:ne)?s?)(?:(?: \w+){1,2} (?:of|at|von|bei|de|chez))?|"
     r"ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
     r"(?:exclusive|existing|longtime|long-time|current) partner,?|"
+    r"(?:previous|previously undisclosed|earlier|prior|last) (?:[\w-]+ ){0,2}(?:round|funding) "
+    r"(?:led by|from)|"
     r"which (?:is|was) (?:also )?(?:backed|owned|funded) by)"
     r"\s*(?:the\s+|de\s+)?$"
 )
@@ -166,18 +169,57 @@ _RIVAL_AFTER = re.compile(
 )
 
 
+# A news outlet named as the one reporting: "according to the Financial Times", "confirmant des
+# informations du Point et des Echos", "rapportaient mercredi le Financial Times et le New York Times",
+# "Source: The Guardian", "Bloomberg reported". One list member may stand between the cue and the name.
+_ARTICLE = r"(?:the|le|la|les|l['’]|du|des|der|die|das|dem|den)"
+_REPORTING_BEFORE = re.compile(
+    r"(?i)\b(?:according to|reported by|first reported by|as reported in|told|selon|d['’]après|laut|"
+    r"informations? (?:du|des|de la|de l['’]|of)|rapport(?:e|ait|aient|ent)(?: \w+)?|"
+    r"berichtete?n?(?: \w+)?|source:|wrote in)"
+    rf"\s*(?:{_ARTICLE}\s*)?(?:[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){{0,3}}\s+(?:and|et|und|or|ou)\s+"
+    rf"(?:{_ARTICLE}\s*)?)?$"
+)
+_REPORTING_AFTER = re.compile(
+    r"^(?:['’]s)?,?\s+(?:first |previously |earlier |also |has |had )?(?:reported|reports|reporting|"
+    r"wrote|rapporte|rapportait|a rapporté|révèle|berichtet|berichtete|meldet|meldete)\b"
+)
+# A chip's or a model's code is a product, not a party: "MI300X", "H100", "GB200" ("G42" is a company).
+_PRODUCT_CODE = re.compile(r"[A-Z]{1,3}\d{3,}[A-Z]{0,3}")
+
+
 def without_bystanders(
     parties: list[tuple[str, str]], texts: list[str], language: str | None
 ) -> list[tuple[str, str]]:
-    """(name, role) pairs without the names that every mention in the story shows as a bystander; when
-    that would leave none, the first stays (a deal has a party)."""
-    kept = [(name, role) for name, role in parties if not _is_bystander(name, texts, language)]
+    """(name, role) pairs without the names that every mention in the story shows as a bystander, and
+    without a person named beside the firm that is the party ("Jeff Bezos (Bezos Expeditions)"); when that
+    would leave none, the first stays (a deal has a party)."""
+    names = [name for name, _ in parties]
+    kept = [
+        (name, role)
+        for name, role in parties
+        if not _is_bystander(name, texts, language) and not _beside_its_vehicle(name, names, texts)
+    ]
     return kept or parties[:1]
 
 
+def _beside_its_vehicle(name: str, names: list[str], texts: list[str]) -> bool:
+    """Whether every mention of the name is followed by another party's name in brackets: the person or
+    the parent named for the firm that made the deal."""
+    others = {company_key(n) for n in names if n != name}
+
+    def vehicle_after(text: str, _start: int, end: int) -> bool:
+        bracketed = re.match(r"\s*\(([^()]{2,60})\)", text[end : end + 64])
+        return bracketed is not None and company_key(bracketed.group(1)) in others
+
+    mentions = mentions_of(name, texts)
+    return bool(mentions) and all(vehicle_after(*mention) for mention in mentions)
+
+
 def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
-    """Whether every mention shows the name as a rival, someone's past employer or affiliation; or, unless
-    it is a known company, as a known company's product or unit (not a person named after it), a word
+    """Whether every mention shows the name as a rival, someone's past employer or affiliation, or the
+    outlet reporting the news; or, unless it is a known company, whether it is a product's code, or every
+    mention shows it as a known company's product or unit (not a person named after it), a word
     describing another company, or a common word opening a phrase about someone else."""
     mentions = mentions_of(name, texts)
     if not mentions:
@@ -186,26 +228,53 @@ def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
     def every_mention(shows: Callable[[str, int, int], bool]) -> bool:
         return all(shows(text, start, end) for text, start, end in mentions)
 
-    if every_mention(_as_a_rival):
+    if every_mention(_as_a_rival) or every_mention(_as_the_reporter):
         return True
     if company_key(name) in KNOWN_KEYS:
         return False
+    if _PRODUCT_CODE.fullmatch(name):
+        return True
     return (
         (not is_given_name(name.split(maxsplit=1)[0]) and every_mention(_after_a_known_company))
+        or every_mention(_as_a_product)
         or every_mention(_describing_another)
         or (name.isalpha() and zipf(name, language or "en") >= 4.0 and every_mention(_opening_a_phrase))
     )
 
 
+def _as_the_reporter(text: str, start: int, end: int) -> bool:
+    return bool(
+        _REPORTING_BEFORE.search(text[max(0, start - 80) : start])
+        or _REPORTING_AFTER.match(text[end : end + 40])
+    )
+
+
 def _as_a_rival(text: str, start: int, end: int) -> bool:
     return bool(
-        _RIVAL_BEFORE.search(text[max(0, start - 40) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
+        _RIVAL_BEFORE.search(text[max(0, start - 60) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
     )
 
 
 # The words right before a mention, with a possessive: "Amazon Bedrock", "Mistral Large", "IBM Middle
 # East", "Meta's Llama" (but not "Google Eric Schmidt" in "l'ancien chef de Google Eric Schmidt": a person).
 _OWNER_BEFORE = re.compile(r"((?:[A-Z][\w.&-]* ){0,2}[A-Z][\w.&-]*)(?:['’]s)? $")
+
+
+# A product's marks around a name: a version or a model size after it ("Claude 3 Opus", "Llama 2", "GPT-4o",
+# "Mixtral 8x7B"), the kind of product after it ("Llama models"), or before it what products are ("based on
+# Llama", "powered by", "its flagship family of models, known as FLUX"; companies are based in places).
+_PRODUCT_AFTER = re.compile(
+    r"(?:\s|-)?(?:v?\d+(?:\.\d+)*[A-Za-z]?|\d+x\d+B)\b|\s+(?:models?|chatbot|assistant|LLMs?)\b"
+)
+_PRODUCT_BEFORE = re.compile(
+    r"(?:\b(?:based|built|trained|running) on|\bpowered by|"
+    r"\b(?:models?|chatbots?|products?|tools?|assistants?|apps?|chips?),? (?:known as|called|named|dubbed))"
+    r"\s*$"
+)
+
+
+def _as_a_product(text: str, start: int, end: int) -> bool:
+    return bool(_PRODUCT_AFTER.match(text, end) or _PRODUCT_BEFORE.search(text[max(0, start - 40) : start]))
 
 
 def _after_a_known_company(text: str, start: int, _end: int) -> bool:
@@ -217,9 +286,12 @@ def _after_a_known_company(text: str, start: int, _end: int) -> bool:
 
 
 # A noun for a company right after a name, in lower case: the name describes it ("The Cupertino tech giant",
-# "Chinese-founded AI startup Manus").
+# "Chinese-founded AI startup Manus", "Toyota Motor Corp. supplier Denso", "Santander venture capital fund
+# Mouro Capital").
 _DESCRIBED_COMPANY_AFTER = re.compile(
-    r"\s+(?:[a-z]+\s+){0,2}(?:giant|company|firm|startup|start-up|maker|group|conglomerate)\b"
+    r"(?:\s+(?:Corp|Inc|Co|Ltd|LLC)\.?)?\s+(?:[a-z]+\s+){0,2}"
+    r"(?:giant|company|firm|startup|start-up|maker|group|conglomerate|supplier|subsidiary|affiliate|unit|"
+    r"division|fund)\b"
 )
 
 
