@@ -157,6 +157,7 @@ _RIVAL_BEFORE = re.compile(
     r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen|"
     r"(?:former|ehemalige[nmrs]?|frühere[nmrs]?|ancien(?:ne)?s?)(?:(?: \w+){1,2} (?:of|at|von|bei|de|chez))?|"
     r"ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
+    r"absent from (?:this|the) list (?:is|are|was|were)|"
     r"(?:exclusive|existing|longtime|long-time|current) partner,?|"
     r"(?:previous|previously undisclosed|earlier|prior|last) (?:[\w-]+ ){0,2}(?:round|funding) "
     r"(?:led by|from)|"
@@ -238,7 +239,7 @@ def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
         (not is_given_name(name.split(maxsplit=1)[0]) and every_mention(_after_a_known_company))
         or every_mention(_as_a_product)
         or every_mention(_describing_another)
-        or (name.isalpha() and zipf(name, language or "en") >= 4.0 and every_mention(_opening_a_phrase))
+        or (name.isalpha() and zipf(name, language or "en") >= 3.0 and every_mention(_opening_a_phrase))
     )
 
 
