@@ -28,6 +28,7 @@ from pipeline.classify.learned import (
     read,
 )
 from pipeline.classify.organisations import WELL_KNOWN_ORGANISATIONS
+from pipeline.classify.places import is_place
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import (
     KNOWN_KEYS,
@@ -236,8 +237,10 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
             "en",
             "a person (a given name or surname of a name the story gives in full)",
         ),
-        ("Saudi Arabia", ["Saudi Arabia backs Acme."], "en", "a country or a region"),
-        ("Allemagne", ["L'Allemagne soutient Acme."], "fr", "a country or a region"),
+        ("Saudi Arabia", ["Saudi Arabia backs Acme."], "en", "a place"),
+        ("Allemagne", ["L'Allemagne soutient Acme."], "fr", "a place"),
+        ("San Francisco", ["A San Francisco startup raised money."], "en", "a place"),
+        ("Montréal", ["La start-up de Montréal lève 10 millions."], "fr", "a place"),
         (
             "Vorstandssprecher Christian Klein",
             ["Das sagte Vorstandssprecher Christian Klein."],
@@ -543,3 +546,8 @@ def test_eval_cross_validates_the_learned_classifier_and_refuses_to_for_rules(tm
 )
 def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: bool) -> None:
     assert is_rumor(lead) is rumor
+
+
+def test_places_are_countries_regions_and_tech_hubs_but_not_cities_named_like_companies() -> None:
+    assert all(is_place(name) for name in ("Saudi Arabia", "Allemagne", "Abu Dhabi", "Pékin", "MÜNCHEN"))
+    assert not any(is_place(name) for name in ("Nice", "Orange", "Phoenix", "Mistral AI", "York"))

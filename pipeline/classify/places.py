@@ -1,8 +1,10 @@
 """Country and region names, to tell a place ("China", "Saudi Arabia", "Allemagne") from a company. Pure.
 
 The names are the Unicode CLDR's, as Babel ships them: every country, territory and world region, in the
-three languages the news we read is written in. Cities are not among them: a gazetteer of cities is tens
-of megabytes, and a city shares its name with companies more often ("Nice", "Orange", "Phoenix").
+three languages the news we read is written in. Of cities, only the few where AI deals are made and told
+("a San Francisco startup", "A Montreal startup", "Abu Dhabi's MGX"), in their English, German and French
+names: a gazetteer of cities is tens of megabytes, and a city shares its name with companies more often
+than a country does ("Nice", "Orange", "Phoenix", "Austin", "Oxford" are left out).
 """
 
 from __future__ import annotations
@@ -23,5 +25,93 @@ def place_names() -> frozenset[str]:
     )
 
 
+TECH_HUBS = (
+    "San Francisco",
+    "Silicon Valley",
+    "Bay Area",
+    "Palo Alto",
+    "Mountain View",
+    "Menlo Park",
+    "Cupertino",
+    "Santa Clara",
+    "Sunnyvale",
+    "San Jose",
+    "Redmond",
+    "Seattle",
+    "Los Angeles",
+    "New York",
+    "Boston",
+    "Toronto",
+    "Montreal",
+    "Montréal",
+    "Vancouver",
+    "London",
+    "Paris",
+    "Berlin",
+    "Munich",
+    "München",
+    "Hamburg",
+    "Frankfurt",
+    "Düsseldorf",
+    "Heidelberg",
+    "Stuttgart",
+    "Cologne",
+    "Köln",
+    "Zurich",
+    "Zürich",
+    "Geneva",
+    "Genf",
+    "Genève",
+    "Amsterdam",
+    "Stockholm",
+    "Helsinki",
+    "Copenhagen",
+    "Oslo",
+    "Dublin",
+    "Brussels",
+    "Brüssel",
+    "Bruxelles",
+    "Madrid",
+    "Barcelona",
+    "Lisbon",
+    "Lissabon",
+    "Lisbonne",
+    "Milan",
+    "Mailand",
+    "Vienna",
+    "Wien",
+    "Vienne",
+    "Tel Aviv",
+    "Dubai",
+    "Abu Dhabi",
+    "Riyadh",
+    "Doha",
+    "Bangalore",
+    "Bengaluru",
+    "Mumbai",
+    "New Delhi",
+    "Beijing",
+    "Peking",
+    "Pékin",
+    "Shanghai",
+    "Shenzhen",
+    "Hangzhou",
+    "Tokyo",
+    "Tokio",
+    "Seoul",
+    "Séoul",
+    "Sydney",
+    "Londres",
+    "Francfort",
+)
+
+
+@functools.cache
+def _hub_names() -> frozenset[str]:
+    return frozenset(fold(name) for name in TECH_HUBS)
+
+
 def is_place(name: str) -> bool:
-    return fold(name) in place_names()
+    """Whether the name is a country's, a region's or a tech hub's."""
+    key = fold(name)
+    return key in place_names() or key in _hub_names()

@@ -256,7 +256,7 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
     elif fold(name) in _NOT_COMPANIES:
         reason = "a technology or a region, not a company"
     elif is_place(name):
-        reason = "a country or a region"
+        reason = "a place"
     elif _POSSESSIVE_INSIDE.search(name):
         reason = "a possessive phrase"  # "Humane's AI Pin": a thing of a company, not one
     elif name in CURRENCY_CODES or lx.DATE_WORD.fullmatch(name) or _SUM_OF_MONEY.match(name):
