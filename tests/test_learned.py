@@ -26,6 +26,7 @@ from pipeline.classify.learned import (
     packaged_models,
     party_features,
     read,
+    with_summary_uncut,
 )
 from pipeline.classify.organisations import WELL_KNOWN_ORGANISATIONS
 from pipeline.classify.places import is_place
@@ -551,3 +552,21 @@ def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: boo
 def test_places_are_countries_regions_and_tech_hubs_but_not_cities_named_like_companies() -> None:
     assert all(is_place(name) for name in ("Saudi Arabia", "Allemagne", "Abu Dhabi", "Pékin", "MÜNCHEN"))
     assert not any(is_place(name) for name in ("Nice", "Orange", "Phoenix", "Mistral AI", "York"))
+
+
+def test_a_summary_cut_mid_sentence_gives_way_to_the_text_that_tells_it_whole() -> None:
+    lead = "AI startup Orvane raised $40 million in a Series A round to build AI agents."
+    told = (
+        " The round was led by Quillon Capital and drew investors from three continents, including Harlow"
+        " Partners and the National Bank of Canada, it said."
+    )
+    cut = lead + told[: told.index("anada")]  # a feed's summary, cut near a length
+    story = Story("s1", "AI startup Orvane raises $40 million", cut, lead + told)
+    assert with_summary_uncut(story).summary == lead
+    (round_,) = default_classifier().classify(story).events
+    assert round_.parties[0] == "Orvane"
+    assert "National Bank of Canada" in round_.parties
+    assert "National Bank of C" not in round_.parties
+    # a summary that ends a sentence, or whose end the text does not tell, stays as it is
+    for whole in (replace(story, summary=lead + told), replace(story, text=lead)):
+        assert with_summary_uncut(whole) == whole

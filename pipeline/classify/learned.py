@@ -232,7 +232,7 @@ class Reading:
 def read(story: Story) -> Reading:
     """The rules' events for the story, completed and vetted. The story is cut into sentences once, by
     the rules, and read to its end only when it is about AI (most stories are not)."""
-    proposals, sentences = read_story(with_headline_truecased(story), ai_from_body=True)
+    proposals, sentences = read_story(with_headline_truecased(with_summary_uncut(story)), ai_from_body=True)
     # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
     # is read again for them
     lead = " ".join(s.text for s in sentences if s.lead)
@@ -259,6 +259,20 @@ def read(story: Story) -> Reading:
         proposals=replace(proposals, events=events),
         headline=split_story(story, limit=1)[0].text,
     )
+
+
+def with_summary_uncut(story: Story) -> Story:
+    """The story without the end of its summary where a feed cut it mid-sentence ("... Real Ventures,
+    National Bank of C") and its text tells that sentence whole: of two sentences that begin alike the
+    rules read the first, which would be the cut one."""
+    summary = story.summary.rstrip()
+    if not summary or not story.text or summary[-1] in '.!?…"”’)':
+        return story
+    sentences = split_story(replace(story, summary=summary, text=""))
+    last = sentences[-1].text if len(sentences) > 1 else ""
+    if len(last) < 20 or last not in story.text:
+        return story
+    return replace(story, summary=summary[: summary.rfind(last)].rstrip())
 
 
 def with_headline_truecased(story: Story) -> Story:
