@@ -147,6 +147,19 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
     ):
         round_of_two = [("Orvane", "investee"), ("Quillon", "investor")]
         assert without_bystanders(round_of_two, [past[0], told_before], "en") == [("Orvane", "investee")]
+    # through a longer title, and for every member of a list after it
+    for founded_by in (
+        "Gegründet von ehemaligen Forschern für künstliche Intelligenz von Quillon und Velmora.",
+        "Fondée par d'anciens chercheurs en IA de Quillon et Velmora.",
+    ):
+        round_of_three = [("Orvane", "investee"), ("Quillon", "investor"), ("Velmora", "investor")]
+        assert without_bystanders(round_of_three, [past[0], founded_by], "en") == [("Orvane", "investee")]
+    # but a list after a cue ends at a word in lower case: "to take on the odds and Velmora" names no rival
+    odds = ["Orvane raised $10 million to take on the odds and Velmora led it."]
+    assert without_bystanders([("Orvane", "investee"), ("Velmora", "investor")], odds, "en") == [
+        ("Orvane", "investee"),
+        ("Velmora", "investor"),
+    ]
     # and a company named only as another's partner of old ("its exclusive partner, Quillon")
     allied = ["Orvane signs with Velmora.", "Velmora's exclusive partner, Quillon, said nothing."]
     deal_of_two = [("Orvane", "partner"), ("Velmora", "partner"), ("Quillon", "partner")]

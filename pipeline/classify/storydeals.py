@@ -155,14 +155,14 @@ _RIVAL_BEFORE = re.compile(
     r"(?i)\b(?:rivals? (?:to|of)|competitors? (?:to|of)|compet(?:e|es|ing) with|challengers? to|"
     r"(?:to |and )?(?:beat|take on|catch up with|expand beyond|beyond|versus|vs\.?|against)|"
     r"concurrents?(?: de)?|face à|Konkurrenten?|Rivalen?|gegen|"
-    r"(?:former|ehemalige[nmrs]?|frühere[nmrs]?|ancien(?:ne)?s?)(?:(?: \w+){1,2} (?:of|at|von|bei|de|chez))?|"
+    r"(?:former|ehemalige[nmrs]?|frühere[nmrs]?|ancien(?:ne)?s?)(?:(?: \w+){1,4} (?:of|at|von|bei|de|chez))?|"
     r"ex-|previously (?:at|with)|alumni of|veterans? of|spun out of|worked at|left|"
     r"absent from (?:this|the) list (?:is|are|was|were)|"
     r"(?:exclusive|existing|longtime|long-time|current) partner,?|"
     r"(?:previous|previously undisclosed|earlier|prior|last) (?:[\w-]+ ){0,2}(?:round|funding) "
     r"(?:led by|from)|"
     r"which (?:is|was) (?:also )?(?:backed|owned|funded) by)"
-    r"\s*(?:the\s+|de\s+)?$"
+    r"\s*(?:the\s+|de\s+)?(?-i:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2} (?:and|und|et|or|oder|ou) )?$"
 )
 _RIVAL_AFTER = re.compile(
     r"(?i)^(?:['’]s)?\s+(?:rivals?|competitors?|challengers?|concurrents?|Konkurrenten?|"
@@ -252,7 +252,7 @@ def _as_the_reporter(text: str, start: int, end: int) -> bool:
 
 def _as_a_rival(text: str, start: int, end: int) -> bool:
     return bool(
-        _RIVAL_BEFORE.search(text[max(0, start - 60) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
+        _RIVAL_BEFORE.search(text[max(0, start - 90) : start]) or _RIVAL_AFTER.match(text[end : end + 30])
     )
 
 
