@@ -88,6 +88,19 @@ def test_in_a_roundup_an_investor_list_joins_the_round_told_just_before_it() -> 
     assert "Harbor Lane Ventures" not in two.parties
 
 
+def test_an_investor_list_told_before_any_round_is_of_something_else() -> None:
+    told = story(
+        "This week in tech",
+        "Eight newspapers led by Harbor Lane Capital sued Quillon over its chatbot. "
+        "Brisk Labs raised $12 million in a seed round. The round was led by Ostrava Partners.",
+    )
+    sentences = split_story(told)
+    round_ = funding("Brisk Labs", evidence=sentences[2].text, amount=12e6)
+    (completed,) = complete((round_,), sentences, "en")
+    assert "Ostrava Partners" in completed.parties
+    assert "Harbor Lane Capital" not in completed.parties
+
+
 def test_a_split_arm_among_the_parties_is_joined_again() -> None:
     told = story("Quillon raises $40 million", "Quillon raised $40 million from Intel Capital and others.")
     sentences = split_story(told)

@@ -101,7 +101,8 @@ def complete(
         if not INVESTOR_LIST.search(sentence.text):
             continue
         index = _round_told_before(completed, rounds, sentences, sentence.index)
-        completed[index] = _with_investors(completed[index], organisation_names(sentence.text))
+        if index is not None:
+            completed[index] = _with_investors(completed[index], organisation_names(sentence.text))
     return tuple(completed)
 
 
@@ -366,12 +367,13 @@ def _with_arms_joined(event: DealEvent, sentences: list[Sentence]) -> DealEvent:
 
 def _round_told_before(
     events: list[DealEvent], rounds: list[int], sentences: list[Sentence], index: int
-) -> int:
-    """The funding event whose sentence comes last before this one: in a roundup, a list of investors
-    follows the round it belongs to."""
+) -> int | None:
+    """The funding event whose sentence comes last before this one, or None: a list of investors follows
+    the round it belongs to (in a roundup, each round its own), and one told before any round is of
+    something else ("newspapers led by Alden Global Capital", "firms including Microsoft and Meta")."""
     told = [(_sentence_of(events[i].evidence, sentences), i) for i in rounds]
     before = [(at, i) for at, i in told if at <= index]
-    return max(before)[1] if before else rounds[0]
+    return max(before)[1] if before else None
 
 
 def _sentence_of(evidence: str, sentences: list[Sentence]) -> int:
