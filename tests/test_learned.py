@@ -149,6 +149,25 @@ def test_decide_gives_a_launch_its_likeliest_maker_only() -> None:
     assert event.parties == ("Globex",)  # both pass the threshold; a launch is one maker's
 
 
+def test_decide_drops_a_deal_whose_every_party_the_story_shows_as_a_bystander() -> None:
+    reading = read(
+        story(
+            "Four-week-old AI start-up raises $105 million",
+            "Founded by former researchers at Quillon, the start-up raised $105 million from Harlow Labs.",
+        )
+    )
+    keep_all = DealModels("t", LinearModel(3.0, {}, 0.5), LinearModel(3.0, {}, 0.5))
+
+    def decided(*parties: str) -> tuple[DealEvent, ...]:
+        roles = ("investee", *["investor"] * (len(parties) - 1))
+        told = DealEvent("investment", "funding", parties, roles, amount=105e6, currency="USD")
+        return decide(replace(reading, proposals=replace(reading.proposals, events=(told,))), keep_all).events
+
+    assert decided("Quillon") == ()  # a past employer only: no deal of this story's
+    (round_,) = decided("Quillon", "Harlow Labs")
+    assert round_.parties == ("Harlow Labs",)
+
+
 def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
     """Two sentences of one acquisition, one naming only the target: one event, the buyer first."""
     reading = read(story("Capgemini to buy WNS India for $3.3 billion in AI services push"))

@@ -187,8 +187,8 @@ def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> 
     assert without_bystanders([("Orvane", "investee"), ("Velmora", "investor")], backed, "en") == [
         ("Orvane", "investee")
     ]
-    # the first name stays whatever its mentions: a deal has a party
-    assert without_bystanders([("OpenAI", "partner")], texts, "en") == [("OpenAI", "partner")]
+    # a deal of bystanders only has no party left (and is no deal of the story's)
+    assert without_bystanders([("OpenAI", "partner")], texts, "en") == []
 
 
 def test_a_product_or_unit_every_mention_shows_after_a_known_company_is_no_party() -> None:

@@ -333,6 +333,8 @@ def decide(reading: Reading, models: DealModels) -> Classification:
             texts,
             reading.story.language,
         )
+        if event.parties and not named:
+            continue  # every party a bystander: a deal told in passing, not the story's
         if event.subtype == "funding":
             named = one_company_raising(named)
         names, roles = in_role_order(event.subtype, [p for p, _ in named], [r for _, r in named])

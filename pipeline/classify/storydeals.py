@@ -193,15 +193,14 @@ def without_bystanders(
     parties: list[tuple[str, str]], texts: list[str], language: str | None
 ) -> list[tuple[str, str]]:
     """(name, role) pairs without the names that every mention in the story shows as a bystander, and
-    without a person named beside the firm that is the party ("Jeff Bezos (Bezos Expeditions)"); when that
-    would leave none, the first stays (a deal has a party)."""
+    without a person named beside the firm that is the party ("Jeff Bezos (Bezos Expeditions)"). None left
+    says the deal is none of the story's own: a round "raised" by the company its founders left."""
     names = [name for name, _ in parties]
-    kept = [
+    return [
         (name, role)
         for name, role in parties
         if not _is_bystander(name, texts, language) and not _beside_its_vehicle(name, names, texts)
     ]
-    return kept or parties[:1]
 
 
 def _beside_its_vehicle(name: str, names: list[str], texts: list[str]) -> bool:
@@ -239,7 +238,7 @@ def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
         (not is_given_name(name.split(maxsplit=1)[0]) and every_mention(_after_a_known_company))
         or every_mention(_as_a_product)
         or every_mention(_describing_another)
-        or (name.isalpha() and zipf(name, language or "en") >= 3.0 and every_mention(_opening_a_phrase))
+        or (name.isalpha() and zipf(name, language or "en") >= 4.0 and every_mention(_opening_a_phrase))
     )
 
 
