@@ -460,3 +460,16 @@ def test_the_lists_of_three_or_more_names_a_text_writes_as_one() -> None:
     assert lists_of(text, names) == [["Air Liquide", "Dassault Aviation", "EDF", "Valeo"]]
     assert lists_of("Led by Orvane, with the Quillon fund, Valeo and EDF.", names) == []
     assert lists_of("Orvane, the Quillon fund, and EDF.", ["Orvane", "Quillon", "EDF"]) == []
+
+
+def test_an_investment_firm_whose_name_opens_with_a_number_is_a_name() -> None:
+    told = "The round was led by 4DX Ventures, with Enza Capital, 645 Ventures and the Stanford GSB 26 Fund."
+    names = organisation_names(told)
+    assert names[:3] == ["4DX Ventures", "Enza Capital", "645 Ventures"]
+    assert "26 Fund" not in names  # the end of a name, not one: "Stanford GSB 26 Fund"
+    assert "Ventures" not in names
+    # a year before a name is no part of it
+    assert organisation_names("In 2023 Sequoia Capital invested in Quillon.") == [
+        "Sequoia Capital",
+        "Quillon",
+    ]

@@ -137,8 +137,33 @@ def organisation_names(text: str) -> list[str]:
     return list(_organisation_names(text))
 
 
+# An investment firm whose name opens with a number ("4DX Ventures", "645 Ventures", "1517 Fund"), which
+# the rules' name finder, reading capitalised words, does not see.
+_NUMBERED_FIRM = re.compile(
+    r"(?<![\w$€£.,-])(?:\d+[A-Z][A-Za-z]*(?: [A-Z][\w&-]*){0,2}|\d{2,4}) "
+    r"(?:Ventures|Venture Partners|Capital|Partners|Fund|Advisors|Investments|Holdings)\b"
+)
+
+
 @functools.lru_cache(maxsize=1024)  # each sentence is asked for by every event and every party of its story
 def _organisation_names(text: str) -> tuple[str, ...]:
+    numbered = [
+        m
+        for m in _NUMBERED_FIRM.finditer(text)
+        if not re.search(r"[A-Z][\w&.-]*\s+$", text[max(0, m.start() - 40) : m.start()])  # "GSB 26 Fund"
+    ]
+    if not numbered:
+        return _capitalised_organisation_names(text)
+    inside = [(m.start(), m.end()) for m in numbered]
+    named = [
+        (at, name)
+        for name in _capitalised_organisation_names(text)
+        if not any(start <= (at := text.find(name)) < end for start, end in inside)
+    ]
+    return tuple(name for _, name in sorted(named + [(m.start(), m.group(0)) for m in numbered]))
+
+
+def _capitalised_organisation_names(text: str) -> tuple[str, ...]:
     spans = find_names(text)
     names = set(names_in(text))
     result: list[str] = []
