@@ -229,6 +229,12 @@ def test_the_outlet_reporting_the_news_is_no_party() -> None:
     names = ["Orvane", "Daily Quill", "Courrier", "Gazettes", "Evening Star", "The Harbour Times", "Zephyr"]
     parties = [(name, "investor") for name in names]
     assert without_bystanders(parties, texts, "en") == [("Orvane", "investor"), ("Zephyr", "investor")]
+    # a list before the name is of capitalised names: "according to people close to it and Zephyr" is none
+    hearsay = ["Orvane raised $40 million, according to people close to it and Zephyr."]
+    assert without_bystanders([("Orvane", "investee"), ("Zephyr", "investor")], hearsay, "en") == [
+        ("Orvane", "investee"),
+        ("Zephyr", "investor"),
+    ]
     # an outlet that is a party is named as one somewhere: it stays
     licensing = ["The Daily Quill licenses its archive to Orvane, according to the Daily Quill."]
     deal = [("Orvane", "partner"), ("The Daily Quill", "partner")]

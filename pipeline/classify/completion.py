@@ -154,13 +154,9 @@ def _organisation_names(text: str) -> tuple[str, ...]:
     ]
     if not numbered:
         return _capitalised_organisation_names(text)
-    inside = [(m.start(), m.end()) for m in numbered]
-    named = [
-        (at, name)
-        for name in _capitalised_organisation_names(text)
-        if not any(start <= (at := text.find(name)) < end for start, end in inside)
-    ]
-    return tuple(name for _, name in sorted(named + [(m.start(), m.group(0)) for m in numbered]))
+    named = [(text.find(name), name) for name in _capitalised_organisation_names(text)]
+    outside = [(at, name) for at, name in named if not any(m.start() <= at < m.end() for m in numbered)]
+    return tuple(name for _, name in sorted(outside + [(m.start(), m.group(0)) for m in numbered]))
 
 
 def _capitalised_organisation_names(text: str) -> tuple[str, ...]:

@@ -18,13 +18,6 @@ from pipeline.names import fold
 _LANGUAGES = ("en", "de", "fr")
 
 
-@functools.cache
-def place_names() -> frozenset[str]:
-    return frozenset(
-        fold(name) for language in _LANGUAGES for name in Locale.parse(language).territories.values()
-    )
-
-
 TECH_HUBS = (
     "San Francisco",
     "Silicon Valley",
@@ -107,11 +100,11 @@ TECH_HUBS = (
 
 
 @functools.cache
-def _hub_names() -> frozenset[str]:
-    return frozenset(fold(name) for name in TECH_HUBS)
+def place_names() -> frozenset[str]:
+    territories = (name for language in _LANGUAGES for name in Locale.parse(language).territories.values())
+    return frozenset(fold(name) for name in (*territories, *TECH_HUBS))
 
 
 def is_place(name: str) -> bool:
     """Whether the name is a country's, a region's or a tech hub's."""
-    key = fold(name)
-    return key in place_names() or key in _hub_names()
+    return fold(name) in place_names()

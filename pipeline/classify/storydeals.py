@@ -145,6 +145,11 @@ def is_cut_off(short: str, whole: str) -> bool:
     )
 
 
+# One name of a list standing between a cue and the mention ("informations du Point et des Echos", "von Meta
+# und Google"): capitalised, so "to take on the odds and Velmora" lists nothing.
+_LIST_MEMBER_AND = r"(?-i:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2}) (?:and|und|et|or|ou) "
+
+
 # A company named as the one another rivals, or as what a deal helps beat, is a bystander of the deal:
 # "Microsoft allies with OpenAI rival Mistral AI" (Mistral AI is the rival, OpenAI the bystander), "a rival to
 # OpenAI", "to expand beyond OpenAI", "funds to beat OpenAI"; so is a company named only as someone's past
@@ -162,7 +167,7 @@ _RIVAL_BEFORE = re.compile(
     r"(?:previous|previously undisclosed|earlier|prior|last) (?:[\w-]+ ){0,2}(?:round|funding) "
     r"(?:led by|from)|"
     r"which (?:is|was) (?:also )?(?:backed|owned|funded) by)"
-    r"\s*(?:the\s+|de\s+)?(?-i:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2} (?:and|und|et|or|oder|ou) )?$"
+    rf"\s*(?:the\s+|de\s+)?(?:{_LIST_MEMBER_AND})?$"
 )
 _RIVAL_AFTER = re.compile(
     r"(?i)^(?:['’]s)?\s+(?:rivals?|competitors?|challengers?|concurrents?|Konkurrenten?|"
@@ -172,14 +177,13 @@ _RIVAL_AFTER = re.compile(
 
 # A news outlet named as the one reporting: "according to the Financial Times", "confirmant des
 # informations du Point et des Echos", "rapportaient mercredi le Financial Times et le New York Times",
-# "Source: The Guardian", "Bloomberg reported". One list member may stand between the cue and the name.
+# "Source: The Guardian", "Bloomberg reported".
 _ARTICLE = r"(?:the|le|la|les|l['’]|du|des|der|die|das|dem|den)"
 _REPORTING_BEFORE = re.compile(
     r"(?i)\b(?:according to|reported by|first reported by|as reported in|told|selon|d['’]après|laut|"
     r"informations? (?:du|des|de la|de l['’]|of)|rapport(?:e|ait|aient|ent)(?: \w+)?|"
     r"berichtete?n?(?: \w+)?|source:|wrote in)"
-    rf"\s*(?:{_ARTICLE}\s*)?(?:[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){{0,3}}\s+(?:and|et|und|or|ou)\s+"
-    rf"(?:{_ARTICLE}\s*)?)?$"
+    rf"\s*(?:{_ARTICLE}\s*)?(?:{_LIST_MEMBER_AND}(?:{_ARTICLE}\s*)?)?$"
 )
 _REPORTING_AFTER = re.compile(
     r"^(?:['’]s)?,?\s+(?:first |previously |earlier |also |has |had )?(?:reported|reports|reporting|"
