@@ -30,6 +30,7 @@ from pipeline.classify.learned import (
 )
 from pipeline.classify.organisations import WELL_KNOWN_ORGANISATIONS
 from pipeline.classify.places import is_place
+from pipeline.classify.rules import RulesClassifier
 from pipeline.classify.training import cross_validated, fit, fold_of_each, main, story_groups
 from pipeline.classify.vetting import (
     KNOWN_KEYS,
@@ -589,3 +590,21 @@ def test_a_summary_cut_mid_sentence_gives_way_to_the_text_that_tells_it_whole() 
     # a summary that ends a sentence, or whose end the text does not tell, stays as it is
     for whole in (replace(story, summary=lead + told), replace(story, text=lead)):
         assert with_summary_uncut(whole) == whole
+
+
+def test_a_stake_cue_that_finds_no_company_invested_in_leaves_the_sentence_to_its_round() -> None:
+    # "steigt" (a stake cue, as in "steigt ein") here only says the company rises to the top
+    lead = (
+        "Veltaro aus Köln hat eine Finanzierungsrunde über 80 Millionen Euro abgeschlossen und steigt damit"
+        " zur wertvollsten KI-Firma Deutschlands auf."
+    )
+    german = story("Kölner KI-Start-up Veltaro wächst", lead, language="de")
+    (round_,) = read(german).proposals.events
+    assert (round_.subtype, round_.parties[0], round_.amount, round_.currency) == (
+        "funding",
+        "Veltaro",
+        80_000_000,
+        "EUR",
+    )
+    # the baseline reads such a sentence as before: the stake cue alone, and no company invested in
+    assert RulesClassifier().classify(german).events == ()

@@ -70,9 +70,14 @@ def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
     return read_story(story, ai_from_body)[0]
 
 
-def read_story(story: Story, ai_from_body: bool = False) -> tuple[Classification, list[Sentence]]:
+def read_story(
+    story: Story, ai_from_body: bool = False, round_past_stray_stake: bool = False
+) -> tuple[Classification, list[Sentence]]:
     """classify_story's result, and the sentences it read: the whole story's (split_story's) when it read
-    on for events, else its head's. A caller that reads on gets them without cutting the story again."""
+    on for events, else its head's. A caller that reads on gets them without cutting the story again.
+    With `round_past_stray_stake`, a clause whose stake cue finds no company invested in is read for a
+    round ("steigt" in "hat eine Finanzierungsrunde über 300 Millionen Dollar abgeschlossen und steigt damit
+    zur wertvollsten KI-Firma auf" is no stake taken)."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -92,7 +97,7 @@ def read_story(story: Story, ai_from_body: bool = False) -> tuple[Classification
     events: list[DealEvent] = []
     for sentence in sentences:
         found = [
-            *_investments(sentence, sentences, language, main),
+            *_investments(sentence, sentences, language, main, round_past_stray_stake),
             *_partnerships(sentence, owner),
             *_launches(sentence, owner, lead_sentences, main),
         ]
@@ -207,19 +212,21 @@ _CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|alors que|tandis que|während
 
 
 def _investments(
-    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str]
+    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], round_past_stake: bool
 ) -> list[DealEvent]:
     """Investment events of a sentence, clause by clause ("X invested ..., while Y raised ...")."""
     if not lx.ANY_INVESTMENT_CUE.search(sentence.text):
         return []
     events: list[DealEvent] = []
     for clause in _CLAUSE_BREAK.split(sentence.text):
-        events += _clause_investments(replace(sentence, text=clause), sentences, language, main)
+        events += _clause_investments(
+            replace(sentence, text=clause), sentences, language, main, round_past_stake
+        )
     return [replace(e, evidence=sentence.text) for e in events]
 
 
 def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, read top to bottom
-    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str]
+    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], round_past_stake: bool
 ) -> list[DealEvent]:
     text = sentence.text
     acquisition = lx.ACQUISITION.search(text)
@@ -297,8 +304,9 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             else:
                 parties, roles = [investor, investee], ("investor", "investee")
             events.append(_investment(subtype, parties, roles, sentence, money, strategic))
-    elif (
-        round_word
+    if (
+        (not strategic or (round_past_stake and not events))
+        and round_word
         and re.search(
             r"(?:funding|financing|investment|equity|venture) round|round of (?:funding|financing)|"
             r"series [a-h]\b|seed round|\bround led by|"
