@@ -608,3 +608,25 @@ def test_a_stake_cue_that_finds_no_company_invested_in_leaves_the_sentence_to_it
     )
     # the baseline reads such a sentence as before: the stake cue alone, and no company invested in
     assert RulesClassifier().classify(german).events == ()
+
+
+def test_an_investment_told_beside_an_ai_term_in_the_lead_is_about_ai() -> None:
+    # the lead names AI once, in the sentence telling the deal: the company's work is AI
+    lead = (
+        "(Wire) -- Basel-based Corvina, a chemicals company that uses artificial intelligence to design"
+        " catalysts, has raised $60 million in a Series B round led by Harrow Capital."
+        " The company will open a laboratory in Lyon next year."
+    )
+    about_ai = story("Harrow Leads $60 Million Round for Swiss Chemicals Firm", lead)
+    result = default_classifier().classify(about_ai)
+    assert result.ai_related
+    assert [(e.subtype, e.parties[0]) for e in result.events] == [("funding", "Corvina")]
+    # the baseline reads the head for AI terms only, and finds one too few
+    assert not RulesClassifier().classify(about_ai).ai_related
+    # an AI term away from any deal says nothing
+    apart = story(
+        "Harrow Leads $60 Million Round for Swiss Chemicals Firm",
+        "Basel-based Corvina has raised $60 million in a Series B round led by Harrow Capital."
+        " Separately, its chief executive spoke about artificial intelligence at a conference.",
+    )
+    assert not default_classifier().classify(apart).ai_related

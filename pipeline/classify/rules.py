@@ -86,10 +86,13 @@ def read_story(
     rumor = denied or bool(lx.RUMOR.search(lead_text))
     owner = _site_owner(story.url)
     ai = is_ai_related(head) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
-    if not ai and ai_from_body and len(head) == _HEAD_SENTENCES:
+    if not ai and ai_from_body:
         # the body read as it is, not cut into sentences: most stories are not about AI, and cutting them
         # all would cost the fetch more than reading them
-        ai = about_ai_in_body((story.text or story.summary or "")[:_BODY_CHARS])
+        ai = _investment_in_ai(lead_sentences[1:]) or (
+            len(head) == _HEAD_SENTENCES
+            and about_ai_in_body((story.text or story.summary or "")[:_BODY_CHARS])
+        )
     if not ai or denied or lx.STALE_TITLE.search(head[0].text):
         return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION), head
     sentences = split_story(story) if len(head) == _HEAD_SENTENCES else head
@@ -179,6 +182,13 @@ def about_ai_in_body(text: str) -> bool:
     if "-ki" in text.lower():
         found += len(lx.AI_COMPOUND.findall(text))
     return found >= BODY_AI_TERMS and found - len(lx.AI_ATTRIBUTE.findall(text)) >= BODY_AI_TERMS
+
+
+def _investment_in_ai(lead: list[str]) -> bool:
+    """Whether a lead sentence tells an investment beside an AI term: the deal of a company whose work is AI
+    ("Exscientia, a pharmaceutical company that uses artificial intelligence to discover new drugs, has
+    raised ..."), though the lead names AI only there."""
+    return any(ai_terms(sentence) >= 1 and lx.ANY_INVESTMENT_CUE.search(sentence) for sentence in lead)
 
 
 def ai_terms(text: str) -> int:
