@@ -232,9 +232,7 @@ class Reading:
 def read(story: Story) -> Reading:
     """The rules' events for the story, completed and vetted. The story is cut into sentences once, by
     the rules, and read to its end only when it is about AI (most stories are not)."""
-    proposals, sentences = read_story(
-        with_headline_truecased(with_summary_uncut(story)), ai_from_body=True, round_past_stray_stake=True
-    )
+    proposals, sentences = read_story(with_headline_truecased(with_summary_uncut(story)), wider=True)
     # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
     # is read again for them
     lead = " ".join(s.text for s in sentences if s.lead)

@@ -64,20 +64,21 @@ class RulesClassifier:
         return classify_story(story)
 
 
-def classify_story(story: Story, ai_from_body: bool = False) -> Classification:
-    """The story's events. With `ai_from_body`, a story whose head does not say it is about AI still is
-    when its body keeps returning to AI ("Nimbus Labs, an AI startup, ..." told below the lead)."""
-    return read_story(story, ai_from_body)[0]
+def classify_story(story: Story) -> Classification:
+    """The story's events, as rules-2 reads them."""
+    return read_story(story)[0]
 
 
-def read_story(
-    story: Story, ai_from_body: bool = False, round_past_stray_stake: bool = False
-) -> tuple[Classification, list[Sentence]]:
+def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[Sentence]]:
     """classify_story's result, and the sentences it read: the whole story's (split_story's) when it read
     on for events, else its head's. A caller that reads on gets them without cutting the story again.
-    With `round_past_stray_stake`, a clause whose stake cue finds no company invested in is read for a
-    round ("steigt" in "hat eine Finanzierungsrunde über 300 Millionen Dollar abgeschlossen und steigt damit
-    zur wertvollsten KI-Firma auf" is no stake taken)."""
+    With `wider`, the learned classifier's wider reading (rules-2 stays as it was measured):
+    - a story whose head does not say it is about AI still is when its body keeps returning to AI ("Nimbus
+      Labs, an AI startup, ..." told below the lead), or when a lead sentence tells an investment beside an
+      AI term (the deal of a company whose work is AI);
+    - a clause whose stake cue finds no company invested in is read for a round ("steigt" in "hat eine
+      Finanzierungsrunde über 300 Millionen Dollar abgeschlossen und steigt damit zur wertvollsten KI-Firma
+      auf" is no stake taken)."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -86,7 +87,7 @@ def read_story(
     rumor = denied or bool(lx.RUMOR.search(lead_text))
     owner = _site_owner(story.url)
     ai = is_ai_related(head) or (owner is not None and company_key(owner) in lx.AI_COMPANIES)
-    if not ai and ai_from_body:
+    if not ai and wider:
         # the body read as it is, not cut into sentences: most stories are not about AI, and cutting them
         # all would cost the fetch more than reading them
         ai = _investment_in_ai(lead_sentences[1:]) or (
@@ -100,7 +101,7 @@ def read_story(
     events: list[DealEvent] = []
     for sentence in sentences:
         found = [
-            *_investments(sentence, sentences, language, main, round_past_stray_stake),
+            *_investments(sentence, sentences, language, main, wider),
             *_partnerships(sentence, owner),
             *_launches(sentence, owner, lead_sentences, main),
         ]
