@@ -473,3 +473,52 @@ def test_an_investment_firm_whose_name_opens_with_a_number_is_a_name() -> None:
         "Sequoia Capital",
         "Quillon",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "subject", "bystander"),
+    [
+        (
+            "Corvina, a startup founded by former OpenAI researchers, raised $40 million from Harrow.",
+            "en",
+            "Corvina",
+            "OpenAI",
+        ),
+        (
+            "Corvina, une start-up fondée par des anciens d’OpenAI, a levé 40 millions de dollars auprès de"
+            " Harrow.",
+            "fr",
+            "Corvina",
+            "OpenAI",
+        ),
+        (
+            "Velmora, the Paris-based rival of Anthropic, unveiled Velmo 2, its new AI model.",
+            "en",
+            "Velmora",
+            "Anthropic",
+        ),
+    ],
+)
+def test_the_name_a_sentence_opens_with_is_the_subject_not_a_name_in_its_description(
+    sentence: str, language: str, subject: str, bystander: str
+) -> None:
+    (event,) = read(story("AI company news of the week", sentence, language)).proposals.events
+    assert event.parties[0] == subject
+    assert bystander not in event.parties[:1]
+    # the baseline reads the name nearest the verb as its subject
+    (baseline,) = classify_story(story("AI company news of the week", sentence, language)).events
+    assert baseline.parties[0] == bystander
+
+
+def test_a_deal_told_in_the_description_or_a_list_keeps_its_subject() -> None:
+    told_inside = "Velmora, now backed by Microsoft, launches an AI assistant for lawyers."
+    investment = next(
+        e
+        for e in read(story("AI company news of the week", told_inside)).proposals.events
+        if e.type == "investment"
+    )
+    assert investment.parties[:2] == ("Microsoft", "Velmora")
+    listed = "Harrow, Quillon and Index invested $30 million in Corvina."
+    (stake,) = read(story("AI company news of the week", listed)).proposals.events
+    assert stake.parties[-1] == "Corvina"
+    assert "Harrow" not in stake.parties[:1]

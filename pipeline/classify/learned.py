@@ -388,7 +388,7 @@ def event_features(reading: Reading, event: DealEvent) -> Features:
 def _support(reading: Reading, event: DealEvent) -> int:
     """How many of the story's sentences name one of the event's parties beside a cue of its kind: a
     story tells its own deal again and again, a background deal once."""
-    cue = _CUE_OF_TYPE[event.type]
+    cue = lx.CUE_OF_EVENT_TYPE[event.type]
     return sum(
         any(p and p in s.text for p in event.parties) and bool(cue.search(s.text)) for s in reading.sentences
     )
@@ -459,7 +459,6 @@ def party_features(reading: Reading, event: DealEvent, index: int) -> Features:
     return features
 
 
-_CUE_OF_TYPE = {"investment": lx.ANY_INVESTMENT_CUE, "partnership": lx.PARTNERSHIP, "launch": lx.LAUNCH}
 _WITH_BEFORE = re.compile(r"(?i)\b(?:with|avec|mit|and|et|und)\W+$")
 _LIST_INTRO = re.compile(
     r"(?i)\b(?:such as|like|including|among them|wie|comme|notamment|darunter)\W+(?:[\w.&'’-]+\W+){0,6}$"
@@ -473,7 +472,7 @@ def _place_in_evidence(event: DealEvent, name: str) -> Features:
     at = text.find(name)
     if at < 0:
         return {f"{event.type}|in_evidence=False": 1.0}
-    cue = _CUE_OF_TYPE[event.type].search(text)
+    cue = lx.CUE_OF_EVENT_TYPE[event.type].search(text)
     features: Features = {f"{event.type}|in_evidence=True": 1.0}
     if cue:
         side = "before" if at < cue.start() else "after"

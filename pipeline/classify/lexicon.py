@@ -650,6 +650,9 @@ INVESTOR_HINTS = _words(
 
 # Matches exactly when one of the investment cues does: one scan to skip the sentences with none.
 ANY_INVESTMENT_CUE = _any_of(ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)
+CUE_OF_EVENT_TYPE = MappingProxyType(
+    {"investment": ANY_INVESTMENT_CUE, "partnership": PARTNERSHIP, "launch": LAUNCH}
+)
 
 
 # A month, a weekday or a time zone: a byline or a dateline, never a company ("Apr", "UTC").
