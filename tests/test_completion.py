@@ -522,3 +522,17 @@ def test_a_deal_told_in_the_description_or_a_list_keeps_its_subject() -> None:
     (stake,) = read(story("AI company news of the week", listed)).proposals.events
     assert stake.parties[-1] == "Corvina"
     assert "Harrow" not in stake.parties[:1]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Orvane, an AI startup, is raising between $20 million and $30 million from Harrow Ventures.",
+        "Orvane, an AI startup, is raising $20 million to $30 million from Harrow Ventures.",
+        "Das KI-Start-up Orvane sammelt zwischen 20 und 30 Millionen Euro ein.",
+    ],
+)
+def test_a_range_is_no_amount(sentence: str) -> None:
+    language = "de" if "Start-up" in sentence else "en"
+    (event,) = read(story("Orvane funding", sentence, language)).proposals.events
+    assert (event.parties[0], event.amount, event.currency) == ("Orvane", None, None)

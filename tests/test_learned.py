@@ -563,6 +563,8 @@ def test_eval_cross_validates_the_learned_classifier_and_refuses_to_for_rules(tm
         ("Acme could double its staff after raising $40 million.", False),
         ("Acme is in talks to raise $40 million, people familiar with the matter said.", True),
         ("Acme is reportedly raising $40 million.", True),
+        ("Acme agreed to buy Orvane for $40 million. The deal is expected to close in March.", False),
+        ("Acme is expected to announce a $40 million round this week.", True),
     ],
 )
 def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: bool) -> None:

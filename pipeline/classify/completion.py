@@ -11,6 +11,7 @@ Every name it adds is vetted like the rules' own, and the party model weighs it 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -687,10 +688,40 @@ def _without_implausible_amount(event: DealEvent, _sentences: list[Sentence], _l
     return replace(event, amount=None, currency=None, amount_usd=None)
 
 
+# What joins the two ends of a range: "between $20 million and $30 million", "$20 million to $30 million",
+# "zwischen 20 und 30 Millionen", "entre 20 et 30 millions".
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|or|-|–|und|bis|oder|et|à|ou)\s*")
+# A range whose first end is a bare number: "zwischen 20 und 30 Millionen Euro", "between 20 and 30 million".
+_BARE_RANGE_START = re.compile(
+    r"(?i)\b(?:between|from|zwischen|von|entre|de)\s+[$€£]?\d[\d.,]*\s*(?:and|to|-|–|und|bis|et|à)\s*$"
+)
+
+
+def _without_range_end(event: DealEvent, _sentences: list[Sentence], language: str) -> DealEvent:
+    """An amount that is one end of a range its sentence states is none: ranges have no amount, by the
+    labelling rules (the rules skip a range's first figure and take its second)."""
+    if event.amount is None:
+        return event
+    money = find_money(event.evidence, language)
+    for first, second in itertools.pairwise(money):
+        if _RANGE_JOIN.fullmatch(event.evidence[first.end : second.start]) and event.amount in {
+            first.amount,
+            second.amount,
+        }:
+            return replace(event, amount=None, currency=None, amount_usd=None)
+    for end in money:
+        if end.amount == event.amount and _BARE_RANGE_START.search(
+            event.evidence[max(0, end.start - 40) : end.start]
+        ):
+            return replace(event, amount=None, currency=None, amount_usd=None)
+    return event
+
+
 _AMOUNT_STEPS = (
     _with_amount_from_lead,
     _with_deal_value,
     _with_round_not_total,
     _with_precise_amount,
     _without_implausible_amount,
+    _without_range_end,
 )

@@ -290,14 +290,20 @@ def with_headline_truecased(story: Story) -> Story:
 # The rules' rumour cues the labelling rules do not count: a company that "plans to" hire with the money
 # it raised, or "could" grow, reports no rumour.
 _NOT_RUMOR = re.compile(r"(?i)plans? to|could")
+# Nor is an agreed deal "expected to close" (the labelling rules' rumour is news "expected to" be announced).
+_CLOSING = re.compile(
+    r"(?i)\s+(?:be\s+)?(?:close|closed|complete|completed|finali[sz]ed?|conclude|concluded|take effect)\b"
+)
 
 
 def is_rumor(lead: str) -> bool:
     """Unconfirmed news by the labelling rules' cues ("in talks", "people familiar", "reportedly", the
     French conditional ...), or a denial."""
-    return any(not _NOT_RUMOR.fullmatch(m.group(0)) for m in lx.RUMOR.finditer(lead)) or bool(
-        lx.DENIAL.search(lead)
-    )
+    return any(
+        not _NOT_RUMOR.fullmatch(m.group(0))
+        and not (m.group(0).lower() == "expected to" and _CLOSING.match(lead, m.end()))
+        for m in lx.RUMOR.finditer(lead)
+    ) or bool(lx.DENIAL.search(lead))
 
 
 def decide(reading: Reading, models: DealModels) -> Classification:
