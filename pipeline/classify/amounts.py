@@ -115,7 +115,7 @@ _CURWORD = r"(?P<cur>(?:d['’]\s*)?(?:" + "|".join(p for p, _ in _CURRENCY_WORD
 _PREFIXED = re.compile(rf"(?:{_SYMBOL}|{_CODE}\s?)\s?{_NUMBER}[\s-]?(?:{_SCALE}\b\.?)?(?!\w)", re.IGNORECASE)
 # number first: "15 millions d'euros", "1,5 Mrd. Euro", "two billion euros", "2.065 billion"
 _SUFFIXED = re.compile(
-    rf"(?<![\w$€£¥₹.,])(?:{_NUMBER}|{_WORDNUM})\s?(?:{_SCALE}\b\.?)?\s?(?:de\s)?(?:{_CURWORD}\b|{_SYMBOL}|{_CODE}\b)?",
+    rf"(?<![\w$€£¥₹.,])(?:{_NUMBER}\s?|{_WORDNUM}\s)(?:{_SCALE}\b\.?)?\s?(?:de\s)?(?:{_CURWORD}\b|{_SYMBOL}|{_CODE}\b)?",
     re.IGNORECASE,
 )
 
