@@ -423,6 +423,14 @@ def test_a_partnership_that_ended_is_vetoed() -> None:
         made, evidence="Acme said it had signed a definitive agreement to acquire Beta for $65M."
     )
     assert partnership_veto(bought) == "an acquisition told as an agreement"
+    # talks that stalled are no deal, nor an investment whose talks broke down
+    stalled = replace(
+        made, evidence="Talks between Acme and Beta over a partnership have stalled, a memo says."
+    )
+    assert partnership_veto(stalled) == "talks that failed"
+    failed = investment("Acme", "Beta", evidence="Negotiations for Beta to invest in Acme broke down in May.")
+    assert investment_veto(failed) == "talks that failed"
+    assert investment_veto(replace(failed, evidence="Beta invested in Acme after talks in May.")) is None
 
 
 def test_an_offer_turned_down_is_no_investment_and_a_rumour() -> None:

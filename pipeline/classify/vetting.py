@@ -398,7 +398,18 @@ def investment_veto(event: DealEvent) -> str | None:
     """Why a proposed investment is none, or None."""
     if is_declined_offer(event.evidence):
         return "an offer turned down"
+    if _TALKS_FAILED.search(event.evidence):
+        return "talks that failed"
     return None
+
+
+# Talks that stalled or failed: no deal, by the labelling rules ("Talks between Apple and OpenAI over a
+# partnership have stalled").
+_TALKS_FAILED = re.compile(
+    r"(?i)\b(?:talks|negotiations|discussions|gespräche|verhandlungen|négociations)\b[^.]{0,80}?"
+    r"\b(?:stall(?:ed|s)?|broke down|break down|broken down|collapsed?|fell apart|fell through|"
+    r"gescheitert|abgebrochen|ont échoué|échouent|rompues)\b"
+)
 
 
 def is_declined_offer(text: str) -> bool:
@@ -417,6 +428,8 @@ def partnership_veto(event: DealEvent) -> str | None:
         return "a partnership ended, not made"
     if _HELD.search(event.evidence):
         return "a partnership the company already has"
+    if _TALKS_FAILED.search(event.evidence):
+        return "talks that failed"
     if lx.ACQUISITION.search(event.evidence):
         # "signed a definitive agreement to acquire", "teamed up ... after it was acquired": the deal the
         # sentence tells is a purchase, an investment by the labelling rules
