@@ -347,3 +347,18 @@ def test_a_party_listed_with_one_the_model_keeps_is_kept_too() -> None:
     assert with_list_mates([], partnership, texts) == []
     launch = replace(partnership, type="launch", roles=("launcher",) * 5)
     assert with_list_mates([("Hooli", "launcher")], launch, texts) == [("Hooli", "launcher")]
+
+
+def test_a_span_of_time_read_as_a_name_is_no_party() -> None:
+    texts = [
+        "Vier Wochen altes KI-Start-up sammelt 50 Millionen Euro ein.",
+        "Drei Jahre Arbeit stecken darin.",
+    ]
+    assert without_bystanders([("Vier Wochen", "investee"), ("Harrow", "investor")], texts, "de") == [
+        ("Harrow", "investor")
+    ]
+    assert without_bystanders([("Drei Jahre", "investee")], texts, "de") == []
+    # a name with a number in it is a name
+    assert without_bystanders([("Orvane 2", "investee")], ["Orvane 2 raised $5 million."], "en") == [
+        ("Orvane 2", "investee")
+    ]

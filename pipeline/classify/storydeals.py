@@ -191,6 +191,12 @@ _REPORTING_AFTER = re.compile(
 )
 # A chip's or a model's code is a product, not a party: "MI300X", "H100", "GB200" ("G42" is a company).
 _PRODUCT_CODE = re.compile(r"[A-Z]{1,3}\d{3,}[A-Z]{0,3}")
+# A span of time opening a sentence reads as a name: "Vier Wochen altes KI-Start-up ..." (four weeks old).
+_DURATION = re.compile(
+    r"(?i)(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|ein|eine|zwei|drei|vier|fünf|sechs|"
+    r"sieben|acht|neun|zehn|zwölf|un|une|deux|trois|quatre|cinq|sept|huit|neuf|dix|douze)\s+"
+    r"(?:days?|weeks?|months?|years?|tage?n?|wochen?|monate?n?|jahre?n?|jours?|semaines?|mois|ans|années?)"
+)
 
 
 def without_bystanders(
@@ -222,9 +228,9 @@ def _beside_its_vehicle(name: str, names: list[str], texts: list[str]) -> bool:
 
 def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
     """Whether every mention shows the name as a rival, someone's past employer or affiliation, or the
-    outlet reporting the news; or, unless it is a known company, whether it is a product's code, or every
-    mention shows it as a known company's product or unit (not a person named after it), a word
-    describing another company, or a common word opening a phrase about someone else."""
+    outlet reporting the news; or, unless it is a known company, whether it is a product's code or a span of
+    time ("Vier Wochen"), or every mention shows it as a known company's product or unit (not a person named
+    after it), a word describing another company, or a common word opening a phrase about someone else."""
     mentions = mentions_of(name, texts)
     if not mentions:
         return False
@@ -236,7 +242,7 @@ def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
         return True
     if company_key(name) in KNOWN_KEYS:
         return False
-    if _PRODUCT_CODE.fullmatch(name):
+    if _PRODUCT_CODE.fullmatch(name) or _DURATION.fullmatch(name):
         return True
     return (
         (not is_given_name(name.split(maxsplit=1)[0]) and every_mention(_after_a_known_company))
