@@ -12,6 +12,7 @@ from pipeline.classify.completion import (
     lists_of,
     organisation_names,
     rounds_split_by_raiser,
+    with_acronyms_spelled_out,
     without_descriptor,
 )
 from pipeline.classify.learned import read
@@ -536,3 +537,11 @@ def test_a_range_is_no_amount(sentence: str) -> None:
     language = "de" if "Start-up" in sentence else "en"
     (event,) = read(story("Orvane funding", sentence, language)).proposals.events
     assert (event.parties[0], event.amount, event.currency) == ("Orvane", None, None)
+
+
+def test_a_company_named_twice_in_a_deal_keeps_its_first_role() -> None:
+    # "Pomme buys machine learning startup that could boost Siri and Pomme News": the rules read the buyer
+    # as what was bought too
+    twice = acquisition("Pomme", "Pomme", evidence="Pomme buys machine learning startup for Pomme News")
+    (once,) = with_acronyms_spelled_out((twice,), split_story(story(twice.evidence)))
+    assert (once.parties, once.roles) == (("Pomme",), ("acquirer",))

@@ -362,3 +362,25 @@ def test_a_span_of_time_read_as_a_name_is_no_party() -> None:
     assert without_bystanders([("Orvane 2", "investee")], ["Orvane 2 raised $5 million."], "en") == [
         ("Orvane 2", "investee")
     ]
+
+
+def test_an_acquisition_story_s_rounds_told_in_the_past_perfect_are_the_bought_company_s_history() -> None:
+    buys = DealEvent(
+        "investment", "acquisition", ("Pomme",), ("acquirer",), evidence="Pomme buys machine learning startup"
+    )
+    history = DealEvent(
+        "investment",
+        "funding",
+        ("Lumo",),
+        ("investee",),
+        amount=24e6,
+        currency="USD",
+        evidence="Terms were not disclosed, but Lumo had raised more than $24 million from investors.",
+    )
+    (bought,) = without_acquisitions_told_as_partnerships([buys, history])
+    assert (bought.parties, bought.roles) == (("Pomme", "Lumo"), ("acquirer", "target"))
+    # a round told in the past perfect with no acquisition in the story stays: "announced it had raised"
+    assert without_acquisitions_told_as_partnerships([history]) == [history]
+    # and one told in the present stays beside an acquisition
+    told_now = replace(history, evidence="Lumo raised $24 million on Monday.")
+    assert without_acquisitions_told_as_partnerships([buys, told_now]) == [buys, told_now]

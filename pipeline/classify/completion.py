@@ -343,7 +343,11 @@ def with_acronyms_spelled_out(
 
     completed = []
     for event in events:
-        pairs = {in_full(p): r for p, r in zip(event.parties, event.roles, strict=False)}  # one of each
+        pairs: dict[str, str] = {}
+        for party, role in zip(event.parties, event.roles, strict=False):
+            # one of each, in its first role: "Apple buys ... Apple News" names the buyer twice, once as
+            # what was bought
+            pairs.setdefault(in_full(party), role)
         completed.append(replace(event, parties=tuple(pairs), roles=tuple(pairs.values())))
     return tuple(completed)
 

@@ -23,13 +23,33 @@ from pipeline.records import DealEvent
 def without_acquisitions_told_as_partnerships(events: list[DealEvent]) -> list[DealEvent]:
     """The events without partnerships that are a side of an acquisition the story tells: a company bought,
     or buying, is in no partnership with its buyer ("HP in talks to buy Humane": the rules read "in talks"
-    with both names as a partnership)."""
+    with both names as a partnership); and, in a story of an acquisition, without the rounds it tells in the
+    past perfect, which are the history of the company bought ("Apple buys machine learning startup ...
+    Laserlike had raised more than $24 million")."""
     acquired = [e.parties for e in events if e.subtype == "acquisition"]
+    history = [e for e in events if acquired and e.subtype == "funding" and _HAD_RAISED.search(e.evidence)]
     return [
-        e
+        _with_target_from_history(e, history)
         for e in events
-        if e.type != "partnership" or not any(shared_companies(e.parties, parties) for parties in acquired)
+        if not (e.type == "partnership" and any(shared_companies(e.parties, parties) for parties in acquired))
+        and e not in history
     ]
+
+
+def _with_target_from_history(event: DealEvent, history: list[DealEvent]) -> DealEvent:
+    """An acquisition naming no target is of the company whose earlier rounds the story tells ("Apple buys
+    machine learning startup ..." and "Laserlike had raised ...")."""
+    if event.subtype != "acquisition" or "target" in event.roles or len(history) != 1:
+        return event
+    raiser = next(
+        (p for p, r in zip(history[0].parties, history[0].roles, strict=False) if r == "investee"), None
+    )
+    if raiser is None or any(same_company(raiser, p) for p in event.parties):
+        return event
+    return replace(event, parties=(*event.parties, raiser), roles=(*event.roles, "target"))
+
+
+_HAD_RAISED = re.compile(r"(?i)\bhad (?:\w+ )?(?:raised|secured|received|landed|collected|banked)\b")
 
 
 def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
