@@ -12,10 +12,10 @@ from pipeline.classify.storydeals import (
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
+    with_acquisitions_told_once,
     with_list_mates,
     with_maker_and_product_in_place,
     with_product_named,
-    without_acquisitions_told_as_partnerships,
     without_bystanders,
 )
 from pipeline.records import DealEvent
@@ -110,10 +110,10 @@ def test_a_partnership_of_a_company_bought_and_its_buyer_is_the_acquisition_s_si
     bought = DealEvent("investment", "acquisition", ("Hexa",), ("acquirer",))
     talks = DealEvent("partnership", None, ("Lumo", "Hexa"), ("partner", "partner"))
     elsewhere = DealEvent("partnership", None, ("Brio", "Orvane"), ("partner", "partner"))
-    assert without_acquisitions_told_as_partnerships([talks, bought, elsewhere]) == [bought, elsewhere]
+    assert with_acquisitions_told_once([talks, bought, elsewhere]) == [bought, elsewhere]
     # a stake and a partnership of the same two companies are two deals (the labelling rules' own example)
     stake = DealEvent("investment", "strategic_investment", ("Hexa", "Lumo"), ("investor", "investee"))
-    assert without_acquisitions_told_as_partnerships([stake, talks]) == [stake, talks]
+    assert with_acquisitions_told_once([stake, talks]) == [stake, talks]
 
 
 def test_a_name_every_mention_shows_as_a_bystander_is_no_party_of_the_deal() -> None:
@@ -377,10 +377,10 @@ def test_an_acquisition_story_s_rounds_told_in_the_past_perfect_are_the_bought_c
         currency="USD",
         evidence="Terms were not disclosed, but Lumo had raised more than $24 million from investors.",
     )
-    (bought,) = without_acquisitions_told_as_partnerships([buys, history])
+    (bought,) = with_acquisitions_told_once([buys, history])
     assert (bought.parties, bought.roles) == (("Pomme", "Lumo"), ("acquirer", "target"))
     # a round told in the past perfect with no acquisition in the story stays: "announced it had raised"
-    assert without_acquisitions_told_as_partnerships([history]) == [history]
+    assert with_acquisitions_told_once([history]) == [history]
     # and one told in the present stays beside an acquisition
     told_now = replace(history, evidence="Lumo raised $24 million on Monday.")
-    assert without_acquisitions_told_as_partnerships([buys, told_now]) == [buys, told_now]
+    assert with_acquisitions_told_once([buys, told_now]) == [buys, told_now]

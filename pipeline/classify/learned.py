@@ -37,10 +37,10 @@ from pipeline.classify.storydeals import (
     one_name_per_company,
     parties_kept,
     same_deal_of_one_story,
+    with_acquisitions_told_once,
     with_list_mates,
     with_maker_and_product_in_place,
     with_product_named,
-    without_acquisitions_told_as_partnerships,
     without_bystanders,
 )
 from pipeline.classify.truecase import truecased
@@ -349,7 +349,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     events = [
         with_product_named(with_maker_and_product_in_place(e)) if e.type == "launch" else e for e in events
     ]
-    events = without_acquisitions_told_as_partnerships(events)
+    events = with_acquisitions_told_once(events)
     return replace(reading.proposals, events=tuple(events), classifier_version=models.version)
 
 

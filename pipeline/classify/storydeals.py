@@ -20,12 +20,13 @@ from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
 
 
-def without_acquisitions_told_as_partnerships(events: list[DealEvent]) -> list[DealEvent]:
-    """The events without partnerships that are a side of an acquisition the story tells: a company bought,
-    or buying, is in no partnership with its buyer ("HP in talks to buy Humane": the rules read "in talks"
-    with both names as a partnership); and, in a story of an acquisition, without the rounds it tells in the
-    past perfect, which are the history of the company bought ("Apple buys machine learning startup ...
-    Laserlike had raised more than $24 million")."""
+def with_acquisitions_told_once(events: list[DealEvent]) -> list[DealEvent]:
+    """The events with each acquisition told once: without the partnerships that are a side of an
+    acquisition the story tells (a company bought, or buying, is in no partnership with its buyer: "HP in
+    talks to buy Humane" reads to the rules as a partnership), and without the rounds a story of an
+    acquisition tells in the past perfect, the history of the company bought ("Apple buys machine learning
+    startup ... Laserlike had raised more than $24 million"), whose company the acquisition takes as its
+    target where it names none."""
     acquired = [e.parties for e in events if e.subtype == "acquisition"]
     history = [e for e in events if acquired and e.subtype == "funding" and _HAD_RAISED.search(e.evidence)]
     return [
