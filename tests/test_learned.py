@@ -640,3 +640,15 @@ def test_an_investment_told_beside_an_ai_term_in_the_lead_is_about_ai() -> None:
         " Separately, its chief executive spoke about artificial intelligence at a conference.",
     )
     assert not default_classifier().classify(apart).ai_related
+
+
+def test_a_french_partnership_told_by_s_associe_is_one() -> None:
+    french = story(
+        "Velmora s'associe à Orvane dans l'IA",
+        "La start-up française d'intelligence artificielle Velmora s'associe à Orvane pour déployer ses"
+        " modèles d'IA en Europe.",
+        language="fr",
+    )
+    (partnership,) = default_classifier().classify(french).events
+    assert (partnership.type, set(partnership.parties)) == ("partnership", {"Velmora", "Orvane"})
+    assert RulesClassifier().classify(french).events == ()  # the baseline as it was measured

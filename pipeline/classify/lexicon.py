@@ -392,6 +392,9 @@ PARTNERSHIP = _words(
     r"also involved",
 )
 
+# The learned classifier's partnership cues: rules-2's, and the French "s'associe à / avec" (partners with).
+WIDER_PARTNERSHIP = _words(*_ALTERNATIVES[PARTNERSHIP], r"s['’]associ(?:e|ent)", r"s['’]est associée?s?")
+
 # --- launches ----------------------------------------------------------------------------------------
 LAUNCH = _words(
     r"launch(?:es|ed|ing)?",

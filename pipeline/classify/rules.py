@@ -78,7 +78,8 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
       AI term (the deal of a company whose work is AI);
     - a clause whose stake cue finds no company invested in is read for a round ("steigt" in "hat eine
       Finanzierungsrunde über 300 Millionen Dollar abgeschlossen und steigt damit zur wertvollsten KI-Firma
-      auf" is no stake taken)."""
+      auf" is no stake taken);
+    - a French partnership is also told by "s'associe à" (partners with)."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -102,7 +103,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
     for sentence in sentences:
         found = [
             *_investments(sentence, sentences, language, main, wider),
-            *_partnerships(sentence, owner),
+            *_partnerships(sentence, owner, lx.WIDER_PARTNERSHIP if wider else lx.PARTNERSHIP),
             *_launches(sentence, owner, lead_sentences, main),
         ]
         # background is checked only where a cue fired: most sentences have none
@@ -479,10 +480,10 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investe
 # --- partnerships and launches ------------------------------------------------------------------------
 
 
-def _partnerships(sentence: Sentence, owner: str | None) -> list[DealEvent]:
+def _partnerships(sentence: Sentence, owner: str | None, cue_words: re.Pattern[str]) -> list[DealEvent]:
     text = sentence.text
     joint = lx.JOINT_LAUNCH.search(text)
-    cue = next((c for c in lx.PARTNERSHIP.finditer(text) if _specific_partnership(text, c)), None)
+    cue = next((c for c in cue_words.finditer(text) if _specific_partnership(text, c)), None)
     if not cue and not joint:
         return []
     if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
