@@ -358,6 +358,11 @@ def test_a_span_of_time_read_as_a_name_is_no_party() -> None:
         ("Harrow", "investor")
     ]
     assert without_bystanders([("Drei Jahre", "investee")], texts, "de") == []
+    # nor is a short form of what companies do ("ML" of "MLCommons™")
+    told = ["ML and MLCommons™ released new results.", "MLCommons partners with Orvane."]
+    assert without_bystanders([("ML", "partner"), ("MLCommons", "partner")], told, "en") == [
+        ("MLCommons", "partner")
+    ]
     # a name with a number in it is a name
     assert without_bystanders([("Orvane 2", "investee")], ["Orvane 2 raised $5 million."], "en") == [
         ("Orvane 2", "investee")

@@ -212,6 +212,27 @@ _REPORTING_AFTER = re.compile(
 )
 # A chip's or a model's code is a product, not a party: "MI300X", "H100", "GB200" ("G42" is a company).
 _PRODUCT_CODE = re.compile(r"[A-Z]{1,3}\d{3,}[A-Z]{0,3}")
+# Short forms of what a company does or is, not of a company: "ML" of "MLCommons™", "VC", "M&A".
+_SHORT_FORMS = frozenset(
+    {
+        "AI",
+        "ML",
+        "KI",
+        "IA",
+        "VC",
+        "API",
+        "APIs",
+        "LLM",
+        "LLMs",
+        "GPU",
+        "GPUs",
+        "IPO",
+        "M&A",
+        "R&D",
+        "SaaS",
+        "GAAP",
+    }
+)
 # A span of time opening a sentence reads as a name: "Vier Wochen altes KI-Start-up ..." (four weeks old).
 _DURATION = re.compile(
     r"(?i)(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|ein|eine|zwei|drei|vier|fünf|sechs|"
@@ -249,9 +270,10 @@ def _beside_its_vehicle(name: str, names: list[str], texts: list[str]) -> bool:
 
 def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
     """Whether every mention shows the name as a rival, someone's past employer or affiliation, or the
-    outlet reporting the news; or, unless it is a known company, whether it is a product's code or a span of
-    time ("Vier Wochen"), or every mention shows it as a known company's product or unit (not a person named
-    after it), a word describing another company, or a common word opening a phrase about someone else."""
+    outlet reporting the news; or, unless it is a known company, whether it is a product's code, a span of
+    time ("Vier Wochen") or a short form of what companies do ("ML", "VC"), or every mention shows it as a
+    known company's product or unit (not a person named after it), a word describing another company, or a
+    common word opening a phrase about someone else."""
     mentions = mentions_of(name, texts)
     if not mentions:
         return False
@@ -263,7 +285,7 @@ def _is_bystander(name: str, texts: list[str], language: str | None) -> bool:
         return True
     if company_key(name) in KNOWN_KEYS:
         return False
-    if _PRODUCT_CODE.fullmatch(name) or _DURATION.fullmatch(name):
+    if _PRODUCT_CODE.fullmatch(name) or _DURATION.fullmatch(name) or name in _SHORT_FORMS:
         return True
     return (
         (not is_given_name(name.split(maxsplit=1)[0]) and every_mention(_after_a_known_company))
