@@ -652,3 +652,23 @@ def test_a_french_partnership_told_by_s_associe_is_one() -> None:
     (partnership,) = default_classifier().classify(french).events
     assert (partnership.type, set(partnership.parties)) == ("partnership", {"Velmora", "Orvane"})
     assert RulesClassifier().classify(french).events == ()  # the baseline as it was measured
+
+
+def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None:
+    put_in_place = story(
+        "Orvane releases an AI fairness benchmark",
+        "Orvane released an AI benchmark on Monday. “Mitigations put in place by Quillon and others need"
+        " checking,” Orvane wrote.",
+    )
+    assert [e.type for e in read(put_in_place).proposals.events if e.type == "investment"] == []
+    put_money = story(
+        "Quillon puts $50 million into AI startup Orvane", "Quillon puts $50 million into Orvane."
+    )
+    (stake,) = read(put_money).proposals.events
+    assert (stake.subtype, stake.parties, stake.amount) == (
+        "strategic_investment",
+        ("Quillon", "Orvane"),
+        50e6,
+    )
+    # the baseline takes "put" alone as a stake
+    assert any(e.type == "investment" for e in RulesClassifier().classify(put_in_place).events)

@@ -79,7 +79,8 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
     - a clause whose stake cue finds no company invested in is read for a round ("steigt" in "hat eine
       Finanzierungsrunde über 300 Millionen Dollar abgeschlossen und steigt damit zur wertvollsten KI-Firma
       auf" is no stake taken);
-    - a French partnership is also told by "s'associe à" (partners with)."""
+    - a French partnership is also told by "s'associe à" (partners with);
+    - an everyday verb among the stake cues ("put", "pump") tells a stake only with money after it."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -224,27 +225,25 @@ _CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|alors que|tandis que|während
 
 
 def _investments(
-    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], round_past_stake: bool
+    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], wider: bool
 ) -> list[DealEvent]:
     """Investment events of a sentence, clause by clause ("X invested ..., while Y raised ...")."""
     if not lx.ANY_INVESTMENT_CUE.search(sentence.text):
         return []
     events: list[DealEvent] = []
     for clause in _CLAUSE_BREAK.split(sentence.text):
-        events += _clause_investments(
-            replace(sentence, text=clause), sentences, language, main, round_past_stake
-        )
+        events += _clause_investments(replace(sentence, text=clause), sentences, language, main, wider)
     return [replace(e, evidence=sentence.text) for e in events]
 
 
 def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, read top to bottom
-    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], round_past_stake: bool
+    sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], wider: bool
 ) -> list[DealEvent]:
     text = sentence.text
     acquisition = lx.ACQUISITION.search(text)
     funding = lx.FUNDING_VERB.search(text)
     round_word = lx.ROUND.search(text)
-    strategic = lx.STRATEGIC.search(text)
+    strategic = _stake_cue(text) if wider else lx.STRATEGIC.search(text)
     if not (acquisition or funding or round_word or strategic):
         return []  # most sentences: no investment cue at all, so no guard or money parsing either
     if lx.NOT_INVESTMENT.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text):
@@ -317,7 +316,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
                 parties, roles = [investor, investee], ("investor", "investee")
             events.append(_investment(subtype, parties, roles, sentence, money, strategic))
     if (
-        (not strategic or (round_past_stake and not events))
+        (not strategic or (wider and not events))
         and round_word
         and re.search(
             r"(?:funding|financing|investment|equity|venture) round|round of (?:funding|financing)|"
@@ -342,6 +341,24 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
                 )
             )
     return events
+
+
+# Stake cues that are everyday verbs: a stake only where money follows ("puts $100 million into", "pumped
+# fresh cash into"), not in "mitigations put in place".
+_MONEY_VERB = re.compile(r"(?i)puts?|pumps?|pumping")
+_MONEY_WORD_AFTER = re.compile(r"(?i)\W+(?:[\w-]+\W+){0,3}?(?:money|capital|cash|funds)\b")
+
+
+def _stake_cue(text: str) -> re.Match[str] | None:
+    """The clause's first stake cue, read wider: an everyday verb among them only with money after it."""
+    return next((cue for cue in lx.STRATEGIC.finditer(text) if _tells_a_stake(text, cue)), None)
+
+
+def _tells_a_stake(text: str, cue: re.Match[str]) -> bool:
+    if not _MONEY_VERB.fullmatch(cue.group(0)):
+        return True
+    after = text[cue.end() : cue.end() + 60]
+    return bool(_MONEY_WORD_AFTER.match(after)) or any(m.start < 30 for m in find_money(after))
 
 
 # What may stand between an amount and its verb: "$5M raised", "$5M Series A round was closed"
