@@ -672,3 +672,36 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
     )
     # the baseline takes "put" alone as a stake
     assert any(e.type == "investment" for e in RulesClassifier().classify(put_in_place).events)
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "bought"),
+    [
+        (
+            "Orvane's AI agent can take over your browser",
+            "Orvane's AI agent can take over your browser to book trips.",
+            False,
+        ),
+        (
+            "Orvane's AI cuts customer acquisition costs",
+            "Orvane's AI agents cut customer acquisition costs by 30%.",
+            False,
+        ),
+        (
+            "Quillon buys machine learning startup",
+            "Quillon buys machine learning startup to boost its AI.",
+            True,
+        ),
+        ("AI lab Orvane was acquired", "AI lab Orvane was acquired for $116 million, Quillon said.", True),
+        (
+            "Quillon buys one of the best AI image generators",
+            "Quillon is buying one of the best AI image generators.",
+            True,
+        ),
+    ],
+)
+def test_an_acquisition_cue_tells_one_only_where_something_was_bought(
+    title: str, lead: str, bought: bool
+) -> None:
+    acquisitions = [e for e in read(story(title, lead)).proposals.events if e.subtype == "acquisition"]
+    assert bool(acquisitions) == bought

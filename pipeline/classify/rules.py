@@ -80,7 +80,9 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
       Finanzierungsrunde über 300 Millionen Dollar abgeschlossen und steigt damit zur wertvollsten KI-Firma
       auf" is no stake taken);
     - a French partnership is also told by "s'associe à" (partners with);
-    - an everyday verb among the stake cues ("put", "pump") tells a stake only with money after it."""
+    - an everyday verb among the stake cues ("put", "pump") tells a stake only with money after it;
+    - an acquisition cue tells one only where something was bought: a company named after it or told by
+      what it is, or the subject of a passive ("take over your browser" is none)."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
@@ -263,6 +265,8 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             and not acquirer
         ):
             acquirer = by.group(1)
+        if wider and target is None and not _something_bought(text, acquisition):
+            return events  # "take over your browser", "customer acquisition costs", "buys doctors an hour"
         events.append(
             _investment(
                 "acquisition", [acquirer, target], ("acquirer", "target"), sentence, money, acquisition
@@ -341,6 +345,34 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
                 )
             )
     return events
+
+
+# What an acquisition cue with no name after it may still have bought: a company told by what it is ("buys
+# machine learning startup"), or the subject of a passive ("Humane was acquired").
+_BOUGHT_NOUN = re.compile(
+    r"(?i)\b(?:startups?|start-ups?|compan(?:y|ies)|firms?|rivals?|makers?|developers?|providers?|businesses|"
+    r"business|labs?|unicorns?|platforms?|competitors?|chipmakers?|société|entreprise|unternehmen)\b"
+)
+# "The acquisition, valued at $1.3 billion, ...": the noun names the story's deal, not "customer acquisition".
+_DEAL_NOUN = re.compile(r"(?i)acquisition|takeover|übernahme|rachat")
+_TOLD_BEFORE = re.compile(
+    r"(?i)\b(?:the|this|that|its|their|his|her|die|diese|la|cette|le)\s+(?:[\w$.,-]+\s+){0,2}$"
+)
+_PASSIVE_BEFORE = re.compile(r"(?i)\b(?:was|were|is|are|be|been|being|gets?|got|wird|wurde|est|a été)\s+$")
+
+
+def _something_bought(text: str, cue: re.Match[str]) -> bool:
+    """Whether an acquisition cue that names no company after it still tells a purchase of one: a company
+    told by what it is or as "one of" some, the subject of a passive, or the story's deal referred to."""
+    return bool(
+        _BOUGHT_NOUN.search(text[cue.end() : cue.end() + 35])
+        or _PASSIVE_BEFORE.search(text[max(0, cue.start() - 12) : cue.start()])
+        or re.match(r"(?i)\s+(?:by|one of)\b", text[cue.end() : cue.end() + 8])
+        or (
+            _DEAL_NOUN.match(cue.group(0))
+            and _TOLD_BEFORE.search(text[max(0, cue.start() - 24) : cue.start()])
+        )
+    )
 
 
 # Stake cues that are everyday verbs: a stake only where money follows ("puts $100 million into", "pumped
