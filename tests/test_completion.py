@@ -545,3 +545,13 @@ def test_a_company_named_twice_in_a_deal_keeps_its_first_role() -> None:
     twice = acquisition("Pomme", "Pomme", evidence="Pomme buys machine learning startup for Pomme News")
     (once,) = with_acronyms_spelled_out((twice,), split_story(story(twice.evidence)))
     assert (once.parties, once.roles) == (("Pomme",), ("acquirer",))
+
+
+def test_a_launch_s_product_named_as_its_party_makes_no_maker_of_its_first_word() -> None:
+    # the rules name "Orca" beside "Orvane": that is the product's first word, not a company of the story
+    launched = read(
+        story("Orvane unveils Orca 2 AI model for lawyers", "Orvane unveiled Orca 2, a new AI model.")
+    )
+    (launch,) = launched.proposals.events
+    assert launch.parties[0] == "Orvane"
+    assert launch.product == "Orca 2"

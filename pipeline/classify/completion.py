@@ -87,7 +87,13 @@ def complete(
         _with_subject_before_apposition(replace(e, parties=tuple(named(p) for p in e.parties)))
         for e in events
     )
-    companies = KNOWN_KEYS | {company_key(p) for e in events for p in e.parties}
+    # the story's companies, less a launch's party that is only its product's first word ("Orca" of "Orca 2")
+    companies = KNOWN_KEYS | {
+        company_key(p)
+        for e in events
+        for p in e.parties
+        if not (e.type == "launch" and p and (e.product or "").startswith(p) and e.product != p)
+    }
     events = tuple(
         _investment_completed(e, sentences, language)
         if e.type == "investment"
