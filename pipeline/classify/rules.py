@@ -81,8 +81,9 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
       auf" is no stake taken);
     - a French partnership is also told by "s'associe à" (partners with);
     - an everyday verb among the stake cues ("put", "pump") tells a stake only with money after it;
-    - an acquisition cue tells one only where something was bought: a company named after it or told by
-      what it is, or the subject of a passive ("take over your browser" is none)."""
+    - an acquisition cue tells one only where something was bought: a company named after it, told by what
+      it is or as "one of" some, the subject of a passive, or the story's deal referred to ("the
+      acquisition"); "take over your browser" is none."""
     head = split_story(story, limit=_HEAD_SENTENCES)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
