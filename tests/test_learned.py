@@ -582,6 +582,67 @@ def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: boo
 def test_places_are_countries_regions_and_tech_hubs_but_not_cities_named_like_companies() -> None:
     assert all(is_place(name) for name in ("Saudi Arabia", "Allemagne", "Abu Dhabi", "Pékin", "MÜNCHEN"))
     assert not any(is_place(name) for name in ("Nice", "Orange", "Phoenix", "Mistral AI", "York"))
+    # states and provinces, in any of their spellings; their counties and districts are left out
+    assert all(
+        is_place(name) for name in ("Quebec", "Québec", "North Carolina", "Bayern", "Karnataka", "Wales")
+    )
+    assert not any(is_place(name) for name in ("Hampshire", "Luton", "Dordogne"))
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "kept"),
+    [
+        (
+            "Quebec backs Orvane with $100 million",
+            "The government of Quebec is investing $100 million in Orvane.",
+            False,
+        ),
+        (
+            "Federal government invests $12 million in AI projects",
+            "The federal government will invest $12 million in six AI research projects, the ministry said.",
+            False,
+        ),
+        (
+            "Quillon to invest $10 billion in North Carolina",
+            "Quillon will invest $10 billion in North Carolina for AI.",
+            False,
+        ),
+        (
+            "Government takes 10% stake in AI chipmaker Orvane",
+            "The government will take a 10% stake in Orvane, the AI chipmaker.",
+            True,
+        ),
+        ("Quillon invests $50 million in AI startup Orvane", "Quillon invested $50 million in Orvane.", True),
+    ],
+)
+def test_public_money_and_money_spent_in_a_place_are_no_stake(title: str, lead: str, kept: bool) -> None:
+    """Grants and a company's own spending are no investment by the labelling rules; a state's stake is."""
+    stakes = [e for e in read(story(title, lead)).proposals.events if e.subtype == "strategic_investment"]
+    assert bool(stakes) == kept
+
+
+def test_a_stake_by_a_place_or_a_government_or_in_a_place_is_vetoed() -> None:
+    stake = DealEvent(
+        "investment",
+        "strategic_investment",
+        ("Quebec", "Orvane"),
+        ("investor", "investee"),
+        evidence="Quebec backs Orvane, the Montreal AI institute, with $100 million.",
+    )
+    assert investment_veto(stake) == "public money: a grant or a programme"
+    ministry = replace(stake, parties=("Ministry of Digital Affairs", "Orvane"))
+    assert investment_veto(ministry) == "public money: a grant or a programme"
+    assert investment_veto(replace(stake, evidence="Quebec takes a 10% stake in Orvane.")) is None
+    spent = replace(
+        stake, parties=("Quillon", "North Carolina"), evidence="Quillon will invest $10B in North Carolina."
+    )
+    assert investment_veto(spent) == "money spent in a place"
+    # a round's investors: the rules list the places around them, which the parties' vetting drops
+    round_ = replace(
+        stake, subtype="funding", parties=("Orvane", "San Francisco"), roles=("investee", "investor")
+    )
+    assert investment_veto(round_) is None
+    assert investment_veto(replace(stake, parties=("Quillon", "Orvane"))) is None
 
 
 def test_a_summary_cut_mid_sentence_gives_way_to_the_text_that_tells_it_whole() -> None:
@@ -654,6 +715,27 @@ def test_a_french_partnership_told_by_s_associe_is_one() -> None:
     assert RulesClassifier().classify(french).events == ()  # the baseline as it was measured
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Orvane wins $480 million Quillon contract for AI platform",
+            "Quillon awarded Orvane a $480 million contract for its AI targeting platform.",
+        ),
+        (
+            "Quillon awards Orvane and Velmora AI contracts",
+            "Quillon has awarded contracts to Orvane and Velmora.",
+        ),
+    ],
+)
+def test_a_contract_awarded_or_won_is_a_partnership(title: str, lead: str) -> None:
+    """The labelling rules count a (government) contract as a partnership."""
+    partnerships = [e for e in read(story(title, lead)).proposals.events if e.type == "partnership"]
+    assert partnerships
+    assert {"Quillon", "Orvane"} <= set(partnerships[0].parties)
+    assert not any(e.type == "partnership" for e in RulesClassifier().classify(story(title, lead)).events)
+
+
 def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None:
     put_in_place = story(
         "Orvane releases an AI fairness benchmark",
@@ -698,6 +780,23 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
             "Quillon is buying one of the best AI image generators.",
             True,
         ),
+        # goods, not a company: a count of things, or a maker's products
+        (
+            "Orvane buys 18,000 Quillon chips",
+            "Orvane will buy 18,000 Quillon chips for its AI data centres.",
+            False,
+        ),
+        (
+            "Orvane buys Quillon GPUs worth $1 billion",
+            "Orvane bought Quillon GPUs for its AI cluster.",
+            False,
+        ),
+        (
+            "Orvane buys AI chip developer Quillon",
+            "Orvane buys AI chip developer Quillon for $700 million.",
+            True,
+        ),
+        ("Orvane acquires 100% of Quillon AI", "Orvane acquired 100% of Quillon AI for $665 million.", True),
     ],
 )
 def test_an_acquisition_cue_tells_one_only_where_something_was_bought(

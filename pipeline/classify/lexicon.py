@@ -392,8 +392,20 @@ PARTNERSHIP = _words(
     r"also involved",
 )
 
-# The learned classifier's partnership cues: rules-2's, and the French "s'associe à / avec" (partners with).
-WIDER_PARTNERSHIP = _words(*_ALTERNATIVES[PARTNERSHIP], r"s['’]associ(?:e|ent)", r"s['’]est associée?s?")
+# The learned classifier's partnership cues: rules-2's, the French "s'associe à / avec" (partners with), and
+# a contract awarded or won, which the labelling rules count as a partnership ("The US Army awarded
+# Palantir a $480 million contract").
+_CONTRACT = r"(?:[\w$€£.,-]+ ){0,4}(?:contracts?|auftrag|contrat)"
+WIDER_PARTNERSHIP = _words(
+    *_ALTERNATIVES[PARTNERSHIP],
+    r"s['’]associ(?:e|ent)",
+    r"s['’]est associée?s?",
+    rf"awards? {_CONTRACT}",
+    rf"awarded {_CONTRACT}",
+    rf"wins? {_CONTRACT}",
+    rf"won {_CONTRACT}",
+    r"contracts? (?:with|from)",
+)
 
 # --- launches ----------------------------------------------------------------------------------------
 LAUNCH = _words(

@@ -266,8 +266,12 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             and not acquirer
         ):
             acquirer = by.group(1)
-        if wider and target is None and not _something_bought(text, acquisition):
-            return events  # "take over your browser", "customer acquisition costs", "buys doctors an hour"
+        # no company bought: "take over your browser", "customer acquisition costs", "buys doctors an
+        # hour"; or goods: "buys 18,000 Nvidia chips", "acquired thousands of GPUs"
+        if wider and (
+            (target is None and not _something_bought(text, acquisition)) or _goods_bought(text, acquisition)
+        ):
+            return events
         events.append(
             _investment(
                 "acquisition", [acquirer, target], ("acquirer", "target"), sentence, money, acquisition
@@ -374,6 +378,29 @@ def _something_bought(text: str, cue: re.Match[str]) -> bool:
             and _TOLD_BEFORE.search(text[max(0, cue.start() - 24) : cue.start()])
         )
     )
+
+
+# What a company buys that is no company: a count of things, or a maker's goods ("18,000 Nvidia chips",
+# "thousands of H100s", "Nvidia GPUs worth $1 billion").
+_COUNT_AFTER = re.compile(
+    r"(?i)\s+(?:some |about |around |nearly |more than |over |up to )?(?:\d[\d,.]*\s*(?:k|m)?|hundreds|"
+    r"thousands|millions|tens of thousands|dozens)\s+"
+    r"(?!%|per ?cent|percent|of (?:the |its )?(?:shares|stake))"
+)
+_MAKERS_GOODS = re.compile(
+    r"\s+(?:[A-Z][\w.&-]*\s+){1,3}(?i:chips?|gpus?|processors?|servers?|accelerators?|semiconductors?|"
+    r"computers?|hardware|equipment|devices|licen[cs]es|credits)\b"
+    # "GPU chipmaker Run:ai", "AI chip developer Graphcore": the goods name what the company bought makes
+    r"(?!\s*(?:[\w-]+\s+)?(?i:\w*makers?|developers?|designers?|startups?|start-ups?|compan(?:y|ies)|firms?|"
+    r"providers?|suppliers?|business|unicorns?|labs?))"
+)
+
+
+def _goods_bought(text: str, cue: re.Match[str]) -> bool:
+    """Whether an acquisition cue is followed by a count of things or by a maker's goods: a purchase, no
+    company."""
+    after = text[cue.end() : cue.end() + 60]
+    return bool(_COUNT_AFTER.match(after) or _MAKERS_GOODS.match(after))
 
 
 # Stake cues that are everyday verbs: a stake only where money follows ("puts $100 million into", "pumped

@@ -400,6 +400,36 @@ def investment_veto(event: DealEvent) -> str | None:
         return "an offer turned down"
     if _TALKS_FAILED.search(event.evidence):
         return "talks that failed"
+    return _public_money_or_spending(event)
+
+
+# Public money and money spent in a place: grants and a company's own spending are no investment by the
+# labelling rules ("Quebec backs Mila with $100 million", "the federal government will invest $12 million
+# in six research projects", "Amazon to invest $10 billion in North Carolina"). A state taking a stake
+# ("the government will take a 10% stake in Intel") is an investor all the same.
+_GOVERNMENT = re.compile(
+    r"(?i)\b(?:government|ministry|minist[eè]re|ministerium|bundesregierung|regierung|gouvernement|"
+    r"federal|department of|state of)\b"
+)
+_EQUITY = re.compile(r"(?i)\b(?:stakes?|shares|equity|beteiligung|anteile?|participation)\b")
+
+
+def _public_money_or_spending(event: DealEvent) -> str | None:
+    """A stake whose every investor is a place or a government, or whose every investee is a place. A
+    round's investors are left alone: the rules list the places around them ("led by San Francisco
+    venture-capital firm Data Collective"), which the parties' vetting drops."""
+    if event.subtype != "strategic_investment":
+        return None
+    investors = [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investor"]
+    investees = [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investee"]
+    if (
+        investors
+        and all(is_place(p) or _GOVERNMENT.search(p) for p in investors)
+        and not _EQUITY.search(event.evidence)
+    ):
+        return "public money: a grant or a programme"
+    if investees and all(is_place(p) for p in investees):
+        return "money spent in a place"
     return None
 
 
