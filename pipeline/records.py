@@ -317,6 +317,10 @@ class DealEvent:
         values = ((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
         return {name: list(value) if isinstance(value, tuple) else value for name, value in values}
 
+    def in_role(self, role: str) -> list[str]:
+        """The parties in the role, in order."""
+        return [p for p, r in zip(self.parties, self.roles, strict=False) if r == role]
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:

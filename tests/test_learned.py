@@ -621,6 +621,31 @@ def test_public_money_and_money_spent_in_a_place_are_no_stake(title: str, lead: 
     assert bool(stakes) == kept
 
 
+@pytest.mark.parametrize(
+    ("title", "lead", "kept"),
+    [
+        (
+            "Northgate Capital raises almost $500mn to focus on AI",
+            "Northgate Capital, the Toronto venture firm, raised almost $500 million to back AI companies.",
+            False,
+        ),
+        (
+            "Bluepeak Ventures raises $600 million to back AI startups",
+            "The firm will invest in AI tools.",
+            False,
+        ),
+        ("AI startup Orvane raises $60 million", "Orvane raised $60 million led by Northgate Capital.", True),
+    ],
+)
+def test_an_investment_firm_raising_money_raises_its_own_fund(title: str, lead: str, kept: bool) -> None:
+    """A VC firm's fund is no investment by the labelling rules, whether or not the story says "fund"."""
+    rounds = [e for e in default_classifier().classify(story(title, lead)).events if e.type == "investment"]
+    assert bool(rounds) == kept
+    assert investment_veto(investment("Northgate Capital", evidence=title)) == (
+        "an investment firm raising its own fund"
+    )
+
+
 def test_a_stake_by_a_place_or_a_government_or_in_a_place_is_vetoed() -> None:
     stake = DealEvent(
         "investment",

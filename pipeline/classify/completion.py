@@ -548,7 +548,7 @@ def rounds_split_by_raiser(
     secured $250m"), told as one round per company: a roundup's rounds, merged by the rules as one deal."""
     split: list[DealEvent] = []
     for event in events:
-        raising = [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investee"]
+        raising = event.in_role("investee")
         if event.subtype != "funding" or len(raising) < 2:
             split.append(event)
             continue

@@ -52,7 +52,6 @@ LEARNED_VERSION = "learned-2"
 
 Features = dict[str, float]
 
-_INVESTOR_FIRM = re.compile(r"\b(?:Ventures|Venture Partners|Capital|Fund|Investments|Capital Partners)$")
 _PERSON_CONTEXT = re.compile(
     r"(?:\b(?:CEO|chief executive|founder|co-founder|president|President|chairman|director|said|says|told|"
     r"according to|Mr\.?|Ms\.?|Dr\.?|Sen\.?|Senator|PDG|Gründer|Chef|fondateur)\W+$)",
@@ -501,7 +500,7 @@ def _in_rules_list(name: str) -> bool:
 
 
 def _is_investor_firm(names: tuple[str, ...]) -> bool:
-    return any(_INVESTOR_FIRM.search(name) for name in names)
+    return any(lx.INVESTOR_FIRM.search(name) for name in names)
 
 
 def _sentence_index(sentences: list[Sentence], evidence: str) -> int:

@@ -675,6 +675,8 @@ DATE_WORD = re.compile(
     r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|UTC|GMT)\b"
 )
+# The words that end an investment firm's name ("Sequoia Capital", "Lightspeed Venture Partners").
+INVESTOR_FIRM = re.compile(r"\b(?:Ventures|Venture Partners|Capital|Fund|Investments|Capital Partners)$")
 # The words that end organisations' names ("Northgate Systems", "Acme Labs", "Sakana AI").
 ORGANISATION_ENDING = re.compile(
     r"(?:\bAI|\.ai|Labs?|Inc\.?|Corp\.?|Ltd\.?|GmbH|SAS|SA|AG|LLC|Technologies|Technology|Systems|Robotics|"

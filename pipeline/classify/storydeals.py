@@ -42,9 +42,7 @@ def _with_target_from_history(event: DealEvent, history: list[DealEvent]) -> Dea
     machine learning startup ..." and "Laserlike had raised ...")."""
     if event.subtype != "acquisition" or "target" in event.roles or len(history) != 1:
         return event
-    raiser = next(
-        (p for p, r in zip(history[0].parties, history[0].roles, strict=False) if r == "investee"), None
-    )
+    raiser = next(iter(history[0].in_role("investee")), None)
     if raiser is None or any(same_company(raiser, p) for p in event.parties):
         return event
     return replace(event, parties=(*event.parties, raiser), roles=(*event.roles, "target"))
@@ -63,17 +61,13 @@ def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
     if event.subtype != other.subtype or not compatible_amounts(event.amount_usd, other.amount_usd):
         return False
     if event.subtype == "funding":
-        return shared_companies(_in_role(event, "investor"), _in_role(other, "investor")) >= 2
+        return shared_companies(event.in_role("investor"), other.in_role("investor")) >= 2
     # "Canva continues spending spree by buying ...", then "... acquired Leonardo.ai": a buyer told in one
     # sentence, what it bought in another
     return event.subtype == "acquisition" and {_roles(event), _roles(other)} == {
         frozenset({"acquirer"}),
         frozenset({"target"}),
     }
-
-
-def _in_role(event: DealEvent, role: str) -> list[str]:
-    return [p for p, r in zip(event.parties, event.roles, strict=False) if r == role]
 
 
 def _roles(event: DealEvent) -> frozenset[str]:

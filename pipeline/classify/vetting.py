@@ -400,6 +400,11 @@ def investment_veto(event: DealEvent) -> str | None:
         return "an offer turned down"
     if _TALKS_FAILED.search(event.evidence):
         return "talks that failed"
+    raisers = event.in_role("investee") if event.subtype == "funding" else []
+    if raisers and all(lx.INVESTOR_FIRM.search(p) for p in raisers):
+        # "Northgate Capital raises almost $500mn to focus on AI": a VC firm's own fund, no investment by the
+        # labelling rules
+        return "an investment firm raising its own fund"
     return _public_money_or_spending(event)
 
 
@@ -420,8 +425,7 @@ def _public_money_or_spending(event: DealEvent) -> str | None:
     venture-capital firm Data Collective"), which the parties' vetting drops."""
     if event.subtype != "strategic_investment":
         return None
-    investors = [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investor"]
-    investees = [p for p, r in zip(event.parties, event.roles, strict=False) if r == "investee"]
+    investors, investees = event.in_role("investor"), event.in_role("investee")
     if (
         investors
         and all(is_place(p) or _GOVERNMENT.search(p) for p in investors)
