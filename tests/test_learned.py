@@ -646,6 +646,18 @@ def test_an_investment_firm_raising_money_raises_its_own_fund(title: str, lead: 
     )
 
 
+def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
+    hired = story(
+        "Orvane hires former Quillon AI chief as CTO",
+        "Orvane has snapped up Jane Miller, the former head of Quillon's AI research unit, as its chief"
+        " technology officer.",
+    )
+    assert [e for e in read(hired).proposals.events if e.type == "investment"] == []
+    assert any(e.subtype == "acquisition" for e in RulesClassifier().classify(hired).events)
+    bought = story("Orvane snaps up AI startup Quillon", "Orvane has snapped up Quillon, an AI research lab.")
+    assert [e.subtype for e in read(bought).proposals.events] == ["acquisition"]
+
+
 def test_a_stake_by_a_place_or_a_government_or_in_a_place_is_vetoed() -> None:
     stake = DealEvent(
         "investment",

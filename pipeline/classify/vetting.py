@@ -32,7 +32,7 @@ _TITLE = (
     r"(?:CEO|COO|CFO|CTO|CMO|CIO|CSO|chief(?: \w+)? officer|chief executive|co-?founder|founder|"
     r"(?:vice[- ])?president|"
     r"chair(?:man|woman)?|(?:prime )?minister|secretary|senator|governor|mayor|director|(?:general )?manager|"
-    r"analyst|professor|researcher|spokes(?:man|woman|person)|PDG|directeur|directrice|"
+    r"analyst|professor|researcher|head of|spokes(?:man|woman|person)|PDG|directeur|directrice|"
     r"président|fondateur|ministre|Chef|Chefin|Gründer|Vorstandschef|Vorstandssprecher|Konzernchef|Firmenchef|Geschäftsführer|Minister)"
 )
 _TITLE_BEFORE = re.compile(rf"\b{_TITLE},?\s+(?:and\s+)?$", re.IGNORECASE)
@@ -151,16 +151,32 @@ def vet(events: tuple[DealEvent, ...], sentences: list[str], language: str | Non
             or (event.type == "investment" and investment_veto(event))
         ):
             continue
+        vetoes = [party_veto(party, sentences, language) for party in event.parties]
         pairs = [
             (party, role)
-            for party, role in zip(event.parties, event.roles, strict=False)
-            if not party_veto(party, sentences, language)
+            for party, role, veto in zip(event.parties, event.roles, vetoes, strict=False)
+            if not veto
         ]
+        if _person_bought(event, vetoes, pairs):
+            continue
         if event.parties and not pairs:
             orphaned.append(event)
             continue
         kept.append(replace(event, parties=tuple(p for p, _ in pairs), roles=tuple(r for _, r in pairs)))
     return tuple(_with_orphaned_amounts(kept, orphaned))
+
+
+def _person_bought(event: DealEvent, vetoes: list[str | None], kept: list[tuple[str, str]]) -> bool:
+    """An acquisition whose only target is a person hires an executive ("Apple has snapped up John
+    Giannandrea, who today stepped down as Google's head of AI"): no deal, by the labelling rules."""
+    return (
+        event.subtype == "acquisition"
+        and not any(role == "target" for _, role in kept)
+        and any(
+            role == "target" and (veto or "").startswith("a person")
+            for role, veto in zip(event.roles, vetoes, strict=False)
+        )
+    )
 
 
 def _with_orphaned_amounts(kept: list[DealEvent], orphaned: list[DealEvent]) -> list[DealEvent]:
