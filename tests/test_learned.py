@@ -646,6 +646,38 @@ def test_an_investment_firm_raising_money_raises_its_own_fund(title: str, lead: 
     )
 
 
+@pytest.mark.parametrize(
+    ("title", "lead", "kept"),
+    [
+        (
+            "Orvane receives €10 million from EU programme",
+            "The AI startup Orvane received €10 million from the EU's Horizon Europe programme.",
+            False,
+        ),
+        (
+            "Orvane secures $20 million in non-dilutive funding",
+            "Orvane, an AI drug discovery startup, secured $20 million in non-dilutive funding from Quillon.",
+            False,
+        ),
+        (
+            "Orvane shares jump after $700 million listing",
+            "Orvane, the AI software maker, raised $700 million in its listing on the Nasdaq.",
+            False,
+        ),
+        (
+            "Orvane AI raises $25 million Series A",
+            "Orvane AI raised $25 million in a Series A round led by Quillon Ventures.",
+            True,
+        ),
+    ],
+)
+def test_a_listing_a_grant_or_public_money_told_as_money_raised_is_no_round(
+    title: str, lead: str, kept: bool
+) -> None:
+    rounds = [e for e in read(story(title, lead)).proposals.events if e.type == "investment"]
+    assert bool(rounds) == kept
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

@@ -300,6 +300,22 @@ NOT_INVESTMENT = _words(
     r"supercomputing hours",
     r"gpu hours",
 )
+# The learned classifier's: rules-2's, and other ways of telling a listing, a grant or public money ("raised
+# $700 million in its listing on the New York Stock Exchange", "non-dilutive funding", "€10 million from the
+# EU's Horizon Europe programme").
+WIDER_NOT_INVESTMENT = _words(
+    *_ALTERNATIVES[NOT_INVESTMENT],
+    r"(?:stock market|market|public|trading|nasdaq|nyse) debut",
+    r"direct listing",
+    r"in (?:its|a|the) (?:[\w$€£.,-]+ ){0,3}listing",
+    r"went public",
+    r"going public",
+    r"flotation",
+    r"börsengang\w*",
+    r"introduction en bourse",
+    r"non-dilutive",
+    r"from (?:the )?(?:[\w’'-]+ ){0,4}(?:programme|program|mission|initiative)",
+)
 CANCELLED = _words(
     r"cancels?",
     r"cancell?ed",

@@ -249,7 +249,8 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     strategic = _stake_cue(text) if wider else lx.STRATEGIC.search(text)
     if not (acquisition or funding or round_word or strategic):
         return []  # most sentences: no investment cue at all, so no guard or money parsing either
-    if lx.NOT_INVESTMENT.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text):
+    not_investment = lx.WIDER_NOT_INVESTMENT if wider else lx.NOT_INVESTMENT
+    if not_investment.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text):
         return []
     events: list[DealEvent] = []
     money = find_money(text, language)
