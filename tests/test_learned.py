@@ -678,6 +678,33 @@ def test_a_listing_a_grant_or_public_money_told_as_money_raised_is_no_round(
     assert bool(rounds) == kept
 
 
+@pytest.mark.parametrize(
+    ("title", "lead", "deal"),
+    [
+        (
+            "Quillon sells AI unit Orvane to Velmora for $2 billion",
+            "Quillon agreed to sell Orvane, its AI unit, to Velmora for $2 billion.",
+            ("acquisition", ("Velmora", "Orvane"), ("acquirer", "target")),
+        ),
+        (
+            "Quillon sells its stake in AI startup Orvane to Velmora",
+            "Quillon has sold its 20% stake in the AI company Orvane to Velmora for $300 million.",
+            ("strategic_investment", ("Velmora", "Orvane"), ("investor", "investee")),
+        ),
+        (
+            "AI startup Orvane was sold to Velmora",
+            "AI startup Orvane was sold to Velmora for $50 million.",
+            ("acquisition", ("Velmora", "Orvane"), ("acquirer", "target")),
+        ),
+    ],
+)
+def test_a_sale_told_by_its_seller_is_the_buyers_deal(
+    title: str, lead: str, deal: tuple[str, tuple[str, ...], tuple[str, ...]]
+) -> None:
+    (event,) = [e for e in read(story(title, lead)).proposals.events if e.type == "investment"]
+    assert (event.subtype, event.parties, event.roles) == deal
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

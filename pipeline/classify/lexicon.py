@@ -209,6 +209,8 @@ ACQUISITION = _words(
     r"kauft",
     r"gekauft",
 )
+# A sale told by its seller: "Quillon sells Orvane to Velmora", "sold its 20% stake in Orvane to Velmora".
+SALE = _words(r"sells?", r"sold", r"selling", r"to sell", r"divests?", r"divested")
 STRATEGIC = _words(
     r"invests?",
     r"invested",
@@ -681,6 +683,7 @@ INVESTOR_HINTS = _words(
 
 # Matches exactly when one of the investment cues does: one scan to skip the sentences with none.
 ANY_INVESTMENT_CUE = _any_of(ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)
+WIDER_INVESTMENT_CUE = _any_of(ACQUISITION, SALE, FUNDING_VERB, ROUND, STRATEGIC)
 CUE_OF_EVENT_TYPE = MappingProxyType(
     {"investment": ANY_INVESTMENT_CUE, "partnership": PARTNERSHIP, "launch": LAUNCH}
 )

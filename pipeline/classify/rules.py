@@ -231,11 +231,13 @@ def _investments(
     sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], wider: bool
 ) -> list[DealEvent]:
     """Investment events of a sentence, clause by clause ("X invested ..., while Y raised ...")."""
-    if not lx.ANY_INVESTMENT_CUE.search(sentence.text):
+    if not (lx.WIDER_INVESTMENT_CUE if wider else lx.ANY_INVESTMENT_CUE).search(sentence.text):
         return []
     events: list[DealEvent] = []
     for clause in _CLAUSE_BREAK.split(sentence.text):
-        events += _clause_investments(replace(sentence, text=clause), sentences, language, main, wider)
+        told = replace(sentence, text=clause)
+        sold = _sale(told, language) if wider else None
+        events += [sold] if sold else _clause_investments(told, sentences, language, main, wider)
     return [replace(e, evidence=sentence.text) for e in events]
 
 
@@ -249,8 +251,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     strategic = _stake_cue(text) if wider else lx.STRATEGIC.search(text)
     if not (acquisition or funding or round_word or strategic):
         return []  # most sentences: no investment cue at all, so no guard or money parsing either
-    not_investment = lx.WIDER_NOT_INVESTMENT if wider else lx.NOT_INVESTMENT
-    if not_investment.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text):
+    if _tells_no_investment(text, wider):
         return []
     events: list[DealEvent] = []
     money = find_money(text, language)
@@ -379,6 +380,41 @@ def _something_bought(text: str, cue: re.Match[str]) -> bool:
             and _TOLD_BEFORE.search(text[max(0, cue.start() - 24) : cue.start()])
         )
     )
+
+
+_SOLD_TO = re.compile(r"\s(?:to|an)\s+(?=[A-Z])")
+_PASSIVE_SOLD = re.compile(r"(?i)\b(?:was|were|is|are|be|been|being|gets?|got)\s+$")
+_STAKE_SOLD = re.compile(r"(?i)\b(?:stake|shares|holding|anteile?|participation)\b")
+
+
+def _tells_no_investment(text: str, wider: bool) -> bool:
+    """A grant, debt, a listing, a fund, a cancelled deal or a denial."""
+    not_investment = lx.WIDER_NOT_INVESTMENT if wider else lx.NOT_INVESTMENT
+    return bool(not_investment.search(text) or lx.CANCELLED.search(text) or lx.DENIAL.search(text))
+
+
+def _sale(sentence: Sentence, language: str) -> DealEvent | None:
+    """A sale told by its seller, as the buyer's deal: "Quillon sells Orvane to Velmora" is Velmora's
+    acquisition of Orvane, "Orvane was sold to Velmora" too, and "Quillon sold its stake in Orvane to
+    Velmora" Velmora's stake in Orvane. The seller is no party (the labelling rules name buyer and bought)."""
+    text = sentence.text
+    cue = lx.SALE.search(text)
+    to = _SOLD_TO.search(text, cue.end(), cue.end() + 100) if cue else None
+    if not cue or not to or _tells_no_investment(text, wider=True):
+        return None
+    money = find_money(text, language)
+    names = [(s, e, n) for s, e, n in _spanned_names(text) if not is_source(n)]
+    buyer = next((n for s, _, n in names if s == to.end()), None)
+    sold = [n for s, e, n in names if s >= cue.end() and e <= to.start()]
+    if not sold and _PASSIVE_SOLD.search(text[max(0, cue.start() - 12) : cue.start()]):
+        sold = [n for _, e, n in names if e <= cue.start()][-1:]
+    if not buyer or not sold:
+        return None
+    if _STAKE_SOLD.search(text, cue.end(), to.start()):
+        return _investment(
+            "strategic_investment", [buyer, sold[-1]], ("investor", "investee"), sentence, money, cue
+        )
+    return _investment("acquisition", [buyer, sold[-1]], ("acquirer", "target"), sentence, money, cue)
 
 
 # What a company buys that is no company: a count of things, or a maker's goods ("18,000 Nvidia chips",
