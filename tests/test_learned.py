@@ -705,6 +705,23 @@ def test_a_sale_told_by_its_seller_is_the_buyers_deal(
     assert (event.subtype, event.parties, event.roles) == deal
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Orvane makes Nova AI assistant generally available",
+            "Orvane made its Nova AI assistant generally available to all business customers on Monday.",
+        ),
+        ("Orvane previews Nova, its next AI model", "Orvane previewed Nova, its next AI model, on Tuesday."),
+        ("Orvane's next AI model", "Orvane gave a first look at Nova, its next-generation AI model."),
+    ],
+)
+def test_a_launch_told_as_availability_or_a_preview_is_the_makers(title: str, lead: str) -> None:
+    """The labelling rules count a product made generally available, and a preview, as a launch."""
+    launches = [e for e in read(story(title, lead)).proposals.events if e.type == "launch"]
+    assert [(e.parties, e.product) for e in launches][:1] == [(("Orvane",), "Nova")]
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

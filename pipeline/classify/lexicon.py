@@ -470,6 +470,17 @@ LAUNCH = _words(
     r"neues? (?:ki-)?(?:modell|sprachmodell|chatbot)",
     r"announc(?:es|ed|ing)(?= (?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|That|The|This|It|Its|On|In)\b)[A-Z][\w.-]+|its new |a new |the new ))",
 )
+# The learned classifier's launch cues: rules-2's, and a preview, which the labelling rules count ("Orvane
+# previews Nova", "gave a first look at Nova").
+WIDER_LAUNCH = _words(
+    *_ALTERNATIVES[LAUNCH],
+    r"previews?",
+    r"previewed",
+    r"previewing",
+    r"(?:gave|gives|give|offers?|offered) (?:a )?(?:first )?(?:look|glimpse|preview) (?:at|of)",
+)
+# A launch told as availability: "made its Nova AI assistant generally available".
+AVAILABILITY = re.compile(r"(?i)now available|generally available|general availability|available today")
 # Cues that name a product rather than an act ("its new model", "in beta"): trusted only in the lead.
 WEAK_LAUNCH = re.compile(
     r"^(?:new|first|latest|next|nouveau|nouvelle|neue|currently|now in|in |announc)", re.IGNORECASE

@@ -108,7 +108,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
         found = [
             *_investments(sentence, sentences, language, main, wider),
             *_partnerships(sentence, owner, lx.WIDER_PARTNERSHIP if wider else lx.PARTNERSHIP),
-            *_launches(sentence, owner, lead_sentences, main),
+            *_launches(sentence, owner, lead_sentences, main, wider),
         ]
         # background is checked only where a cue fired: most sentences have none
         if found and not _is_background(sentence):
@@ -628,10 +628,12 @@ def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
     return bool(re.match(r"[^.]{0,30}?\b(?:with|avec|mit)\b[^.]{0,25}?[A-Z]", text[cue.end() :]))
 
 
-def _launches(sentence: Sentence, owner: str | None, lead: list[str], main: list[str]) -> list[DealEvent]:
+def _launches(
+    sentence: Sentence, owner: str | None, lead: list[str], main: list[str], wider: bool = False
+) -> list[DealEvent]:
     """A launch for every launch cue of the sentence ("launched Le Chat and unveiled Mistral Large")."""
     text = sentence.text
-    cues = list(lx.LAUNCH.finditer(text))
+    cues = list((lx.WIDER_LAUNCH if wider else lx.LAUNCH).finditer(text))
     if not cues or lx.JOINT_LAUNCH.search(text):
         return []  # no cue; or two organisations debuting something together: a partnership
     events: list[DealEvent] = []
@@ -639,7 +641,9 @@ def _launches(sentence: Sentence, owner: str | None, lead: list[str], main: list
         if not _is_launch(text, cue, sentence):
             continue
         after = text[cue.end() : cue.end() + 120]
-        launcher, named_after = _around(text, cue)
+        launcher, named_after = _made_available(text, cue) if wider else (None, None)
+        if not (launcher and named_after):
+            launcher, named_after = _around(text, cue)
         called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
         product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
         launcher = launcher or owner or _generic_subject(text[: cue.start()], product, main)
@@ -661,6 +665,19 @@ def _launches(sentence: Sentence, owner: str | None, lead: list[str], main: list
             )
         )
     return events
+
+
+_MADE = re.compile(r"\b(?:makes?|made|making)\s+(?:its\s+|their\s+|the\s+)?(?=[A-Z])([^,.;]{1,60}?)\s*$")
+
+
+def _made_available(text: str, cue: re.Match[str]) -> tuple[str | None, str | None]:
+    """The maker and the product of a launch told as availability: "Orvane made its Nova AI assistant
+    generally available" is Orvane's launch of Nova (read as `_around` reads it, Nova would be the maker)."""
+    made = _MADE.search(text, 0, cue.start()) if lx.AVAILABILITY.fullmatch(cue.group(0)) else None
+    if not made:
+        return None, None
+    makers = [n for _, end, n in _spanned_names(text) if end <= made.start() and not is_source(n)]
+    return (makers[-1] if makers else None), _product(made.group(1))
 
 
 def _generic_subject(before: str, product: str | None, main: list[str]) -> str | None:
