@@ -722,6 +722,29 @@ def test_a_launch_told_as_availability_or_a_preview_is_the_makers(title: str, le
     assert [(e.parties, e.product) for e in launches][:1] == [(("Orvane",), "Nova")]
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        # (a name the finder cannot tell from the verb opening the question is left to what it knows)
+        ("Steigt SAP beim KI-Startup Orvane ein?", "Die Rede ist von 100 Millionen Euro."),
+        (
+            "Quillon verhandelt über einen Einstieg beim Heidelberger KI-Start-up Orvane",
+            "Die Rede ist von 100 Millionen Euro.",
+        ),
+        (
+            "Quillon beteiligt sich am Heidelberger KI-Start-up Orvane",
+            "Quillon beteiligt sich am Heidelberger KI-Start-up Orvane mit 50 Millionen Euro.",
+        ),
+    ],
+)
+def test_a_german_stake_names_its_company_after_bei_or_an(title: str, lead: str) -> None:
+    """German puts the investor after the verb ("Steigt Quillon ... ein") and the company after "bei"."""
+    (stake,) = [e for e in read(story(title, lead, language="de")).proposals.events if e.type == "investment"]
+    assert stake.subtype == "strategic_investment"
+    assert stake.in_role("investee") == ["Orvane"]
+    assert stake.in_role("investor") in (["Quillon"], ["SAP"])
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

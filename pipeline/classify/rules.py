@@ -296,6 +296,8 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
         return events
     if strategic:
         investor, investee = _around(text, strategic)
+        if wider and language == "de":
+            investor, investee = _german_stake_parties(text, strategic, investor, investee)
         after = text[strategic.end() : strategic.end() + 100]
         generic = lx.GENERIC_COMPANY.search(
             re.sub(r"^[^a-zA-Z]*(?:[\w$€£.,()-]+ ){0,10}?(?=(?:in|into|dans|bei) )", "", after)
@@ -380,6 +382,26 @@ def _something_bought(text: str, cue: re.Match[str]) -> bool:
             and _TOLD_BEFORE.search(text[max(0, cue.start() - 24) : cue.start()])
         )
     )
+
+
+# German tells a stake's company after a preposition, its investor often after the verb: "Steigt SAP beim
+# KI-Startup Aleph Alpha ein?", "Einstieg beim Heidelberger Start-up Aleph Alpha", "beteiligt sich an X".
+_GERMAN_STAKE_IN = re.compile(r"\b(?:bei|beim|an|am)\s")
+
+
+def _german_stake_parties(
+    text: str, cue: re.Match[str], investor: str | None, investee: str | None
+) -> tuple[str | None, str | None]:
+    """The investor and the company invested in of a German stake, the latter named after "bei"/"an"."""
+    marker = _GERMAN_STAKE_IN.search(text, cue.end(), cue.end() + 60)
+    if not marker:
+        return investor, investee
+    names = [(s, n) for s, _, n in _spanned_names(text) if not is_source(n)]
+    company = next((n for s, n in names if 0 <= s - marker.end() < 40), None)
+    if company is None or company == investor:
+        return investor, investee
+    between = [n for s, n in names if cue.end() <= s < marker.start() and n != company]
+    return (investor or (between[0] if between else None)), company
 
 
 _SOLD_TO = re.compile(r"\s(?:to|an)\s+(?=[A-Z])")
