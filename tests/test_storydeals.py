@@ -310,6 +310,7 @@ def test_a_launch_of_a_known_company_by_a_product_is_turned_the_right_way_round(
         ("Sora: The text-to-video model", "Sora"),
         ("Gemini - SCI & TECH", "Gemini"),
         ("Zephyr 2", "Zephyr 2"),
+        ("Nova 2", "Nova 2"),  # named like a person, but numbered: a product
         ("Claude 3 Haiku", "Claude 3 Haiku"),
         ("ChatGPT-style", None),  # what the product is like, not which
         ("AI-powered", None),

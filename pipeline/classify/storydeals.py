@@ -385,11 +385,18 @@ def with_product_named(event: DealEvent) -> DealEvent:
         or not any(c.isupper() or c.isdigit() for c in product)
         or key in KNOWN_KEYS
         or any(key == company_key(party) for party in event.parties)
-        or (len(product.split()) == 2 and is_given_name(product.split()[0]))
+        or _is_persons_name(product)
         or _cut_off_company(key)
     ):
         return replace(event, product=None) if event.product is not None else event
     return replace(event, product=product) if product != event.product else event
+
+
+def _is_persons_name(product: str) -> bool:
+    """A given name and a surname ("Scott Guthrie"); not a product named like a person and numbered ("Nova
+    2", "Claude 3")."""
+    words = product.split()
+    return len(words) == 2 and is_given_name(words[0]) and words[1].isalpha() and words[1].istitle()
 
 
 def _cut_off_company(key: str) -> bool:
