@@ -745,6 +745,18 @@ def test_a_german_stake_names_its_company_after_bei_or_an(title: str, lead: str)
     assert stake.in_role("investor") in (["Quillon"], ["SAP"])
 
 
+def test_a_round_of_the_company_or_the_startup_is_the_one_the_sentence_before_named() -> None:
+    told = story(
+        "Hard numbers: money for AI, chips and more",
+        "Europe has one major player in generative AI: Orvane. The French startup raised a new $640 million"
+        " funding round last week. Quillon, meanwhile, sells chips.",
+    )
+    (round_,) = [e for e in read(told).proposals.events if e.type == "investment"]
+    assert (round_.parties, round_.amount) == (("Orvane",), 640e6)
+    # the baseline reads no raiser, so no round
+    assert not [e for e in RulesClassifier().classify(told).events if e.type == "investment"]
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

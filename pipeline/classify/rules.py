@@ -281,7 +281,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
         )
         return events
     if funding and _raises_money(text, funding, money) and not _is_fund_raise(text):
-        investee, _ = _around(text, funding)
+        investee = _raiser(text, funding, sentence, sentences, wider)
         investors = _investors(text, sentences, sentence, investee)
         events.append(
             _investment(
@@ -700,6 +700,27 @@ def _made_available(text: str, cue: re.Match[str]) -> tuple[str | None, str | No
         return None, None
     makers = [n for _, end, n in _spanned_names(text) if end <= made.start() and not is_source(n)]
     return (makers[-1] if makers else None), _product(made.group(1))
+
+
+def _raiser(
+    text: str, cue: re.Match[str], sentence: Sentence, sentences: list[Sentence], wider: bool
+) -> str | None:
+    """The company raising money: the name before the cue; read wider, where none stands there, the one
+    "the company" opening the clause refers to."""
+    raiser, _ = _around(text, cue)
+    return _antecedent(text[: cue.start()], sentence, sentences) if wider and raiser is None else raiser
+
+
+def _antecedent(before: str, sentence: Sentence, sentences: list[Sentence]) -> str | None:
+    """The company "the company" or "the French startup" opening a clause refers to: the last one the
+    sentence before named ("... one major player in generative AI: Mistral. The French startup raised").
+    None where the clause opens otherwise."""
+    clause = re.split(r"[,;:]\s", before)[-1]
+    if sentence.index == 0 or not lx.GENERIC_COMPANY.search(clause):
+        return None
+    previous = next((s.text for s in sentences if s.index == sentence.index - 1), "")
+    named = [n for n in names_in(previous) if not is_source(n)]
+    return named[-1] if named else None
 
 
 def _generic_subject(before: str, product: str | None, main: list[str]) -> str | None:
