@@ -884,6 +884,39 @@ def test_a_contract_awarded_or_won_is_a_partnership(title: str, lead: str) -> No
     assert not any(e.type == "partnership" for e in RulesClassifier().classify(story(title, lead)).events)
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Quillon to integrate Orvane's AI models into its office software",
+            "Quillon will integrate Orvane's AI models into its office software, the companies said.",
+        ),
+        (
+            "Orvane, Quillon to co-develop AI chips",
+            "Orvane and Quillon will co-develop AI chips for data centres.",
+        ),
+        (
+            "Quillon selects Orvane as AI provider for its staff",
+            "Quillon has selected Orvane to provide AI assistants to its 50,000 employees.",
+        ),
+        ("Quillon taps Orvane to power its AI search", "Quillon has tapped Orvane to power its AI search."),
+        (
+            "Quillon will use Orvane's AI in its call centres",
+            "Quillon will deploy Orvane's AI agents across its call centres under a three-year deal.",
+        ),
+        (
+            "Quillon licenses Orvane's archive to train AI",
+            "Quillon licenses Orvane's news archive for its AI.",
+        ),
+    ],
+)
+def test_an_integration_a_joint_development_or_a_deployment_is_a_partnership(title: str, lead: str) -> None:
+    """Rule 4 counts integration, licensing and enterprise deployments between named organisations."""
+    partnerships = [e for e in read(story(title, lead)).proposals.events if e.type == "partnership"]
+    assert partnerships
+    assert {"Quillon", "Orvane"} <= set(partnerships[0].parties)
+
+
 def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None:
     put_in_place = story(
         "Orvane releases an AI fairness benchmark",

@@ -423,6 +423,15 @@ WIDER_PARTNERSHIP = _words(
     rf"wins? {_CONTRACT}",
     rf"won {_CONTRACT}",
     r"contracts? (?:with|from)",
+    # integration, joint development and enterprise deployment, which rule 4 also counts ("Quillon will
+    # integrate Orvane's AI models into its office software", "selected Orvane to provide AI assistants")
+    r"integrat(?:es?|ed|ing) [A-Z][\w.&-]*['’]s",
+    r"co-develop\w*",
+    r"jointly develop\w*",
+    r"work(?:s|ing)? together",
+    r"(?:selects?|selected|taps?|tapped|chooses|chose|picks?|picked) [A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:as|to)",
+    r"deploy(?:s|ed|ing)? [A-Z][\w.&-]*['’]s",
+    r"licens(?:es|ed|ing) [A-Z][\w.&-]*['’]s",
 )
 
 # --- launches ----------------------------------------------------------------------------------------
