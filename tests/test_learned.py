@@ -874,19 +874,6 @@ def test_a_french_partnership_told_by_s_associe_is_one() -> None:
             "Quillon awards Orvane and Velmora AI contracts",
             "Quillon has awarded contracts to Orvane and Velmora.",
         ),
-    ],
-)
-def test_a_contract_awarded_or_won_is_a_partnership(title: str, lead: str) -> None:
-    """The labelling rules count a (government) contract as a partnership."""
-    partnerships = [e for e in read(story(title, lead)).proposals.events if e.type == "partnership"]
-    assert partnerships
-    assert {"Quillon", "Orvane"} <= set(partnerships[0].parties)
-    assert not any(e.type == "partnership" for e in RulesClassifier().classify(story(title, lead)).events)
-
-
-@pytest.mark.parametrize(
-    ("title", "lead"),
-    [
         (
             "Quillon to integrate Orvane's AI models into its office software",
             "Quillon will integrate Orvane's AI models into its office software, the companies said.",
@@ -910,11 +897,13 @@ def test_a_contract_awarded_or_won_is_a_partnership(title: str, lead: str) -> No
         ),
     ],
 )
-def test_an_integration_a_joint_development_or_a_deployment_is_a_partnership(title: str, lead: str) -> None:
-    """Rule 4 counts integration, licensing and enterprise deployments between named organisations."""
+def test_a_contract_an_integration_or_a_deployment_is_a_partnership(title: str, lead: str) -> None:
+    """Rule 4 counts (government) contracts, integration, licensing and enterprise deployments between
+    named organisations as partnerships; the baseline has no cue for them."""
     partnerships = [e for e in read(story(title, lead)).proposals.events if e.type == "partnership"]
     assert partnerships
     assert {"Quillon", "Orvane"} <= set(partnerships[0].parties)
+    assert not any(e.type == "partnership" for e in RulesClassifier().classify(story(title, lead)).events)
 
 
 def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None:
