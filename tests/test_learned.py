@@ -757,6 +757,28 @@ def test_a_round_of_the_company_or_the_startup_is_the_one_the_sentence_before_na
     assert not [e for e in RulesClassifier().classify(told).events if e.type == "investment"]
 
 
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Quillon Ventures leads $60 million round in AI startup Orvane",
+            "Quillon Ventures led a $60 million funding round in Orvane, which builds AI for logistics.",
+        ),
+        (
+            "$50M Series B for AI chip startup Orvane",
+            "Quillon Ventures led a $50 million Series B in Orvane.",
+        ),
+    ],
+)
+def test_a_round_told_from_its_lead_investors_side_is_the_companys(title: str, lead: str) -> None:
+    """ "Quillon Ventures led a round in Orvane" is Orvane's round, not the firm's own fund."""
+    (round_,) = [
+        e for e in default_classifier().classify(story(title, lead)).events if e.type == "investment"
+    ]
+    assert (round_.in_role("investee"), round_.in_role("investor")) == (["Orvane"], ["Quillon Ventures"])
+    assert round_.amount in {60e6, 50e6}
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

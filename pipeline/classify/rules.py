@@ -328,32 +328,37 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             else:
                 parties, roles = [investor, investee], ("investor", "investee")
             events.append(_investment(subtype, parties, roles, sentence, money, strategic))
-    if (
-        (not strategic or (wider and not events))
-        and round_word
-        and re.search(
-            r"(?:funding|financing|investment|equity|venture) round|round of (?:funding|financing)|"
-            r"series [a-h]\b|seed round|\bround led by|"
-            r"levée de fonds|tour de table|finanzierungsrunde",
-            text,
-            re.IGNORECASE,
-        )
-        and money
-    ):
-        names = names_in(text)
-        if names:
-            investors = _investors(text, sentences, sentence, names[0])
-            events.append(
-                _investment(
-                    "funding",
-                    [names[0], *investors],
-                    ("investee", *["investor"] * len(investors)),
-                    sentence,
-                    money,
-                    round_word,
-                )
-            )
+    if (not strategic or (wider and not events)) and round_word and money:
+        events += _round(sentence, sentences, money, round_word, wider)
     return events
+
+
+_ROUND_TOLD = re.compile(
+    r"(?:funding|financing|investment|equity|venture) round|round of (?:funding|financing)|"
+    r"series [a-h]\b|seed round|\bround led by|"
+    r"levée de fonds|tour de table|finanzierungsrunde",
+    re.IGNORECASE,
+)
+
+
+def _round(
+    sentence: Sentence, sentences: list[Sentence], money: list[Money], round_word: re.Match[str], wider: bool
+) -> list[DealEvent]:
+    """A round the sentence tells by its name ("a $50 million Series B") rather than by a verb: the first
+    company named raising it; read wider, the company a lead investor's round is in ("Quillon Ventures led
+    a $60 million round in Orvane")."""
+    text = sentence.text
+    names = names_in(text) if _ROUND_TOLD.search(text) else []
+    raiser, leader = _led_round(text) if wider else (None, None)
+    if raiser and leader:
+        names = [raiser, leader, *[n for n in names if n not in {raiser, leader}]]
+    if not names:
+        return []
+    investors = _investors(text, sentences, sentence, names[0])
+    if raiser and leader:
+        investors = [leader, *[i for i in investors if i != leader]]
+    roles = ("investee", *["investor"] * len(investors))
+    return [_investment("funding", [names[0], *investors], roles, sentence, money, round_word)]
 
 
 # What an acquisition cue with no name after it may still have bought: a company told by what it is ("buys
@@ -402,6 +407,25 @@ def _german_stake_parties(
         return investor, investee
     between = [n for s, n in names if cue.end() <= s < marker.start() and n != company]
     return (investor or (between[0] if between else None)), company
+
+
+_LED = re.compile(r"\s+(?:has\s+|have\s+)?(?:led|leads|co-led|co-leads|joined|joins|participated in)\b")
+_ROUND_IN = re.compile(
+    r"(?i)\b(?:round|series [a-h]\d?|investment|financing)\s+(?:in|into|for|of)\s+(?:the\s+)?"
+)
+
+
+def _led_round(text: str) -> tuple[str | None, str | None]:
+    """The company raising a round the sentence tells from its lead investor's side, and that investor:
+    "Quillon Ventures led a $60 million round in Orvane" is Orvane's round, Quillon Ventures leading it."""
+    names = [(s, e, n) for s, e, n in _spanned_names(text) if not is_source(n)]
+    if not names or not _LED.match(text, names[0][1]):
+        return None, None
+    within = _ROUND_IN.search(text, names[0][1])
+    if not within:
+        return None, None
+    raiser = next((n for s, _, n in names if 0 <= s - within.end() < 40), None)
+    return (raiser, names[0][2]) if raiser and raiser != names[0][2] else (None, None)
 
 
 _SOLD_TO = re.compile(r"\s(?:to|an)\s+(?=[A-Z])")
