@@ -58,11 +58,18 @@ def test_a_known_name_and_its_arm_are_one_organisation() -> None:
     assert names == ["SoftBank Vision Fund 2", "Thrive Capital", "Atlas Capital"]
 
 
-def test_investors_listed_in_a_later_sentence_join_the_round() -> None:
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "The round drew investments from Harbor Lane Ventures, Intel Capital and Ostrava Partners.",
+        "Quillon pulled in the money in fresh funding from Harbor Lane Ventures, Intel Capital and Ostrava"
+        " Partners.",
+    ],
+)
+def test_investors_listed_in_a_later_sentence_join_the_round(listing: str) -> None:
     told = story(
         "Quillon raises $40 million for robot hands",
-        "Quillon, a robotics startup, has raised $40 million in a Series B round. "
-        "The round drew investments from Harbor Lane Ventures, Intel Capital and Ostrava Partners. "
+        f"Quillon, a robotics startup, has raised $40 million in a Series B round. {listing} "
         "The company will hire engineers in Lyon.",
     )
     sentences = split_story(told)
