@@ -30,6 +30,11 @@ from pipeline.classify.rates import to_usd
         ("lève 105 millions d’euros", "fr", 105_000_000, "EUR"),
         ("un tour de 1,2 milliard d'euros", "fr", 1_200_000_000, "EUR"),
         ("CHF 40 million", "en", 40_000_000, "CHF"),
+        # Indian numbering: a crore is ten million rupees, a lakh a hundred thousand
+        ("raised Rs 100 crore from", "en", 1_000_000_000, "INR"),
+        ("a ₹860 crore outlay", "en", 8_600_000_000, "INR"),
+        ("a Rs. 50 lakh grant", "en", 5_000_000, "INR"),
+        ("an outlay of 1,500 crore", "en", 15_000_000_000, "INR"),
     ],
 )
 def test_find_money(text: str, language: str, amount: float, currency: str | None) -> None:
@@ -49,6 +54,8 @@ def test_find_money(text: str, language: str, amount: float, currency: str | Non
         "a 5 m wide hall",
         "acquired by AMD",
         "AMD and Ambarella",
+        "the CRS 7 rocket",
+        "hours 12",
     ],
 )
 def test_numbers_that_are_not_money(text: str) -> None:

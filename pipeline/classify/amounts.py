@@ -24,6 +24,8 @@ _SYMBOLS = {
     "HK$": "HKD",
     "S$": "SGD",
     "R$": "BRL",
+    "RS": "INR",
+    "RS.": "INR",
 }
 CURRENCY_CODES = {
     "USD",
@@ -54,14 +56,18 @@ _CURRENCY_WORDS = [
     (r"swiss francs?|francs? suisses?|franken", "CHF"),
     (r"yuan|renminbi", "CNY"),
     (r"yen", "JPY"),
-    (r"rupees?|crore", "INR"),
+    (r"rupees?", "INR"),
 ]
 _SCALES = [
     (r"trillions?|tn|trn|billionen", 1e12),
     (r"billions?|bn|bln|b|milliards?|mrd\.?|milliarden?|md", 1e9),
     (r"millions?|mn|mln|mio\.?|millionen|m", 1e6),
+    (r"crores?", 1e7),  # Indian numbering: a crore is ten million, a lakh a hundred thousand
+    (r"lakhs?|lacs?", 1e5),
     (r"thousands?|k|tsd\.?|mille", 1e3),
 ]
+# Only India counts in crores and lakhs: such a sum with no currency given is in rupees.
+_INDIAN_SCALES = re.compile(r"(?i)crores?|lakhs?|lacs?")
 _WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -102,7 +108,7 @@ _WORD_NUMBERS = {
     "demi": 0.5,
 }
 
-_SYMBOL = r"(?P<sym>US\$|C\$|CA\$|A\$|AU\$|HK\$|S\$|R\$|[$€£¥₹])"
+_SYMBOL = r"(?P<sym>US\$|C\$|CA\$|A\$|AU\$|HK\$|S\$|R\$|[$€£¥₹]|(?<![a-z])Rs\.?)"
 _CODE = r"(?P<code>" + "|".join(sorted(CURRENCY_CODES)) + r")"
 _NUMBER = r"(?P<num>\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _WORDNUM = (
@@ -191,6 +197,8 @@ def _money(match: re.Match[str], decimal_comma: bool) -> tuple[float, str | None
         return None  # "5 m" alone is more often metres than millions
     if (groups.get("scale") or "").lower() == "b" and not (groups.get("sym") or groups.get("code")):
         return None
+    if currency is None and _INDIAN_SCALES.fullmatch(groups.get("scale") or ""):
+        currency = "INR"
     return value * (scale or 1), currency
 
 

@@ -30,8 +30,8 @@ from pipeline.records import DealEvent
 # "joined by", "aux côtés de", and sentences the rules skip as background ("which previously invested")
 # still name this round's investors.
 INVESTOR_LIST = re.compile(
-    r"(?i)\b(?:(?:co-)?led by|co-led|participat\w*|investors?|(?:investments?|funding|financing|capital) from|"
-    r"backers?|backed by|"
+    r"(?i)\b(?:(?:co-)?led by|co-led|participat\w*|investors?|"
+    r"(?:investments?|funding|financing|capital) from|backers?|backed by|"
     r"joined by|included|including|with support from|menée? par|aux côtés de|investisseurs|"
     r"angeführt von|unter (?:der )?führung von|investoren|geldgeber|beteiligt)\b"
 )
