@@ -779,6 +779,34 @@ def test_a_round_told_from_its_lead_investors_side_is_the_companys(title: str, l
     assert round_.amount in {60e6, 50e6}
 
 
+@pytest.mark.parametrize(
+    ("title", "lead", "money"),
+    [
+        (
+            "KI-Firma Orvane sammelt 20 Millionen Franken",
+            "Das Zürcher KI-Start-up Orvane hat 20 Millionen Franken von Quillon eingesammelt.",
+            (20e6, "CHF"),
+        ),
+        (
+            "Orvane: 50 Millionen Euro für KI",
+            "Das Berliner KI-Start-up Orvane hat in einer Finanzierungsrunde 50 Millionen Euro von Quillon"
+            " erhalten.",
+            (50e6, "EUR"),
+        ),
+    ],
+)
+def test_a_german_round_told_in_the_perfect_tense_is_its_subjects(
+    title: str, lead: str, money: tuple[float, str]
+) -> None:
+    """German puts the participle last ("hat ... eingesammelt"): the raiser opens the clause."""
+    (round_,) = default_classifier().classify(story(title, lead, language="de")).events
+    assert (round_.type, round_.parties, (round_.amount, round_.currency)) == (
+        "investment",
+        ("Orvane", "Quillon"),
+        money,
+    )
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

@@ -280,8 +280,9 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             )
         )
         return events
-    if funding and _raises_money(text, funding, money) and not _is_fund_raise(text):
-        investee = _raiser(text, funding, sentence, sentences, wider)
+    german_perfect = wider and language == "de" and bool(funding) and _german_perfect(text, funding, money)
+    if funding and (german_perfect or _raises_money(text, funding, money)) and not _is_fund_raise(text):
+        investee = _first_name(text) if german_perfect else _raiser(text, funding, sentence, sentences, wider)
         investors = _investors(text, sentences, sentence, investee)
         events.append(
             _investment(
@@ -509,6 +510,27 @@ _MONEY_THEN_VERB = re.compile(
     r"\s*(?:(?:in|of|new|fresh|seed|series|[a-h]|round|funding|financing|investment|was|is|has|been|being)\s+)*",
     re.IGNORECASE,
 )
+
+
+# German perfect tense puts the verb last: "Das KI-Start-up Orvane hat 20 Millionen Euro von Quillon
+# eingesammelt" (its subject first, the money and the investors between).
+_GERMAN_PARTICIPLE = re.compile(r"(?i)eingesammelt|gesammelt|erhalten|eingeworben|bekommen")
+_GERMAN_AUXILIARY = re.compile(r"\b(?:hat|haben|hatte|hatten)\b")
+
+
+def _german_perfect(text: str, verb: re.Match[str], money: list[Money]) -> bool:
+    """Whether a German clause tells money raised in the perfect tense: an auxiliary, then the sum, then
+    the participle."""
+    auxiliary = _GERMAN_AUXILIARY.search(text, 0, verb.start())
+    return bool(
+        _GERMAN_PARTICIPLE.fullmatch(verb.group(0))
+        and auxiliary
+        and any(auxiliary.end() <= m.start < verb.start() for m in money)
+    )
+
+
+def _first_name(text: str) -> str | None:
+    return next((n for n in names_in(text) if not is_source(n)), None)
 
 
 def _raises_money(text: str, verb: re.Match[str], money: list[Money]) -> bool:
