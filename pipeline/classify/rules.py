@@ -280,7 +280,9 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             )
         )
         return events
-    german_perfect = wider and language == "de" and bool(funding) and _german_perfect(text, funding, money)
+    german_perfect = (
+        funding is not None and wider and language == "de" and _german_perfect(text, funding, money)
+    )
     if funding and (german_perfect or _raises_money(text, funding, money)) and not _is_fund_raise(text):
         investee = _first_name(text) if german_perfect else _raiser(text, funding, sentence, sentences, wider)
         investors = _investors(text, sentences, sentence, investee)
