@@ -429,7 +429,7 @@ def test_a_partnership_that_ended_is_vetoed() -> None:
     )
     assert partnership_veto(stalled) == "talks that failed"
     failed = investment("Acme", "Beta", evidence="Negotiations for Beta to invest in Acme broke down in May.")
-    assert investment_veto(failed) == "talks that failed"
+    assert investment_veto(failed) == "talks that failed or a deal given up"
     assert investment_veto(replace(failed, evidence="Beta invested in Acme after talks in May.")) is None
 
 
@@ -805,6 +805,43 @@ def test_a_german_round_told_in_the_perfect_tense_is_its_subjects(
         ("Orvane", "Quillon"),
         money,
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "lead", "deal"),
+    [
+        (
+            "fr",
+            "Quillon serait en passe de racheter la start-up d'IA Orvane",
+            "Quillon serait en passe de racheter Orvane, la start-up française d'intelligence artificielle.",
+            ("acquisition", ("Quillon", "Orvane")),
+        ),
+        (
+            "de",
+            "Quillon soll bei KI-Start-up Orvane einsteigen",
+            "Quillon soll Medienberichten zufolge beim KI-Start-up Orvane einsteigen.",
+            ("strategic_investment", ("Quillon", "Orvane")),
+        ),
+    ],
+)
+def test_a_rumoured_deal_told_with_an_infinitive_is_a_rumoured_deal(
+    language: str, title: str, lead: str, deal: tuple[str, tuple[str, ...]]
+) -> None:
+    told = default_classifier().classify(story(title, lead, language=language))
+    assert told.rumor
+    assert [(e.subtype, e.parties) for e in told.events] == [deal]
+
+
+def test_a_deal_its_buyer_walked_away_from_is_none() -> None:
+    given_up = story(
+        "Quillon walks away from Orvane deal",
+        "Quillon walked away from its planned $1 billion acquisition of AI startup Orvane.",
+    )
+    assert default_classifier().classify(given_up).events == ()
+    (proposed,) = read(
+        replace(given_up, summary=given_up.summary.replace("walked away from", "agreed"))
+    ).proposals.events
+    assert proposed.subtype == "acquisition"  # the same deal, agreed, is one
 
 
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:

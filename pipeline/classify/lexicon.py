@@ -209,6 +209,9 @@ ACQUISITION = _words(
     r"kauft",
     r"gekauft",
 )
+# The learned classifier's acquisition and stake cues: rules-2's, and the French and German infinitives a
+# rumoured deal is told with ("serait en passe de racheter Orvane", "soll beim Start-up Orvane einsteigen").
+WIDER_ACQUISITION = _words(*_ALTERNATIVES[ACQUISITION], r"racheter", r"acquérir", r"übernehmen")
 # A sale told by its seller: "Quillon sells Orvane to Velmora", "sold its 20% stake in Orvane to Velmora".
 SALE = _words(r"sells?", r"sold", r"selling", r"to sell", r"divests?", r"divested")
 STRATEGIC = _words(
@@ -239,6 +242,7 @@ STRATEGIC = _words(
     r"beteiligung",
     r"soutenu par",
 )
+WIDER_STRATEGIC = _words(*_ALTERNATIVES[STRATEGIC], r"einsteigen", r"beteiligen")
 # What an "invests in" may point at that is not a company: own spending, not an investment event.
 CAPEX_OBJECT = _words(
     r"data ?cent(?:er|re)s?",
@@ -703,7 +707,7 @@ INVESTOR_HINTS = _words(
 
 # Matches exactly when one of the investment cues does: one scan to skip the sentences with none.
 ANY_INVESTMENT_CUE = _any_of(ACQUISITION, FUNDING_VERB, ROUND, STRATEGIC)
-WIDER_INVESTMENT_CUE = _any_of(ACQUISITION, SALE, FUNDING_VERB, ROUND, STRATEGIC)
+WIDER_INVESTMENT_CUE = _any_of(WIDER_ACQUISITION, SALE, FUNDING_VERB, ROUND, WIDER_STRATEGIC)
 CUE_OF_EVENT_TYPE = MappingProxyType(
     {"investment": ANY_INVESTMENT_CUE, "partnership": PARTNERSHIP, "launch": LAUNCH}
 )

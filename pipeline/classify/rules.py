@@ -245,7 +245,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     sentence: Sentence, sentences: list[Sentence], language: str, main: list[str], wider: bool
 ) -> list[DealEvent]:
     text = sentence.text
-    acquisition = lx.ACQUISITION.search(text)
+    acquisition = (lx.WIDER_ACQUISITION if wider else lx.ACQUISITION).search(text)
     funding = lx.FUNDING_VERB.search(text)
     round_word = lx.ROUND.search(text)
     strategic = _stake_cue(text) if wider else lx.STRATEGIC.search(text)
@@ -310,7 +310,9 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             object_phrase = after[: generic.end() + 10]
         else:
             object_phrase = (
-                after.split(investee)[0] + investee + after.split(investee, 1)[1][:25] if investee else after
+                after.split(investee)[0] + investee + after.split(investee, 1)[1][:25]
+                if investee and investee in after
+                else after
             )
         capex_before = re.search(
             r"\b(?:in|into|dans)\b[^.]{0,40}$", text[max(0, strategic.start() - 60) : strategic.start()]
@@ -400,11 +402,16 @@ _GERMAN_STAKE_IN = re.compile(r"\b(?:bei|beim|an|am)\s")
 def _german_stake_parties(
     text: str, cue: re.Match[str], investor: str | None, investee: str | None
 ) -> tuple[str | None, str | None]:
-    """The investor and the company invested in of a German stake, the latter named after "bei"/"an"."""
+    """The investor and the company invested in of a German stake, the latter named after "bei"/"an"
+    (after the verb, or before it where the verb comes last: "Quillon soll beim Start-up Orvane einsteigen",
+    its investor then the clause's first name)."""
+    names = [(s, n) for s, _, n in _spanned_names(text) if not is_source(n)]
     marker = _GERMAN_STAKE_IN.search(text, cue.end(), cue.end() + 60)
     if not marker:
-        return investor, investee
-    names = [(s, n) for s, _, n in _spanned_names(text) if not is_source(n)]
+        before = list(_GERMAN_STAKE_IN.finditer(text, 0, cue.start()))
+        company = next((n for s, n in names if before and 0 <= s - before[-1].end() < 40), None)
+        first = next((n for s, n in names if before and s < before[-1].start()), None)
+        return (first, company) if company and first and first != company else (investor, investee)
     company = next((n for s, n in names if 0 <= s - marker.end() < 40), None)
     if company is None or company == investor:
         return investor, investee
@@ -497,7 +504,7 @@ _MONEY_WORD_AFTER = re.compile(r"(?i)\W+(?:[\w-]+\W+){0,3}?(?:money|capital|cash
 
 def _stake_cue(text: str) -> re.Match[str] | None:
     """The clause's first stake cue, read wider: an everyday verb among them only with money after it."""
-    return next((cue for cue in lx.STRATEGIC.finditer(text) if _tells_a_stake(text, cue)), None)
+    return next((cue for cue in lx.WIDER_STRATEGIC.finditer(text) if _tells_a_stake(text, cue)), None)
 
 
 def _tells_a_stake(text: str, cue: re.Match[str]) -> bool:

@@ -414,8 +414,8 @@ def investment_veto(event: DealEvent) -> str | None:
     """Why a proposed investment is none, or None."""
     if is_declined_offer(event.evidence):
         return "an offer turned down"
-    if _TALKS_FAILED.search(event.evidence):
-        return "talks that failed"
+    if _TALKS_FAILED.search(event.evidence) or _WALKED_AWAY.search(event.evidence):
+        return "talks that failed or a deal given up"
     raisers = event.in_role("investee") if event.subtype == "funding" else []
     if raisers and all(lx.INVESTOR_FIRM.search(p) for p in raisers):
         # "Northgate Capital raises almost $500mn to focus on AI": a VC firm's own fund, no investment by the
@@ -459,6 +459,13 @@ _TALKS_FAILED = re.compile(
     r"(?i)\b(?:talks|negotiations|discussions|gespräche|verhandlungen|négociations)\b[^.]{0,80}?"
     r"\b(?:stall(?:ed|s)?|broke down|break down|broken down|collapsed?|fell apart|fell through|"
     r"gescheitert|abgebrochen|ont échoué|échouent|rompues)\b"
+)
+
+
+# A deal given up by its buyer: "walked away from its planned acquisition", "pulled out of the deal".
+_WALKED_AWAY = re.compile(
+    r"(?i)\b(?:walk(?:s|ed|ing)? away|pull(?:s|ed|ing)? out|back(?:s|ed|ing)? out|"
+    r"drop(?:s|ped|ping)? (?:its|their|the) (?:bid|offer|plan))\b"
 )
 
 
