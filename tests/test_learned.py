@@ -385,6 +385,14 @@ def launch(product: str | None, evidence: str) -> DealEvent:
         # past the rest of the product's name
         (launch("NovaBench", "Acme™ releases NovaBench™ Training v2.1 results"), True),
         (launch("Nova", "Acme releases Nova Pro v2 model for lawyers"), False),
+        # a lab, an office, a board or a logo is no product; a product may bear such a word
+        (launch(None, "Acme launched a new AI research lab in Paris with 100 researchers"), True),
+        (launch(None, "Acme launched an AI ethics advisory board of ten outside experts"), True),
+        (launch(None, "Acme unveiled a new logo as it pushes into AI"), True),
+        (launch("Acme AI Hub", "Acme launched Acme AI Hub, a library of models for phones"), False),
+        # a market debut is a listing
+        (launch("Nasdaq", "Acme, the AI chipmaker, debuted on the Nasdaq on Friday"), True),
+        (launch("Nova", "Acme debuted Nova, its AI model, on Friday"), False),
     ],
 )
 def test_launches_that_are_none_are_vetoed(event: DealEvent, vetoed: bool) -> None:

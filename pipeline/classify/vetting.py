@@ -94,6 +94,13 @@ _NOT_PRODUCT = (
     r"\b(?:fund|funds|consortium|partnership|joint venture|alliance|incubator|accelerator|programme?|"
     r"initiative|plan|data ?cent(?:er|re)|dataset|results|benchmark|jobs|sum|money|campus|school)\b"
 )
+# Places and bodies, which rules 5 and 10 count no launch ("launches AI research lab in Paris", "launches AI
+# ethics board", "unveils new logo"): only where no product is named, since products bear such words
+# ("Qualcomm AI Hub", "Copilot for Office").
+_NOT_PRODUCT_UNNAMED = re.compile(
+    r"(?i)\b(?:lab|labs|laborator(?:y|ies)|research cent(?:er|re)|hub|office|offices|headquarters|institute|"
+    r"board|council|committee|logo|brand|campaign)\b"
+)
 _NOT_LAUNCHED = re.compile(_NOT_PRODUCT, re.IGNORECASE)
 _INTENDED = re.compile(
     r"(?i)(?:\b(?:to (?:develop|build) and|enable (?:us|it|them) to|plans? to|planning to|aims? to|hopes? to|"
@@ -343,11 +350,23 @@ def launch_veto(event: DealEvent) -> str | None:
     product = event.product or ""
     if product and not re.search(r"[^\W\d_]", product):
         return "its product is a number"
-    if _NOT_LAUNCHED.search(f"{product} {_launched_object(event.evidence, product)}"):
+    launched = _launched_object(event.evidence, product)
+    if _NOT_LAUNCHED.search(f"{product} {launched}") or (
+        not product and _NOT_PRODUCT_UNNAMED.search(launched)
+    ):
         return "what is launched is no product"
     if _INTENDED.search(event.evidence):
         return "a launch intended or rumoured, not made"
+    if _LISTED.search(event.evidence):
+        return "a debut on a stock exchange"
     return None
+
+
+# A company's market debut is a listing, no launch: "Quillon debuts on Nasdaq".
+_LISTED = re.compile(
+    r"(?i)\bdebut(?:s|ed|ing)?\s+(?:on|at)\s+(?:the\s+)?(?:nasdaq|nyse|new york stock exchange|"
+    r"stock (?:market|exchange)|\w+ stock exchange|bourse|börse|hkex|lse)"
+)
 
 
 def _launched_object(evidence: str, product: str) -> str:
