@@ -232,11 +232,13 @@ def event_is_right(event: DealEvent, gold_events: Sequence[Mapping[str, Any]]) -
 
 
 def _role_order(gold: Mapping[str, Any], events: Sequence[DealEvent]) -> tuple[int, int]:
-    """(right, judged) for the roles of one labelled event of two or more parties: their order is their
-    roles (investee before investors, acquirer before target, investor before investee). Judged only where
-    a predicted event of the type names its first two parties; right when it names them in that order."""
+    """(right, judged) for the roles of one labelled investment of two or more parties: their order is
+    their roles (investee before investors, acquirer before target, investor before investee). A
+    partnership's partners have no roles (the labelling rules give their order no meaning). Judged only
+    where a predicted event of the type names its first two parties; right when it names them in that
+    order."""
     parties = [company_key(p) for p in gold.get("parties") or []]
-    if len(parties) < 2 or parties[0] == parties[1]:
+    if gold.get("type") != "investment" or len(parties) < 2 or parties[0] == parties[1]:
         return 0, 0
     for event in events:
         if event.type != gold.get("type"):

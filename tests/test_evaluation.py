@@ -40,11 +40,14 @@ def test_role_accuracy_catches_a_reversed_acquisition() -> None:
         gold("a", {"type": "investment", "subtype": "acquisition", "parties": ["AMD", "Silo AI"]}),
         gold("b", {"type": "investment", "subtype": "acquisition", "parties": ["Apple", "Xnor"]}),
         gold("c", {"type": "partnership", "parties": ["Mistral AI"]}),  # one party: no roles to judge
+        # partners have no roles: the labels' order of them means nothing
+        gold("d", {"type": "partnership", "parties": ["Vodafone", "Microsoft"]}),
     ]
     predicted = [
         guess("a", event("investment", "Silo AI", "AMD")),  # "Silo AI acquires AMD"
         guess("b", event("investment", "Apple", "Xnor")),
         guess("c", event("partnership", "Mistral AI", "Microsoft")),
+        guess("d", event("partnership", "Microsoft", "Vodafone")),
     ]
     report = score(labelled, predicted)
     assert (report.roles_total, report.role_accuracy) == (2, 0.5)

@@ -107,8 +107,8 @@ def eval_command(
     """Score the classifier on labelled stories: a JSON-lines file, one object a line with the story (id,
     title, summary, text, published, language) and its labels (ai_related, events). Prints per class
     precision, recall and F1; ai_related and rumor accuracy; amount+currency exact matches; parties recall and
-    precision; role accuracy; the same per language; the calibration of the events' confidence; and the
-    stories it gets wrong."""
+    precision; role accuracy (of investments: who invests in or buys whom); the same per language; the
+    calibration of the events' confidence; and the stories it gets wrong."""
     labelled = []
     for _, item in read_jsonl(source):
         if isinstance(item, str):
