@@ -852,6 +852,39 @@ def test_a_deal_its_buyer_walked_away_from_is_none() -> None:
     assert proposed.subtype == "acquisition"  # the same deal, agreed, is one
 
 
+@pytest.mark.parametrize(
+    ("evidence", "vetoed"),
+    [
+        ("Quillon's 10% stake in Orvane is now worth about $20 billion.", True),
+        ("Quillon's stake in Orvane now worth $20 billion", True),
+        ("Quillon said its investment in Orvane reduced its quarterly profit by $1.5 billion.", True),
+        ("Quillon wrote down the value of its $2 billion investment in Orvane by half.", True),
+        ("Orvane, which is backed by Quillon, launched an AI agent on Tuesday.", True),
+        ("Orvane, the AI startup backed by Quillon, launched an AI agent.", True),
+        ("Orvane, désormais soutenu par Quillon, lance une IA conversationnelle.", False),  # newly backed
+        ("Quillon invests $2 billion in Orvane, taking a 10% stake.", False),
+        ("Quillon's $2 billion investment in Orvane gives it a seat on the board.", False),
+    ],
+)
+def test_a_stake_already_held_valued_or_described_is_no_new_stake(evidence: str, vetoed: bool) -> None:
+    stake = DealEvent(
+        "investment",
+        "strategic_investment",
+        ("Quillon", "Orvane"),
+        ("investor", "investee"),
+        evidence=evidence,
+    )
+    assert bool(investment_veto(stake)) is vetoed
+
+
+def test_plans_for_acquisitions_are_no_acquisition() -> None:
+    planned = story(
+        "Quillon to spend $5 billion on AI acquisitions",
+        "Quillon has set aside $5 billion for acquisitions of AI startups over the next two years.",
+    )
+    assert [e for e in read(planned).proposals.events if e.type == "investment"] == []
+
+
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
     hired = story(
         "Orvane hires former Quillon AI chief as CTO",

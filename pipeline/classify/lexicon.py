@@ -211,7 +211,15 @@ ACQUISITION = _words(
 )
 # The learned classifier's acquisition and stake cues: rules-2's, and the French and German infinitives a
 # rumoured deal is told with ("serait en passe de racheter Orvane", "soll beim Start-up Orvane einsteigen").
-WIDER_ACQUISITION = _words(*_ALTERNATIVES[ACQUISITION], r"racheter", r"acquérir", r"übernehmen")
+# Not the plural "acquisitions of", which tells plans and lists ("set aside $5 billion for acquisitions of AI
+# startups", "the biggest AI acquisitions of the decade"), not one deal.
+WIDER_ACQUISITION = _words(
+    *(a for a in _ALTERNATIVES[ACQUISITION] if a != r"acquisition(?:s)? of"),
+    r"acquisition of",
+    r"racheter",
+    r"acquérir",
+    r"übernehmen",
+)
 # A sale told by its seller: "Quillon sells Orvane to Velmora", "sold its 20% stake in Orvane to Velmora".
 SALE = _words(r"sells?", r"sold", r"selling", r"to sell", r"divests?", r"divested")
 STRATEGIC = _words(

@@ -435,6 +435,10 @@ def investment_veto(event: DealEvent) -> str | None:
         return "an offer turned down"
     if _TALKS_FAILED.search(event.evidence) or _WALKED_AWAY.search(event.evidence):
         return "talks that failed or a deal given up"
+    if event.subtype == "strategic_investment" and (
+        _HOLDING_VALUED.search(event.evidence) or _DESCRIBED_BACKER.search(event.evidence)
+    ):
+        return "a stake already held, valued or described, not made"
     raisers = event.in_role("investee") if event.subtype == "funding" else []
     if raisers and all(lx.INVESTOR_FIRM.search(p) for p in raisers):
         # "Northgate Capital raises almost $500mn to focus on AI": a VC firm's own fund, no investment by the
@@ -478,6 +482,22 @@ _TALKS_FAILED = re.compile(
     r"(?i)\b(?:talks|negotiations|discussions|gespräche|verhandlungen|négociations)\b[^.]{0,80}?"
     r"\b(?:stall(?:ed|s)?|broke down|break down|broken down|collapsed?|fell apart|fell through|"
     r"gescheitert|abgebrochen|ont échoué|échouent|rompues)\b"
+)
+
+
+# A stake told as one already held: its worth, its cost or its write-down ("Quillon's 10% stake in Orvane
+# is now worth $20 billion", "its investment in Orvane reduced its profit", "wrote down its investment").
+_HOLDING_VALUED = re.compile(
+    r"(?i)\b(?:['’]s|its|their)\s+(?:[\w$.,%-]+\s+){0,3}?(?:stake|investment|holding)s?\s+in\b[^.;]{0,80}?"
+    r"\b(?:(?:(?:is|are|was|were) (?:now )?|now )(?:worth|valued)|cost|reduced|lowered|lifted|boosted|"
+    r"loss|losses|gain|gains|profit|write-?down)\b"
+    r"|\b(?:writes?|wrote|written|marks?|marked) down\b"
+)
+# A company described by its backer in passing: "OpenAI, which is backed by Microsoft, ...", "Orvane, the AI
+# startup backed by Quillon, launched": no news of a stake unless it is new ("désormais soutenu par").
+_DESCRIBED_BACKER = re.compile(
+    r"(?i)(?:\b(?:which|that|who)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+)?|,\s+(?:an?|the)\s+"
+    r"[^,]{0,50}?)(?:backed|funded|soutenue?s?)\s+(?:by|par)\b(?![^.]{0,40}\b(?:now|newly|désormais))"
 )
 
 
