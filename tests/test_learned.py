@@ -877,6 +877,33 @@ def test_a_stake_already_held_valued_or_described_is_no_new_stake(evidence: str,
     assert bool(investment_veto(stake)) is vetoed
 
 
+@pytest.mark.parametrize(
+    ("title", "lead", "deals"),
+    [
+        (
+            "Quillon announces $18B AI investment in Australia",
+            "Quillon announced an ~$18B investment to expand AI and cloud infrastructure in Australia.",
+            [],
+        ),
+        (
+            "Quillon announces $4 billion investment in AI startup Orvane",
+            "Quillon announced a $4 billion investment in Orvane, the AI startup.",
+            [("strategic_investment", ("Quillon", "Orvane"))],
+        ),
+        (
+            "AI startup Orvane announces $30M Series A",
+            "Orvane announced a $30 million Series A led by Quillon Ventures.",
+            [("funding", ("Orvane", "Quillon Ventures"))],
+        ),
+    ],
+)
+def test_an_announced_investment_is_no_round_of_the_announcer(
+    title: str, lead: str, deals: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    events = default_classifier().classify(story(title, lead)).events
+    assert [(e.subtype, e.parties) for e in events] == deals
+
+
 def test_plans_for_acquisitions_are_no_acquisition() -> None:
     planned = story(
         "Quillon to spend $5 billion on AI acquisitions",

@@ -283,7 +283,12 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     german_perfect = (
         funding is not None and wider and language == "de" and _german_perfect(text, funding, money)
     )
-    if funding and (german_perfect or _raises_money(text, funding, money)) and not _is_fund_raise(text):
+    if (
+        funding
+        and (german_perfect or _raises_money(text, funding, money))
+        and not _is_fund_raise(text)
+        and not (wider and _ANNOUNCED_INVESTMENT.match(text, funding.start()))
+    ):
         investee = _first_name(text) if german_perfect else _raiser(text, funding, sentence, sentences, wider)
         investors = _investors(text, sentences, sentence, investee)
         events.append(
@@ -519,6 +524,11 @@ _MONEY_THEN_VERB = re.compile(
     r"\s*(?:(?:in|of|new|fresh|seed|series|[a-h]|round|funding|financing|investment|was|is|has|been|being)\s+)*",
     re.IGNORECASE,
 )
+
+
+# "announced a $4 billion investment in Anthropic" is the announcer's stake; "announced an ~$18B investment
+# to expand AI infrastructure in Australia" its own spending; neither is a round the announcer raised.
+_ANNOUNCED_INVESTMENT = re.compile(r"(?i)announc\w* an? [~$€£\w.,\s-]{0,25}?investment\b(?!\s+round)")
 
 
 # German perfect tense puts the verb last: "Das KI-Start-up Orvane hat 20 Millionen Euro von Quillon
