@@ -1122,6 +1122,13 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
             True,
         ),
         ("Orvane acquires 100% of Quillon AI", "Orvane acquired 100% of Quillon AI for $665 million.", True),
+        # people, not a company: a hire
+        (
+            "Orvane buys Quillon talent for its AI platform",
+            "Orvane buys Quillon talent to build its AI.",
+            False,
+        ),
+        ("Orvane buys Quillon's team", "Orvane buys Quillon's team of AI researchers.", False),
     ],
 )
 def test_an_acquisition_cue_tells_one_only_where_something_was_bought(

@@ -486,8 +486,10 @@ _COUNT_AFTER = re.compile(
     r"(?!%|per ?cent|percent|of (?:the |its )?(?:shares|stake))"
 )
 _MAKERS_GOODS = re.compile(
-    r"\s+(?:[A-Z][\w.&-]*\s+){1,3}(?i:chips?|gpus?|processors?|servers?|accelerators?|semiconductors?|"
-    r"computers?|hardware|equipment|devices|licen[cs]es|credits)\b"
+    r"\s+(?:[A-Z][\w.&-]*(?:['’]s)?\s+){1,3}(?i:chips?|gpus?|processors?|servers?|accelerators?|semiconductors?|"
+    r"computers?|hardware|equipment|devices|licen[cs]es|credits|"
+    # people: "buys Humanloop talent", "buys Orvane's team" hires them, buying no company
+    r"talent|team|staff|employees|founders|engineers|researchers)\b"
     # "GPU chipmaker Run:ai", "AI chip developer Graphcore": the goods name what the company bought makes
     r"(?!\s*(?:[\w-]+\s+)?(?i:\w*makers?|developers?|designers?|startups?|start-ups?|compan(?:y|ies)|firms?|"
     r"providers?|suppliers?|business|unicorns?|labs?))"
@@ -495,8 +497,8 @@ _MAKERS_GOODS = re.compile(
 
 
 def _goods_bought(text: str, cue: re.Match[str]) -> bool:
-    """Whether an acquisition cue is followed by a count of things or by a maker's goods: a purchase, no
-    company."""
+    """Whether an acquisition cue is followed by a count of things, a maker's goods or a company's people:
+    a purchase or a hire, no company bought."""
     after = text[cue.end() : cue.end() + 60]
     return bool(_COUNT_AFTER.match(after) or _MAKERS_GOODS.match(after))
 
