@@ -430,16 +430,24 @@ _ROUND_IN = re.compile(
 )
 
 
+_ROUND_OF_NAME = re.compile(
+    r"(?:['’]s?)?\s+(?:[\w$€£.,~-]+\s+){0,4}?(?:(?:funding|financing|investment|seed)\s+)?"
+    r"(?:round|series [a-h])\b",
+    re.IGNORECASE,
+)
+
+
 def _led_round(text: str) -> tuple[str | None, str | None]:
     """The company raising a round the sentence tells from its lead investor's side, and that investor:
     "Quillon Ventures led a $60 million round in Orvane" is Orvane's round, Quillon Ventures leading it."""
     names = [(s, e, n) for s, e, n in _spanned_names(text) if not is_source(n)]
-    if not names or not _LED.match(text, names[0][1]):
+    led = _LED.match(text, names[0][1]) if names else None
+    if not led:
         return None, None
-    within = _ROUND_IN.search(text, names[0][1])
-    if not within:
-        return None, None
-    raiser = next((n for s, _, n in names if 0 <= s - within.end() < 40), None)
+    within = _ROUND_IN.search(text, led.end())
+    raiser = next((n for s, _, n in names if within and 0 <= s - within.end() < 40), None)
+    # or the round named as the company's: "Quillon joined Orvane's $50 million Series B"
+    raiser = raiser or next((n for s, e, n in names if s > led.end() and _ROUND_OF_NAME.match(text, e)), None)
     return (raiser, names[0][2]) if raiser and raiser != names[0][2] else (None, None)
 
 
