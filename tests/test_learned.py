@@ -776,7 +776,7 @@ def test_a_round_of_the_company_or_the_startup_is_the_one_the_sentence_before_na
             "$50M Series B for AI chip startup Orvane",
             "Quillon Ventures led a $50 million Series B in Orvane.",
         ),
-        ("Quillon Ventures joins Orvane's $50 million Series B", "The AI chip startup will hire."),
+        ("Quillon Ventures joins Orvane's $50 million Series B", "Orvane builds AI agents for hospitals."),
     ],
 )
 def test_a_round_told_from_its_lead_investors_side_is_the_companys(title: str, lead: str) -> None:
