@@ -1007,6 +1007,17 @@ def test_an_investment_told_beside_an_ai_term_in_the_lead_is_about_ai() -> None:
     assert not default_classifier().classify(apart).ai_related
 
 
+def test_a_deal_of_a_company_the_lead_calls_an_ai_company_is_about_ai() -> None:
+    called = story(
+        "Orvane raises $50 million", "Orvane, an AI startup based in Lyon, will hire 40 engineers."
+    )
+    assert default_classifier().classify(called).ai_related
+    assert not RulesClassifier().classify(called).ai_related  # the baseline needs two AI terms in the lead
+    # a company that only uses AI is no AI company
+    uses = story("Stripe raises $6.5 billion", "Stripe, the payments company, uses AI to spot fraud.")
+    assert not default_classifier().classify(uses).ai_related
+
+
 def test_a_french_partnership_told_by_s_associe_is_one() -> None:
     french = story(
         "Velmora s'associe à Orvane dans l'IA",

@@ -95,7 +95,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
     if not ai and wider:
         # the body read as it is, not cut into sentences: most stories are not about AI, and cutting them
         # all would cost the fetch more than reading them
-        ai = _investment_in_ai(lead_sentences[1:]) or (
+        ai = _investment_in_ai(lead_sentences) or (
             len(head) == _HEAD_SENTENCES
             and about_ai_in_body((story.text or story.summary or "")[:_BODY_CHARS])
         )
@@ -191,10 +191,23 @@ def about_ai_in_body(text: str) -> bool:
 
 
 def _investment_in_ai(lead: list[str]) -> bool:
-    """Whether a lead sentence tells an investment beside an AI term: the deal of a company whose work is AI
-    ("Exscientia, a pharmaceutical company that uses artificial intelligence to discover new drugs, has
-    raised ..."), though the lead names AI only there."""
-    return any(ai_terms(sentence) >= 1 and lx.ANY_INVESTMENT_CUE.search(sentence) for sentence in lead)
+    """Whether a lead sentence after the headline (`lead[0]`) tells an investment beside an AI term: the deal
+    of a company whose work is AI ("Exscientia, a pharmaceutical company that uses artificial intelligence
+    to discover new drugs, has raised ..."), though the lead names AI only there; or, where the headline
+    tells a deal, calls a company an AI company ("Orvane, an AI startup, will hire")."""
+    title, rest = (lead[0], lead[1:]) if lead else ("", [])
+    return any(ai_terms(sentence) >= 1 and lx.ANY_INVESTMENT_CUE.search(sentence) for sentence in rest) or (
+        bool(lx.ANY_INVESTMENT_CUE.search(title) or lx.PARTNERSHIP.search(title) or lx.LAUNCH.search(title))
+        and any(_AI_COMPANY.search(sentence) for sentence in rest)
+    )
+
+
+# A company called an AI company: "an AI startup", "the generative AI developer", "a machine learning firm".
+_AI_COMPANY = re.compile(
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:AI|artificial intelligence|generative AI|machine learning|KI|IA)"
+    r"(?:[\s-]+[\w-]+)?\s+(?:startup|start-up|company|firm|lab|developer|maker|unicorn|specialist|provider|"
+    r"chipmaker|chip designer)\b"
+)
 
 
 def ai_terms(text: str) -> int:
