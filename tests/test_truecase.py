@@ -66,6 +66,12 @@ def test_a_headline_is_title_case_when_most_of_its_longer_words_are_capitalised(
             "Globex launches new security tools",
             id="a closing word after a word set in lower case is set in lower case too",
         ),
+        pytest.param(
+            "Quillon Acquires AI Security Startup Orvane for $320 Million",
+            "The deal closes in May.",
+            "Quillon acquires AI security startup Orvane for $320 million",
+            id="a closing word after a field's name ('AI') is set in lower case: no company ends there",
+        ),
     ],
 )
 def test_a_title_case_headline_is_read_in_the_case_of_its_prose(

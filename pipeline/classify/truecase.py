@@ -56,8 +56,12 @@ def truecased(headline: str, prose: str, language: str | None) -> str:
         cased = _cased(word, headline[: match.start()], prose, after_name)
         pieces += [headline[written : match.start()], cased]
         written = match.end()
-        name_ends = match.end() if cased[0].isupper() else -1
+        # "AI" before "Security" names a field ("AI Security startup Orvane"), not a company it closes
+        name_ends = match.end() if cased[0].isupper() and not _FIELD.fullmatch(cased) else -1
     return "".join(pieces) + headline[written:]
+
+
+_FIELD = re.compile(r"AI|KI|IA|ML|GenAI")
 
 
 def _cased(word: str, before: str, prose: str, after_name: bool) -> str:
