@@ -72,6 +72,12 @@ def test_a_headline_is_title_case_when_most_of_its_longer_words_are_capitalised(
             "Quillon acquires AI security startup Orvane for $320 million",
             id="a closing word after a field's name ('AI') is set in lower case: no company ends there",
         ),
+        pytest.param(
+            "Quillon Unveils Nova 2, Its Most Powerful AI Model With 20 Million Users",
+            "It shipped today.",
+            "Quillon unveils Nova 2, its most powerful AI model with 20 million users",
+            id="a word numbered is a product's name, unless it is an everyday word",
+        ),
     ],
 )
 def test_a_title_case_headline_is_read_in_the_case_of_its_prose(

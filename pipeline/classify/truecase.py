@@ -25,6 +25,7 @@ _TITLE_CASE_WORDS = 3
 # How common (Zipf scale) a word the story never writes in prose must be to lose its capital: "Landmark"
 # (3.9), "Bolsters" (by its stem "bolster", 3.3); not "Anthropic" (0.0).
 _COMMON = 2.5
+_EVERYDAY = 5.0  # "top", "with", "version", "model": words too everyday to name a product before a number
 # Words without their possessive and hyphenated parts apart ("Rakuten’s", "Open-Source").
 _WORD = re.compile(r"[^\W\d_][\w.]*")
 # Where a new clause starts in a headline, so its first word keeps the capital ("NVIDIA Ampere unleashed:
@@ -53,7 +54,12 @@ def truecased(headline: str, prose: str, language: str | None) -> str:
     for match in _WORD.finditer(headline):
         word = match.group(0)
         after_name = headline[name_ends : match.start()] == " "
-        cased = _cased(word, headline[: match.start()], prose, after_name)
+        # a word numbered is a product's name ("Nova 2", "Gemini 1.5"), unless it is an everyday one ("Top
+        # 10", "With 20 million users", "Series B")
+        numbered = (
+            _NUMBER_AFTER.match(headline, match.end()) is not None and zipf(word.lower(), "en") < _EVERYDAY
+        )
+        cased = word if numbered else _cased(word, headline[: match.start()], prose, after_name)
         pieces += [headline[written : match.start()], cased]
         written = match.end()
         # "AI" before "Security" names a field ("AI Security startup Orvane"), not a company it closes
@@ -62,6 +68,7 @@ def truecased(headline: str, prose: str, language: str | None) -> str:
 
 
 _FIELD = re.compile(r"AI|KI|IA|ML|GenAI")
+_NUMBER_AFTER = re.compile(r" \d+(?:\.\d+)?\b(?![%$€£]| ?(?:million|billion|m\b|bn\b|percent|per cent))")
 
 
 def _cased(word: str, before: str, prose: str, after_name: bool) -> str:
