@@ -905,6 +905,22 @@ def test_an_announced_investment_is_no_round_of_the_announcer(
     assert [(e.subtype, e.parties) for e in events] == deals
 
 
+@pytest.mark.parametrize(
+    ("evidence", "vetoed"),
+    [
+        ("Terms were not disclosed, although Quillon confirmed it did not acquire Orvane's assets.", True),
+        ("Quillon has not invested in Orvane, a spokesperson said.", True),
+        ("Quillon not only acquired Orvane but also hired its founders.", False),
+        ("Quillon acquired Orvane, which had not raised money before.", False),
+    ],
+)
+def test_a_deal_its_sentence_says_was_not_made_is_none(evidence: str, vetoed: bool) -> None:
+    deal = DealEvent(
+        "investment", "acquisition", ("Quillon", "Orvane"), ("acquirer", "target"), evidence=evidence
+    )
+    assert bool(investment_veto(deal)) is vetoed
+
+
 def test_plans_for_acquisitions_are_no_acquisition() -> None:
     planned = story(
         "Quillon to spend $5 billion on AI acquisitions",

@@ -435,6 +435,9 @@ def investment_veto(event: DealEvent) -> str | None:
         return "an offer turned down"
     if _TALKS_FAILED.search(event.evidence) or _WALKED_AWAY.search(event.evidence):
         return "talks that failed or a deal given up"
+    cue = lx.ANY_INVESTMENT_CUE.search(event.evidence)
+    if cue and _NEGATED.search(event.evidence, max(0, cue.start() - 24), cue.start()):
+        return "a deal its sentence says was not made"  # "it did not acquire Humanloop's assets"
     if event.subtype == "strategic_investment" and (
         _HOLDING_VALUED.search(event.evidence) or _DESCRIBED_BACKER.search(event.evidence)
     ):
@@ -498,6 +501,11 @@ _HOLDING_VALUED = re.compile(
 _DESCRIBED_BACKER = re.compile(
     r"(?i)(?:\b(?:which|that|who)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+)?|,\s+(?:an?|the)\s+"
     r"[^,]{0,50}?)(?:backed|funded|soutenue?s?)\s+(?:by|par)\b(?![^.]{0,40}\b(?:now|newly|désormais))"
+)
+
+
+_NEGATED = re.compile(
+    r"(?i)\b(?:not|never|didn['’]t|doesn['’]t|won['’]t|nicht|pas)\s+(?!only\b|just\b|merely\b)(?:\w+\s+)?$"
 )
 
 
