@@ -1071,6 +1071,15 @@ def test_a_french_partnership_told_by_s_associe_is_one() -> None:
         ),
         ("Quillon taps Orvane to power its AI search", "Quillon has tapped Orvane to power its AI search."),
         (
+            "Quillon picks Orvane's AI for its call centres",
+            "Quillon has picked Orvane's AI platform for them.",
+        ),
+        ("Quillon adds Orvane's AI models to its cloud", "Quillon added Orvane's models to its marketplace."),
+        (
+            "Quillon to use Orvane's AI chips in new data centres",
+            "Quillon will use Orvane's AI chips under a multi-year supply deal.",
+        ),
+        (
             "Quillon will use Orvane's AI in its call centres",
             "Quillon will deploy Orvane's AI agents across its call centres under a three-year deal.",
         ),

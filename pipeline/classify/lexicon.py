@@ -442,6 +442,11 @@ WIDER_PARTNERSHIP = _words(
     r"jointly develop\w*",
     r"work(?:s|ing)? together",
     r"(?:selects?|selected|taps?|tapped|chooses|chose|picks?|picked) [A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:as|to)",
+    r"(?:selects?|selected|taps?|tapped|chooses|chose|picks?|picked) [A-Z][\w.&-]*['’]s",
+    # distribution: "adds Orvane's AI models to its cloud", "now available on Quillon Cloud"
+    r"add(?:s|ed|ing)? [A-Z][\w.&-]*['’]s (?:[\w-]+ ){0,3}to",
+    r"available (?:on|in|through|via) [A-Z][\w.&-]* (?:Cloud|Marketplace)",
+    r"under an? (?:[\w-]+ ){0,3}(?:deal|agreement|contract)",
     r"deploy(?:s|ed|ing)? [A-Z][\w.&-]*['’]s",
     r"licens(?:es|ed|ing) [A-Z][\w.&-]*['’]s",
 )
