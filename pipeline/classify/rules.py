@@ -197,7 +197,7 @@ def _investment_in_ai(lead: list[str]) -> bool:
     tells a deal, calls a company an AI company ("Orvane, an AI startup, will hire")."""
     title, rest = (lead[0], lead[1:]) if lead else ("", [])
     return any(ai_terms(sentence) >= 1 and lx.ANY_INVESTMENT_CUE.search(sentence) for sentence in rest) or (
-        bool(lx.ANY_INVESTMENT_CUE.search(title) or lx.PARTNERSHIP.search(title) or lx.LAUNCH.search(title))
+        any(cue.search(title) for cue in lx.CUE_OF_EVENT_TYPE.values())
         and any(_AI_COMPANY.search(sentence) for sentence in rest)
     )
 
@@ -423,7 +423,7 @@ def _german_stake_parties(
     """The investor and the company invested in of a German stake, the latter named after "bei"/"an"
     (after the verb, or before it where the verb comes last: "Quillon soll beim Start-up Orvane einsteigen",
     its investor then the clause's first name)."""
-    names = [(s, n) for s, _, n in _spanned_names(text) if not is_source(n)]
+    names = [(s, n) for s, _, n in _organisations(text)]
     marker = _GERMAN_STAKE_IN.search(text, cue.end(), cue.end() + 60)
     if not marker:
         before = list(_GERMAN_STAKE_IN.finditer(text, 0, cue.start()))
@@ -453,7 +453,7 @@ _ROUND_OF_NAME = re.compile(
 def _led_round(text: str) -> tuple[str | None, str | None]:
     """The company raising a round the sentence tells from its lead investor's side, and that investor:
     "Quillon Ventures led a $60 million round in Orvane" is Orvane's round, Quillon Ventures leading it."""
-    names = [(s, e, n) for s, e, n in _spanned_names(text) if not is_source(n)]
+    names = _organisations(text)
     led = _LED.match(text, names[0][1]) if names else None
     if not led:
         return None, None
@@ -465,7 +465,6 @@ def _led_round(text: str) -> tuple[str | None, str | None]:
 
 
 _SOLD_TO = re.compile(r"\s(?:to|an)\s+(?=[A-Z])")
-_PASSIVE_SOLD = re.compile(r"(?i)\b(?:was|were|is|are|be|been|being|gets?|got)\s+$")
 _STAKE_SOLD = re.compile(r"(?i)\b(?:stake|shares|holding|anteile?|participation)\b")
 
 
@@ -485,10 +484,10 @@ def _sale(sentence: Sentence, language: str) -> DealEvent | None:
     if not cue or not to or _tells_no_investment(text, wider=True):
         return None
     money = find_money(text, language)
-    names = [(s, e, n) for s, e, n in _spanned_names(text) if not is_source(n)]
+    names = _organisations(text)
     buyer = next((n for s, _, n in names if s == to.end()), None)
     sold = [n for s, e, n in names if s >= cue.end() and e <= to.start()]
-    if not sold and _PASSIVE_SOLD.search(text[max(0, cue.start() - 12) : cue.start()]):
+    if not sold and _PASSIVE_BEFORE.search(text[max(0, cue.start() - 12) : cue.start()]):
         sold = [n for _, e, n in names if e <= cue.start()][-1:]
     if not buyer or not sold:
         return None
@@ -572,7 +571,7 @@ def _german_perfect(text: str, verb: re.Match[str], money: list[Money]) -> bool:
 
 
 def _first_name(text: str) -> str | None:
-    return next((n for n in names_in(text) if not is_source(n)), None)
+    return next((n for _, _, n in _organisations(text)), None)
 
 
 def _raises_money(text: str, verb: re.Match[str], money: list[Money]) -> bool:
@@ -689,14 +688,14 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investe
     story's other (non-background) sentences about investors or participation; never the investee."""
     found: list[str] = []
     for hint in lx.INVESTOR_HINTS.finditer(text):
-        found += [n for n in names_in(text[hint.end() : hint.end() + 200]) if not is_source(n)]
+        found += [n for _, _, n in _organisations(text[hint.end() : hint.end() + 200])]
     for other in sentences:
         if (
             other.index != sentence.index
             and not _is_background(other)
             and _INVESTOR_SENTENCE.search(other.text)
         ):
-            found += [n for n in names_in(other.text) if not is_source(n)]
+            found += [n for _, _, n in _organisations(other.text)]
     excluded = company_key(investee or "")
     return unique_names([n for n in found if company_key(n) != excluded])[:12]
 
@@ -712,7 +711,7 @@ def _partnerships(sentence: Sentence, owner: str | None, cue_words: re.Pattern[s
         return []
     if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
         return []
-    names = [n for n in names_in(text) if not is_source(n)]
+    names = [n for _, _, n in _organisations(text)]
     if owner and company_key(owner) not in {company_key(n) for n in names}:
         names = [owner, *names]  # a newsroom's "Partnering with X" has the newsroom's company as a party
     if len(names) < 2 and not sentence.lead:
@@ -786,7 +785,7 @@ def _made_available(text: str, cue: re.Match[str]) -> tuple[str | None, str | No
     made = _MADE.search(text, 0, cue.start()) if lx.AVAILABILITY.fullmatch(cue.group(0)) else None
     if not made:
         return None, None
-    makers = [n for _, end, n in _spanned_names(text) if end <= made.start() and not is_source(n)]
+    makers = [n for _, end, n in _organisations(text) if end <= made.start()]
     return (makers[-1] if makers else None), _product(made.group(1))
 
 
@@ -803,22 +802,25 @@ def _antecedent(before: str, sentence: Sentence, sentences: list[Sentence]) -> s
     """The company "the company" or "the French startup" opening a clause refers to: the last one the
     sentence before named ("... one major player in generative AI: Mistral. The French startup raised").
     None where the clause opens otherwise."""
-    clause = re.split(r"[,;:]\s", before)[-1]
-    if sentence.index == 0 or not lx.GENERIC_COMPANY.search(clause):
+    if sentence.index == 0 or not _opens_with_a_generic_company(before):
         return None
     previous = next((s.text for s in sentences if s.index == sentence.index - 1), "")
-    named = [n for n in names_in(previous) if not is_source(n)]
+    named = [n for _, _, n in _organisations(previous)]
     return named[-1] if named else None
 
 
 def _generic_subject(before: str, product: str | None, main: list[str]) -> str | None:
     """Who "the company" or "the startup" is: the organisation the product is named after ("Mistral Large":
     Mistral), else the one the story is most about."""
-    clause = re.split(r"[,;:]\s", before)[-1]
-    if not main or not lx.GENERIC_COMPANY.search(clause):
+    if not main or not _opens_with_a_generic_company(before):
         return None
     first_word = company_key(product.split()[0]) if product else ""
     return next((name for name in main if company_key(name) == first_word), main[0])
+
+
+def _opens_with_a_generic_company(before: str) -> bool:
+    """Whether the clause ending where `before` ends opens with "the company", "the startup" and the like."""
+    return bool(lx.GENERIC_COMPANY.search(re.split(r"[,;:]\s", before)[-1]))
 
 
 def _is_subject_of_story(name: str, lead: list[str]) -> bool:
@@ -873,6 +875,11 @@ def names_in(text: str) -> list[str]:
     return [name for _, _, name in _spanned_names(text)]
 
 
+def _organisations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of a text's organisations, less the outlets reporting it ("Reuters")."""
+    return [(s, e, n) for s, e, n in _spanned_names(text) if not is_source(n)]
+
+
 @functools.lru_cache(maxsize=1024)
 def _spanned_names(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, name) of the organisations in a sentence. Cached: every rule of a sentence asks."""
@@ -903,9 +910,9 @@ def _plausible_name(name: str) -> bool:
 
 def _around(text: str, cue: re.Match[str]) -> tuple[str | None, str | None]:
     """The organisation just before the cue (its subject) and the first one after it (its object)."""
-    names = _spanned_names(text)
-    before = [(s, e, n) for s, e, n in names if e <= cue.start() and not is_source(n)]
-    after = [(s, e, n) for s, e, n in names if s >= cue.end() and not is_source(n)]
+    names = _organisations(text)
+    before = [(s, e, n) for s, e, n in names if e <= cue.start()]
+    after = [(s, e, n) for s, e, n in names if s >= cue.end()]
     subject = before[-1][2] if before else None
     if len(after) > 1 and _DESCRIBES_NEXT.fullmatch(text[after[0][1] : after[1][0]]):
         after = after[1:]  # "acquires OpenAI rival Mosaic": the first name only describes the second
