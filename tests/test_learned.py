@@ -52,6 +52,11 @@ def story(title: str, summary: str = "", text: str = "", language: str = "en") -
     return Story(id="s", title=title, summary=summary, text=text, language=language, url=None, published=None)
 
 
+def proposed(told: Story, kind: str) -> list[DealEvent]:
+    """The events of a type or an investment subtype the learned reading proposes for a story."""
+    return [e for e in read(told).proposals.events if kind in {e.type, e.subtype}]
+
+
 def investment(*parties: str, amount: float | None = None, evidence: str = "") -> DealEvent:
     roles = ("investee", *["investor"] * (len(parties) - 1))
     return DealEvent(
@@ -625,7 +630,7 @@ def test_places_are_countries_regions_and_tech_hubs_but_not_cities_named_like_co
 )
 def test_public_money_and_money_spent_in_a_place_are_no_stake(title: str, lead: str, kept: bool) -> None:
     """Grants and a company's own spending are no investment by the labelling rules; a state's stake is."""
-    stakes = [e for e in read(story(title, lead)).proposals.events if e.subtype == "strategic_investment"]
+    stakes = proposed(story(title, lead), "strategic_investment")
     assert bool(stakes) == kept
 
 
@@ -682,7 +687,7 @@ def test_an_investment_firm_raising_money_raises_its_own_fund(title: str, lead: 
 def test_a_listing_a_grant_or_public_money_told_as_money_raised_is_no_round(
     title: str, lead: str, kept: bool
 ) -> None:
-    rounds = [e for e in read(story(title, lead)).proposals.events if e.type == "investment"]
+    rounds = proposed(story(title, lead), "investment")
     assert bool(rounds) == kept
 
 
@@ -709,7 +714,7 @@ def test_a_listing_a_grant_or_public_money_told_as_money_raised_is_no_round(
 def test_a_sale_told_by_its_seller_is_the_buyers_deal(
     title: str, lead: str, deal: tuple[str, tuple[str, ...], tuple[str, ...]]
 ) -> None:
-    (event,) = [e for e in read(story(title, lead)).proposals.events if e.type == "investment"]
+    (event,) = proposed(story(title, lead), "investment")
     assert (event.subtype, event.parties, event.roles) == deal
 
 
@@ -726,7 +731,7 @@ def test_a_sale_told_by_its_seller_is_the_buyers_deal(
 )
 def test_a_launch_told_as_availability_or_a_preview_is_the_makers(title: str, lead: str) -> None:
     """The labelling rules count a product made generally available, and a preview, as a launch."""
-    launches = [e for e in read(story(title, lead)).proposals.events if e.type == "launch"]
+    launches = proposed(story(title, lead), "launch")
     assert [(e.parties, e.product) for e in launches][:1] == [(("Orvane",), "Nova")]
 
 
@@ -747,7 +752,7 @@ def test_a_launch_told_as_availability_or_a_preview_is_the_makers(title: str, le
 )
 def test_a_german_stake_names_its_company_after_bei_or_an(title: str, lead: str) -> None:
     """German puts the investor after the verb ("Steigt Quillon ... ein") and the company after "bei"."""
-    (stake,) = [e for e in read(story(title, lead, language="de")).proposals.events if e.type == "investment"]
+    (stake,) = proposed(story(title, lead, language="de"), "investment")
     assert stake.subtype == "strategic_investment"
     assert stake.in_role("investee") == ["Orvane"]
     assert stake.in_role("investor") in (["Quillon"], ["SAP"])
@@ -759,7 +764,7 @@ def test_a_round_of_the_company_or_the_startup_is_the_one_the_sentence_before_na
         "Europe has one major player in generative AI: Orvane. The French startup raised a new $640 million"
         " funding round last week. Quillon, meanwhile, sells chips.",
     )
-    (round_,) = [e for e in read(told).proposals.events if e.type == "investment"]
+    (round_,) = proposed(told, "investment")
     assert (round_.parties, round_.amount) == (("Orvane",), 640e6)
     # the baseline reads no raiser, so no round
     assert not [e for e in RulesClassifier().classify(told).events if e.type == "investment"]
@@ -926,7 +931,7 @@ def test_plans_for_acquisitions_are_no_acquisition() -> None:
         "Quillon to spend $5 billion on AI acquisitions",
         "Quillon has set aside $5 billion for acquisitions of AI startups over the next two years.",
     )
-    assert [e for e in read(planned).proposals.events if e.type == "investment"] == []
+    assert proposed(planned, "investment") == []
 
 
 def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> None:
@@ -935,7 +940,7 @@ def test_a_person_snapped_up_is_an_executive_hired_not_a_company_bought() -> Non
         "Orvane has snapped up Jane Miller, the former head of Quillon's AI research unit, as its chief"
         " technology officer.",
     )
-    assert [e for e in read(hired).proposals.events if e.type == "investment"] == []
+    assert proposed(hired, "investment") == []
     assert any(e.subtype == "acquisition" for e in RulesClassifier().classify(hired).events)
     bought = story("Orvane snaps up AI startup Quillon", "Orvane has snapped up Quillon, an AI research lab.")
     assert [e.subtype for e in read(bought).proposals.events] == ["acquisition"]
@@ -1092,7 +1097,7 @@ def test_a_french_partnership_told_by_s_associe_is_one() -> None:
 def test_a_contract_an_integration_or_a_deployment_is_a_partnership(title: str, lead: str) -> None:
     """Rule 4 counts (government) contracts, integration, licensing and enterprise deployments between
     named organisations as partnerships; the baseline has no cue for them."""
-    partnerships = [e for e in read(story(title, lead)).proposals.events if e.type == "partnership"]
+    partnerships = proposed(story(title, lead), "partnership")
     assert partnerships
     assert {"Quillon", "Orvane"} <= set(partnerships[0].parties)
     assert not any(e.type == "partnership" for e in RulesClassifier().classify(story(title, lead)).events)
@@ -1171,5 +1176,5 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
 def test_an_acquisition_cue_tells_one_only_where_something_was_bought(
     title: str, lead: str, bought: bool
 ) -> None:
-    acquisitions = [e for e in read(story(title, lead)).proposals.events if e.subtype == "acquisition"]
+    acquisitions = proposed(story(title, lead), "acquisition")
     assert bool(acquisitions) == bought
