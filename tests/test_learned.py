@@ -7,6 +7,7 @@ import json
 import math
 import pickle
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -1178,3 +1179,14 @@ def test_an_acquisition_cue_tells_one_only_where_something_was_bought(
 ) -> None:
     acquisitions = proposed(story(title, lead), "acquisition")
     assert bool(acquisitions) == bought
+
+
+def test_a_story_told_long_after_the_fact_has_no_events() -> None:
+    told = story(
+        "Orvane launches Lumen, a generative AI model for designers",
+        "On March 21, 2023, Orvane unveiled Lumen, a family of generative AI models for creative work, and "
+        "tied its pitch to one promise: legal safety.",
+    )
+    assert read(told).proposals.events == ()
+    fresh = replace(told, published=datetime(2023, 3, 21, 18, tzinfo=UTC))
+    assert [e.product for e in proposed(fresh, "launch")] == ["Lumen"]

@@ -31,6 +31,7 @@ from pipeline.classify.completion import (
     with_acronyms_spelled_out,
 )
 from pipeline.classify.people import is_given_name
+from pipeline.classify.retrospective import is_retrospective
 from pipeline.classify.rules import LEAD_SENTENCES, Sentence, merge_events, read_story, split_story
 from pipeline.classify.storydeals import (
     one_company_raising,
@@ -237,8 +238,9 @@ def read(story: Story) -> Reading:
     lead = " ".join(s.text for s in sentences if s.lead)
     # a declined offer is a rumour by the labelling rules (and, vetted below, no event)
     rumor = (proposals.rumor and is_rumor(lead)) or is_declined_offer(lead)
-    if not proposals.events:
-        return Reading(story, [], "", "", replace(proposals, rumor=rumor))
+    # a story told long after the fact has no events by the labelling rules, whatever its headline says
+    if not proposals.events or is_retrospective(lead, story.published):
+        return Reading(story, [], "", "", replace(proposals, rumor=rumor, events=()))
     events = tuple(replace(e, rumor=rumor) for e in proposals.events)
     proposals = replace(proposals, rumor=rumor, events=events)
     completed = complete(proposals.events, sentences, story.language or "en")
