@@ -783,14 +783,21 @@ def test_a_round_of_the_company_or_the_startup_is_the_one_the_sentence_before_na
             "Quillon Ventures led a $50 million Series B in Orvane.",
         ),
         ("Quillon Ventures joins Orvane's $50 million Series B", "Orvane builds AI agents for hospitals."),
+        ("Quillon Ventures invests in Orvane's $50 million Series B", "Orvane builds AI agents for banks."),
+        (
+            "Quillon Ventures takes part in Orvane's $60 million round",
+            "Quillon Ventures took part in the $60 million round raised by AI startup Orvane.",
+        ),
     ],
 )
 def test_a_round_told_from_its_lead_investors_side_is_the_companys(title: str, lead: str) -> None:
-    """ "Quillon Ventures led a round in Orvane" is Orvane's round, not the firm's own fund."""
+    """ "Quillon Ventures led a round in Orvane" is Orvane's round, not the firm's own fund; "invests in
+    Orvane's Series B" is a funding round, not a corporation's stake."""
     (round_,) = [
         e for e in default_classifier().classify(story(title, lead)).events if e.type == "investment"
     ]
     assert (round_.in_role("investee"), round_.in_role("investor")) == (["Orvane"], ["Quillon Ventures"])
+    assert round_.subtype == "funding"
     assert round_.amount in {60e6, 50e6}
 
 

@@ -343,7 +343,13 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
                 investor, investee = investee, investor
             # "X invests in Y" is a corporation buying in; "Y, backed by X, in a round" is Y's funding
             backed = bool(re.search(r"backed by|backing|soutenu par", strategic.group(0), re.IGNORECASE))
-            subtype = "funding" if backed and round_word else "strategic_investment"
+            # read wider, "X invests in Y's Series B" is Y's round too: X is one of its investors
+            in_round = (
+                wider
+                and investee in after
+                and bool(_ROUND_OF_NAME.match(after, after.index(investee) + len(investee)))
+            )
+            subtype = "funding" if (backed and round_word) or in_round else "strategic_investment"
             if subtype == "funding":
                 others = _investors(text, sentences, sentence, investee)
                 parties: list[str | None] = [investee, *unique_names([investor or "", *others])]
@@ -437,9 +443,13 @@ def _german_stake_parties(
     return (investor or (between[0] if between else None)), company
 
 
-_LED = re.compile(r"\s+(?:has\s+|have\s+)?(?:led|leads|co-led|co-leads|joined|joins|participated in)\b")
+_LED = re.compile(
+    r"\s+(?:has\s+|have\s+)?(?:led|leads|co-led|co-leads|joined|joins|participated in|participates in"
+    r"|took part in|takes part in)\b"
+)
 _ROUND_IN = re.compile(
-    r"(?i)\b(?:round|series [a-h]\d?|investment|financing)\s+(?:in|into|for|of)\s+(?:the\s+)?"
+    r"(?i)\b(?:round|series [a-h]\d?|investment|financing)\s+(?:in|into|for|of|raised by|closed by)\s+"
+    r"(?:the\s+)?"
 )
 
 
