@@ -1197,3 +1197,16 @@ def test_a_story_told_long_after_the_fact_has_no_events() -> None:
     assert read(told).proposals.events == ()
     fresh = replace(told, published=datetime(2023, 3, 21, 18, tzinfo=UTC))
     assert [e.product for e in proposed(fresh, "launch")] == ["Lumen"]
+
+
+def test_a_name_that_only_describes_a_partner_is_no_partner() -> None:
+    """ "Velmora rival Orvane" names Orvane; Velmora only describes it. Words that join two names still
+    make both partners."""
+    told = story(
+        "Quillon allies with Velmora rival Orvane",
+        "Quillon has struck a partnership with Orvane, the French AI startup, to offer Orvane's models.",
+    )
+    (partnership,) = [e for e in default_classifier().classify(told).events if e.type == "partnership"]
+    assert set(partnership.parties) == {"Quillon", "Orvane"}
+    joined = story("Quillon and its partner Orvane team up on AI agents for banks")
+    assert {"Quillon", "Orvane"} <= set(proposed(joined, "partnership")[0].parties)

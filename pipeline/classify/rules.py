@@ -107,7 +107,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
     for sentence in sentences:
         found = [
             *_investments(sentence, sentences, language, main, wider),
-            *_partnerships(sentence, owner, lx.WIDER_PARTNERSHIP if wider else lx.PARTNERSHIP),
+            *_partnerships(sentence, owner, wider),
             *_launches(sentence, owner, lead_sentences, main, wider),
         ]
         # background is checked only where a cue fired: most sentences have none
@@ -713,15 +713,20 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investe
 # --- partnerships and launches ------------------------------------------------------------------------
 
 
-def _partnerships(sentence: Sentence, owner: str | None, cue_words: re.Pattern[str]) -> list[DealEvent]:
+def _partnerships(sentence: Sentence, owner: str | None, wider: bool) -> list[DealEvent]:
     text = sentence.text
     joint = lx.JOINT_LAUNCH.search(text)
+    cue_words = lx.WIDER_PARTNERSHIP if wider else lx.PARTNERSHIP
     cue = next((c for c in cue_words.finditer(text) if _specific_partnership(text, c)), None)
     if not cue and not joint:
         return []
     if lx.CANCELLED.search(text) or lx.DENIAL.search(text):
         return []
-    names = [n for _, _, n in _organisations(text)]
+    found = _organisations(text)
+    if wider:
+        nexts: list[tuple[int, int, str] | None] = [*found[1:], None]
+        found = [n for n, after in zip(found, nexts, strict=False) if not _describes(text, n, after)]
+    names = [n for _, _, n in found]
     if owner and company_key(owner) not in {company_key(n) for n in names}:
         names = [owner, *names]  # a newsroom's "Partnering with X" has the newsroom's company as a party
     if len(names) < 2 and not sentence.lead:
@@ -937,6 +942,18 @@ _DESCRIBES_NEXT = re.compile(
     r"unit|subsidiary|partner|supplier|customer|concurrent|konkurrent)s? ",
     re.IGNORECASE,
 )
+
+
+def _describes(text: str, name: tuple[int, int, str], after: tuple[int, int, str] | None) -> bool:
+    """Whether a name only describes the one after it ("allies with OpenAI rival Mistral AI"), not where
+    the words between join the two ("Quillon and its partner Orvane")."""
+    if after is None:
+        return False
+    between = text[name[1] : after[0]]
+    return bool(_DESCRIBES_NEXT.fullmatch(between)) and not _JOINING.search(between)
+
+
+_JOINING = re.compile(r"(?i)\b(?:and|with|und|mit|et|avec)\b")
 
 
 def is_source(name: str) -> bool:
