@@ -1210,3 +1210,52 @@ def test_a_name_that_only_describes_a_partner_is_no_partner() -> None:
     assert set(partnership.parties) == {"Quillon", "Orvane"}
     joined = story("Quillon and its partner Orvane team up on AI agents for banks")
     assert {"Quillon", "Orvane"} <= set(proposed(joined, "partnership")[0].parties)
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "maker", "product"),
+    [
+        (
+            "Quillon stellt KI-Assistenten Lumen vor",
+            "Der Softwarekonzern Quillon hat am Dienstag seinen neuen KI-Assistenten Lumen vorgestellt.",
+            "Quillon",
+            "Lumen",
+        ),
+        (
+            "Neues KI-Modell von Quillon",
+            "Quillon hat ein neues KI-Modell namens Lumen veröffentlicht, das Texte und Bilder versteht.",
+            "Quillon",
+            "Lumen",
+        ),
+        ("Quillon bringt sein KI-Modell Lumen 2 auf den Markt", "", "Quillon", "Lumen 2"),
+    ],
+)
+def test_a_german_launch_told_with_its_verb_split_or_last_names_maker_and_product(
+    title: str, lead: str, maker: str, product: str
+) -> None:
+    """Read as English, "Quillon hat ... Lumen veröffentlicht, das Texte ..." made Lumen the maker of
+    "Texte"; German puts the product between the verb's parts, or before the verb that ends the clause."""
+    launches = [
+        e
+        for e in default_classifier().classify(story(title, lead, language="de")).events
+        if e.type == "launch"
+    ]
+    assert [(e.parties, e.product) for e in launches] == [((maker,), product)]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "language"),
+    [
+        ("New AI model from Orvane beats rivals on coding", "Orvane released Lumen, a new AI model.", "en"),
+        ("Neues KI-Modell von Orvane", "Orvane hat ein neues KI-Modell namens Lumen veröffentlicht.", "de"),
+    ],
+)
+def test_a_name_after_from_or_by_is_the_launch_s_maker_not_its_product(
+    title: str, lead: str, language: str
+) -> None:
+    launches = [
+        e
+        for e in default_classifier().classify(story(title, lead, language=language)).events
+        if e.type == "launch"
+    ]
+    assert [(e.parties, e.product) for e in launches] == [(("Orvane",), "Lumen")]

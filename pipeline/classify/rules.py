@@ -24,6 +24,7 @@ from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import KNOWN_ORGANISATIONS, find_names, unique_names
 from pipeline.classify.rates import to_usd
+from pipeline.classify.vetting import is_common_word
 from pipeline.names import company_key, fold
 from pipeline.records import Classification, DealEvent, Story
 from pipeline.text import guess_language
@@ -108,7 +109,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
         found = [
             *_investments(sentence, sentences, language, main, wider),
             *_partnerships(sentence, owner, wider),
-            *_launches(sentence, owner, lead_sentences, main, wider),
+            *_launches(sentence, owner, lead_sentences, main, wider=wider, language=language),
         ]
         # background is checked only where a cue fired: most sentences have none
         if found and not _is_background(sentence):
@@ -753,10 +754,19 @@ def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
 
 
 def _launches(
-    sentence: Sentence, owner: str | None, lead: list[str], main: list[str], wider: bool = False
+    sentence: Sentence,
+    owner: str | None,
+    lead: list[str],
+    main: list[str],
+    *,
+    wider: bool = False,
+    language: str = "en",
 ) -> list[DealEvent]:
     """A launch for every launch cue of the sentence ("launched Le Chat and unveiled Mistral Large")."""
     text = sentence.text
+    german = _german_launch(text) if wider and language == "de" else None
+    if german:
+        return [_launch_event(sentence, *german)]
     cues = list((lx.WIDER_LAUNCH if wider else lx.LAUNCH).finditer(text))
     if not cues or lx.JOINT_LAUNCH.search(text):
         return []  # no cue; or two organisations debuting something together: a partnership
@@ -768,6 +778,8 @@ def _launches(
         launcher, named_after = _made_available(text, cue) if wider else (None, None)
         if not (launcher and named_after):
             launcher, named_after = _around(text, cue)
+        if wider and named_after and _MAKER_AFTER.match(after, 0, after.find(named_after)):
+            launcher, named_after = launcher or named_after, None  # "new AI model from Orvane": its maker
         called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
         product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
         launcher = launcher or owner or _generic_subject(text[: cue.start()], product, main)
@@ -777,18 +789,62 @@ def _launches(
             re.search(re.escape(product) + r"\W", s) and lx.RESEARCH_ARTIFACT.search(s) for s in lead
         ):
             continue
-        events.append(
-            DealEvent(
-                type="launch",
-                subtype=None,
-                parties=(launcher,) if launcher else (),
-                roles=("launcher",) if launcher else (),
-                product=product,
-                evidence=text,
-                confidence=_confidence(sentence, product is not None),
-            )
-        )
+        events.append(_launch_event(sentence, launcher, product))
     return events
+
+
+_MAKER_AFTER = re.compile(r"(?i)\s*(?:from|by|von|vom|de|du|par)\s+$")
+
+
+def _launch_event(sentence: Sentence, launcher: str | None, product: str | None) -> DealEvent:
+    return DealEvent(
+        type="launch",
+        subtype=None,
+        parties=(launcher,) if launcher else (),
+        roles=("launcher",) if launcher else (),
+        product=product,
+        evidence=sentence.text,
+        confidence=_confidence(sentence, product is not None),
+    )
+
+
+# German splits a launch verb or puts it last, with the product between: "Quillon stellt seinen
+# KI-Assistenten Lumen vor", "Google bringt Gemini 2 auf den Markt", "Quillon hat ein neues Modell namens
+# Lumen veröffentlicht" (read as English, the name before the verb is the maker and the one after it the
+# product: "Lumen" launching "Texte").
+_GERMAN_LAUNCH = re.compile(
+    r"\b(?:(?:stellt|stellen|führt|führen|bringt|bringen)\s(?P<split>[^.;:!?]{1,80}?)\s"
+    r"(?:vor|ein|heraus|auf den Markt)"
+    r"|(?:hat|haben|hatte|hatten)\s(?P<last>[^.;:!?]{1,100}?)\s(?:vorgestellt|veröffentlicht|präsentiert|"
+    r"eingeführt|gestartet|lanciert|herausgebracht|auf den Markt gebracht))(?=\s*(?:[.,;:!?]|$))"
+)
+_CALLED = re.compile(r"\b(?:namens|mit dem Namen|genannt)\s+")
+
+
+def _german_launch(text: str) -> tuple[str | None, str | None] | None:
+    """The maker and the product of a German launch told with the verb split or last: the maker the
+    clause's subject, the product the names that end the words between (or follow "namens"), less the
+    common nouns and the "KI-" compounds that say what it is."""
+    told = _GERMAN_LAUNCH.search(text)
+    if not told or not (lx.AI_TERMS.search(text) or lx.AI_CASE_TERMS_CS.search(text)):
+        return None
+    between = told.group("split") or told.group("last")
+    called = _CALLED.search(between)
+    words = (between[called.end() :] if called else between).split()
+    run: list[str] = []
+    for written in reversed(words):
+        word = written.strip("\"„“”'")
+        name_like = word[:1].isupper() and not is_common_word(word, "de") and not _AI_COMPOUND.match(word)
+        if not (word[:1].isdigit() or name_like):
+            break
+        run.insert(0, word)
+    product = " ".join(run) if run and not run[0][:1].isdigit() else None
+    makers = [n for _, end, n in _organisations(text) if end <= told.start()]
+    launcher = makers[-1] if makers else None
+    return (launcher, product) if launcher else None
+
+
+_AI_COMPOUND = re.compile(r"(?i)(?:KI|AI|IA)-")
 
 
 _MADE = re.compile(r"\b(?:makes?|made|making)\s+(?:its\s+|their\s+|the\s+)?(?=[A-Z])([^,.;]{1,60}?)\s*$")
