@@ -1259,3 +1259,14 @@ def test_a_name_after_from_or_by_is_the_launch_s_maker_not_its_product(
         if e.type == "launch"
     ]
     assert [(e.parties, e.product) for e in launches] == [(("Orvane",), "Lumen")]
+
+
+def test_a_german_stake_takes_its_amount_from_a_lead_that_describes_the_investor() -> None:
+    """ "Der Autobauer Velmora" is Velmora: the lead's sum is the stake's, told under the headline."""
+    told = story(
+        "Velmora steigt bei KI-Start-up Orvane ein",
+        "Der Autobauer Velmora beteiligt sich mit 50 Millionen Euro an dem KI-Unternehmen Orvane.",
+        language="de",
+    )
+    (stake,) = proposed(told, "strategic_investment")
+    assert (stake.parties, stake.amount, stake.currency) == (("Velmora", "Orvane"), 50e6, "EUR")

@@ -40,7 +40,8 @@ MAX_INVESTORS = 12
 # Düsseldorfer KI-Start-up Cognigy", "la Finlandaise Silo". The rules read the descriptor as part of it.
 _DESCRIPTOR = re.compile(
     r"(?i)(?:\w+-)?(?:\w*(?:konzern|unternehmen|start-?up|hersteller|anbieter|firma|entwickler|spezialist|"
-    r"riese|gigant|tochter|plattform|dienstleister)|start-?up|jeune pousse|géant|groupe)"
+    r"riese|gigant|tochter|plattform|dienstleister|bauer|zulieferer|versicherer|händler|betreiber|investor)"
+    r"|start-?up|geldgeber|jeune pousse|géant|groupe)"
 )
 _GERMAN_ORIGIN = re.compile(r"[A-ZÄÖÜ][\wäöüß]+er")  # "Düsseldorfer", only before a descriptor
 _FRENCH_ORIGIN = re.compile(r"[A-ZÉ][\wéè]+(?:aise|ais|oise|ois|ienne|ien|ane|ain)")
@@ -680,7 +681,10 @@ def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language
         return event
     keys = {company_key(p) for p in event.parties}
     for sentence in sentences[:LEAD_SENTENCES]:
-        if not keys & {company_key(n) for n in names_in(sentence.text)}:
+        named = names_in(sentence.text)
+        if language in {"de", "fr"}:
+            named = [without_descriptor(n) for n in named]  # "der Autobauer Velmora"
+        if not keys & {company_key(n) for n in named}:
             continue
         money = stated_amount(sentence.text, event.subtype, language)
         if money is not None:
