@@ -294,7 +294,8 @@ def score(
     real = exact = duplicates = 0
     for entry in entries:
         keys = {company_key(p) for p in entry["parties"] if company_key(p)}
-        best: tuple[int, int, Mapping[str, Any]] | None = None
+        product = company_key(entry.get("product") or "")
+        best: tuple[tuple[int, bool], int, Mapping[str, Any]] | None = None
         for source in entry["sources"]:
             item_id = item_of_url.get(source["url"])
             for n, gold in enumerate((by_id[item_id].get("events") or []) if item_id else []):
@@ -302,8 +303,15 @@ def score(
                     continue  # "X is acquired" is no real deal when X raised money
                 gold_keys = {company_key(p) for p in gold.get("parties") or [] if company_key(p)}
                 overlap = len(keys & gold_keys)
-                if (overlap or not gold_keys) and (best is None or overlap > best[0]):
-                    best = (overlap, deal_of[(item_id, n)], gold)  # type: ignore[index]
+                # of one maker's launches, the one of the entry's product ("Le Chat", not "Mistral Large")
+                gold_product = company_key(gold.get("product") or "")
+                same_product = (
+                    bool(product)
+                    and bool(gold_product)
+                    and (product in gold_product or gold_product in product)
+                )
+                if (overlap or not gold_keys) and (best is None or (overlap, same_product) > best[0]):
+                    best = ((overlap, same_product), deal_of[(item_id, n)], gold)  # type: ignore[index]
         if best is None:
             continue
         real += 1
