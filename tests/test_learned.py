@@ -1270,3 +1270,33 @@ def test_a_german_stake_takes_its_amount_from_a_lead_that_describes_the_investor
     )
     (stake,) = proposed(told, "strategic_investment")
     assert (stake.parties, stake.amount, stake.currency) == (("Velmora", "Orvane"), 50e6, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "kind", "amount"),
+    [
+        (
+            "Quillon invests in AI startup Orvane",
+            "Quillon said it was investing in the 2 billion euro ($2.1 billion), 10-month-old AI business.",
+            "strategic_investment",
+            None,
+        ),
+        (
+            "Quillon buys the $4 billion AI startup Orvane",
+            "Quillon agreed to buy Orvane.",
+            "acquisition",
+            None,
+        ),
+        (
+            "Orvane raises $50 million to grow the business",
+            "Orvane, an AI startup, raised $50 million.",
+            "funding",
+            50e6,
+        ),
+    ],
+)
+def test_a_sum_written_before_a_company_is_what_it_is_worth_not_the_deal_s_amount(
+    title: str, lead: str, kind: str, amount: float | None
+) -> None:
+    (deal,) = proposed(story(title, lead), kind)
+    assert deal.amount == amount

@@ -732,6 +732,26 @@ def _without_range_end(event: DealEvent, _sentences: list[Sentence], language: s
     return event
 
 
+# A sum that says what a company is worth, written before it: "investing in the 2 billion euro ($2.1
+# billion), 10-month-old business", "the $4 billion AI startup": its valuation, never the deal's amount.
+_COMPANY_WORTH = re.compile(
+    r"(?i)\s*(?:\([^)]{0,30}\)\s*)?,?\s*"
+    r"(?:(?!(?:for|to|in|into|of|from|the|its|their|a|an|with|by|and|at|on|as)\b)[\w-]+\s+){0,2}?"
+    r"(?:business|company|startup|start-up|firm|unicorn|entreprise|société|unternehmen)\b"
+)
+
+
+def _without_company_worth(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    """An amount its story writes before a company, as what the company is worth, is none."""
+    if event.amount is None:
+        return event
+    for text in (event.evidence, *(s.text for s in sentences[:LEAD_SENTENCES])):
+        for money in find_money(text, language):
+            if money.amount == event.amount and _COMPANY_WORTH.match(text, money.end):
+                return replace(event, amount=None, currency=None, amount_usd=None)
+    return event
+
+
 _AMOUNT_STEPS = (
     _with_amount_from_lead,
     _with_deal_value,
@@ -739,4 +759,5 @@ _AMOUNT_STEPS = (
     _with_precise_amount,
     _without_implausible_amount,
     _without_range_end,
+    _without_company_worth,
 )
