@@ -1300,3 +1300,20 @@ def test_a_sum_written_before_a_company_is_what_it_is_worth_not_the_deal_s_amoun
 ) -> None:
     (deal,) = proposed(story(title, lead), kind)
     assert deal.amount == amount
+
+
+def test_a_roundup_s_rounds_keep_their_own_investors() -> None:
+    """The sentence telling Orvane's round names its investors, not Quillon's: read as an investor
+    sentence, it made Orvane and Northgate Ventures investors in Quillon."""
+    told = story(
+        "AI funding roundup: Orvane, Quillon and Velmora raise money",
+        "Orvane, which builds AI agents for banks, raised $40 million in a Series B led by Northgate "
+        "Ventures. Quillon, an AI chip startup, closed a $25 million Series A from Redwood Capital. Velmora "
+        "raised $10 million in seed funding to build AI tools for lawyers.",
+    )
+    rounds = {e.parties[0]: e.parties[1:] for e in proposed(told, "funding")}
+    assert rounds == {
+        "Orvane": ("Northgate Ventures",),
+        "Quillon": ("Redwood Capital",),
+        "Velmora": (),
+    }

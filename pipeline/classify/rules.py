@@ -304,7 +304,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
         and not (wider and _ANNOUNCED_INVESTMENT.match(text, funding.start()))
     ):
         investee = _first_name(text) if german_perfect else _raiser(text, funding, sentence, sentences, wider)
-        investors = _investors(text, sentences, sentence, investee)
+        investors = _investors(text, sentences, sentence, investee, wider)
         events.append(
             _investment(
                 "funding",
@@ -352,7 +352,7 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
             )
             subtype = "funding" if (backed and round_word) or in_round else "strategic_investment"
             if subtype == "funding":
-                others = _investors(text, sentences, sentence, investee)
+                others = _investors(text, sentences, sentence, investee, wider)
                 parties: list[str | None] = [investee, *unique_names([investor or "", *others])]
                 roles = ("investee", *["investor"] * (len(parties) - 1))
             else:
@@ -384,7 +384,7 @@ def _round(
         names = [raiser, leader, *[n for n in names if n not in {raiser, leader}]]
     if not names:
         return []
-    investors = _investors(text, sentences, sentence, names[0])
+    investors = _investors(text, sentences, sentence, names[0], wider)
     if raiser and leader:
         investors = [leader, *[i for i in investors if i != leader]]
     roles = ("investee", *["investor"] * len(investors))
@@ -694,9 +694,12 @@ _INVESTOR_SENTENCE = re.compile(
 )
 
 
-def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investee: str | None) -> list[str]:
+def _investors(
+    text: str, sentences: list[Sentence], sentence: Sentence, investee: str | None, wider: bool = False
+) -> list[str]:
     """Investors: names after "led by", "from", "including" in this sentence, and every name in the
-    story's other (non-background) sentences about investors or participation; never the investee."""
+    story's other (non-background) sentences about investors or participation; never the investee. Read
+    wider, not the names of a sentence that tells another company's round (a roundup's next one)."""
     found: list[str] = []
     for hint in lx.INVESTOR_HINTS.finditer(text):
         found += [n for _, _, n in _organisations(text[hint.end() : hint.end() + 200])]
@@ -705,10 +708,26 @@ def _investors(text: str, sentences: list[Sentence], sentence: Sentence, investe
             other.index != sentence.index
             and not _is_background(other)
             and _INVESTOR_SENTENCE.search(other.text)
+            and not (wider and _round_of_another(other.text, investee))
         ):
             found += [n for _, _, n in _organisations(other.text)]
     excluded = company_key(investee or "")
     return unique_names([n for n in found if company_key(n) != excluded])[:12]
+
+
+def _round_of_another(text: str, investee: str | None) -> bool:
+    """Whether a sentence tells a round raised by a company other than this one ("Orvane raised $40
+    million in a Series B led by Northgate" beside Quillon's round)."""
+    verb = lx.FUNDING_VERB.search(text)
+    if verb is None or (investee and investee in text):
+        return False
+    raiser = _around(text, verb)[0]
+    money = find_money(text, "en")
+    return (
+        raiser is not None
+        and _raises_money(text, verb, money)
+        and company_key(raiser) != company_key(investee or "")
+    )
 
 
 # --- partnerships and launches ------------------------------------------------------------------------
