@@ -1317,3 +1317,13 @@ def test_a_roundup_s_rounds_keep_their_own_investors() -> None:
         "Quillon": ("Redwood Capital",),
         "Velmora": (),
     }
+
+
+def test_an_acquisition_of_the_company_is_of_the_company_the_story_is_about() -> None:
+    told = story(
+        "Orvane shares jump after Quillon agrees takeover",
+        "Shares of Orvane, the AI software maker, rose 30% after Quillon agreed to take over the company for "
+        "$5 billion. Orvane makes AI tools for insurers.",
+    )
+    (deal,) = proposed(told, "acquisition")
+    assert (deal.in_role("acquirer"), deal.in_role("target"), deal.amount) == (["Quillon"], ["Orvane"], 5e9)

@@ -270,30 +270,8 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     events: list[DealEvent] = []
     money = find_money(text, language)
     if acquisition and not re.search(r"acqui\w*[- ]hire|stake", text, re.IGNORECASE):
-        acquirer, target = _around(text, acquisition)
-        by = re.search(r"\bby ([A-Z][\w.&:-]*(?: [A-Z][\w.&:-]*)*)", text[acquisition.end() :])
-        if (
-            by
-            and re.search(
-                r"acquisition of|acquired by|übernahme|rachat",
-                acquisition.group(0) + text[acquisition.end() : acquisition.end() + 40],
-                re.IGNORECASE,
-            )
-            and not acquirer
-        ):
-            acquirer = by.group(1)
-        # no company bought: "take over your browser", "customer acquisition costs", "buys doctors an
-        # hour"; or goods: "buys 18,000 Nvidia chips", "acquired thousands of GPUs"
-        if wider and (
-            (target is None and not _something_bought(text, acquisition)) or _goods_bought(text, acquisition)
-        ):
-            return events
-        events.append(
-            _investment(
-                "acquisition", [acquirer, target], ("acquirer", "target"), sentence, money, acquisition
-            )
-        )
-        return events
+        bought = _acquisition(sentence, acquisition, money, main, wider)
+        return [bought] if bought else events
     german_perfect = (
         funding is not None and wider and language == "de" and _german_perfect(text, funding, money)
     )
@@ -389,6 +367,38 @@ def _round(
         investors = [leader, *[i for i in investors if i != leader]]
     roles = ("investee", *["investor"] * len(investors))
     return [_investment("funding", [names[0], *investors], roles, sentence, money, round_word)]
+
+
+def _acquisition(
+    sentence: Sentence, acquisition: re.Match[str], money: list[Money], main: list[str], wider: bool
+) -> DealEvent | None:
+    """The acquisition a sentence's cue tells: its buyer before the cue (or after "acquired by"), what was
+    bought after it."""
+    text = sentence.text
+    acquirer, target = _around(text, acquisition)
+    by = re.search(r"\bby ([A-Z][\w.&:-]*(?: [A-Z][\w.&:-]*)*)", text[acquisition.end() :])
+    if (
+        by
+        and re.search(
+            r"acquisition of|acquired by|übernahme|rachat",
+            acquisition.group(0) + text[acquisition.end() : acquisition.end() + 40],
+            re.IGNORECASE,
+        )
+        and not acquirer
+    ):
+        acquirer = by.group(1)
+    # no company bought: "take over your browser", "customer acquisition costs", "buys doctors an hour";
+    # or goods: "buys 18,000 Nvidia chips", "acquired thousands of GPUs"
+    if wider and (
+        (target is None and not _something_bought(text, acquisition)) or _goods_bought(text, acquisition)
+    ):
+        return None
+    if wider and target is None and lx.GENERIC_COMPANY.match(text[acquisition.end() :]):
+        # "agreed to take over the company": the company the story is about, not the buyer
+        target = next((n for n in main if company_key(n) != company_key(acquirer or "")), None)
+    return _investment(
+        "acquisition", [acquirer, target], ("acquirer", "target"), sentence, money, acquisition
+    )
 
 
 # What an acquisition cue with no name after it may still have bought: a company told by what it is ("buys
