@@ -1327,3 +1327,21 @@ def test_an_acquisition_of_the_company_is_of_the_company_the_story_is_about() ->
     )
     (deal,) = proposed(told, "acquisition")
     assert (deal.in_role("acquirer"), deal.in_role("target"), deal.amount) == (["Quillon"], ["Orvane"], 5e9)
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Quillon (NASDAQ: QLN) to acquire AI firm Orvane for $800 million",
+            "Quillon Inc. (NASDAQ: QLN) announced a definitive agreement to acquire Orvane, an AI startup.",
+        ),
+        (
+            "Exclusive-Quillon nears deal to buy AI startup Orvane -sources",
+            "Quillon is nearing a deal to buy Orvane, an artificial intelligence startup, sources said.",
+        ),
+    ],
+)
+def test_a_ticker_or_a_wire_s_tag_is_no_part_of_a_buyer_s_name(title: str, lead: str) -> None:
+    (deal,) = [e for e in default_classifier().classify(story(title, lead)).events if e.type == "investment"]
+    assert (deal.in_role("acquirer"), deal.in_role("target")) == (["Quillon"], ["Orvane"])

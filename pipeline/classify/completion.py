@@ -79,10 +79,9 @@ def complete(
     lists, and a known name split from its arm ("Intel", "Capital") made one again."""
 
     def named(party: str) -> str:
-        whole = with_article_restored(
-            with_ai_restored(with_new_restored(with_owner_restored(party, sentences), sentences), sentences),
-            sentences,
-        )
+        whole = company_of_ticker(without_wire_tag(party), sentences)
+        for restored in (with_owner_restored, with_new_restored, with_ai_restored, with_article_restored):
+            whole = restored(whole, sentences)
         return without_descriptor(whole) if language in {"de", "fr"} else whole
 
     events = tuple(
@@ -263,6 +262,37 @@ def without_descriptor(name: str) -> str:
     ):
         words = words[1:]
     return " ".join(words)
+
+
+# A wire's tag glued to a headline's first name: "Exclusive-Quillon nears deal", "UPDATE 2-Orvane raises".
+_WIRE_TAG = re.compile(
+    r"^(?i:exclusive|update \d+|brief|factbox|analysis|breakingviews|corrected)-(?=[A-Z0-9])"
+)
+
+
+def without_wire_tag(name: str) -> str:
+    return _WIRE_TAG.sub("", name)
+
+
+# A listed company's ticker, in the parenthesis after its name: "Quillon Inc. (NASDAQ: QLN)".
+_TICKER_AFTER = re.compile(
+    r"(?:NASDAQ|Nasdaq|NYSE|NYSE American|OTC|OTCQX|OTCQB|TSX|TSXV|LSE|AIM|ASX|Euronext|XETRA|ETR|FWB|SIX|"
+    r"TYO|TSE|HKEX|SEHK|KRX|BSE|NSE)\s*:\s*$"
+)
+
+
+def company_of_ticker(name: str, sentences: list[Sentence]) -> str:
+    """ "Quillon" for "QLN" where the story writes "Quillon (NASDAQ: QLN)": a ticker is no company's name,
+    and the rules, taking the name nearest a cue, may take it for one."""
+    for sentence in sentences:
+        for at in (m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", sentence.text)):
+            opening = sentence.text.rfind("(", 0, at)
+            if opening < 0 or not _TICKER_AFTER.search(sentence.text[opening + 1 : at]):
+                continue
+            before = [n for n in names_in(sentence.text[:opening]) if n != name]
+            if before and sentence.text[:opening].rstrip().endswith(before[-1]):
+                return before[-1]
+    return name
 
 
 def with_new_restored(name: str, sentences: list[Sentence]) -> str:
