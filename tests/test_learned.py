@@ -1345,3 +1345,21 @@ def test_an_acquisition_of_the_company_is_of_the_company_the_story_is_about() ->
 def test_a_ticker_or_a_wire_s_tag_is_no_part_of_a_buyer_s_name(title: str, lead: str) -> None:
     (deal,) = [e for e in default_classifier().classify(story(title, lead)).events if e.type == "investment"]
     assert (deal.in_role("acquirer"), deal.in_role("target")) == (["Quillon"], ["Orvane"])
+
+
+def test_a_round_s_story_naming_earlier_backers_does_not_make_them_investors() -> None:
+    told = story(
+        "Orvane raises $40 million Series B for AI agents",
+        "Orvane raised $40 million in a Series B led by Northgate Ventures. Other investors listed on the "
+        "company's website include Redwood Capital and Velmora Partners.",
+    )
+    (round_,) = proposed(told, "funding")
+    assert round_.parties == ("Orvane", "Northgate Ventures")
+    # unless they took part
+    joined = story(
+        "Orvane raises $40 million Series B for AI agents",
+        "Orvane raised $40 million in a Series B led by Northgate Ventures, with participation from previous "
+        "investors Redwood Capital and Velmora Partners.",
+    )
+    (round_,) = proposed(joined, "funding")
+    assert set(round_.parties) == {"Orvane", "Northgate Ventures", "Redwood Capital", "Velmora Partners"}

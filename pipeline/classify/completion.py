@@ -21,7 +21,14 @@ from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import find_names, unique_names
 from pipeline.classify.people import is_given_name
 from pipeline.classify.rates import to_usd
-from pipeline.classify.rules import LEAD_SENTENCES, Sentence, deal_amount, is_source, names_in
+from pipeline.classify.rules import (
+    LEAD_SENTENCES,
+    Sentence,
+    deal_amount,
+    is_source,
+    names_earlier_investors,
+    names_in,
+)
 from pipeline.classify.vetting import KNOWN_KEYS
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
@@ -109,7 +116,7 @@ def complete(
         return events
     completed = list(events)
     for sentence in sentences[1:]:
-        if not INVESTOR_LIST.search(sentence.text):
+        if not INVESTOR_LIST.search(sentence.text) or names_earlier_investors(sentence.text):
             continue
         index = _round_told_before(completed, rounds, sentences, sentence.index)
         if index is not None:

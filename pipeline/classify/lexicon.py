@@ -700,6 +700,15 @@ NEWS_SOURCES = {
     "odaily",
     "fortune",
 }
+# A round's story naming the company's earlier backers: "Other investors listed on the company's website
+# include ZhenFund", "Previous investors include Accel". They are no party of this round, unless the
+# sentence says they took part ("with participation from previous investors Novo Holdings and BlackRock").
+EARLIER_INVESTORS = re.compile(
+    r"(?i)\b(?:previous|prior|earlier|past|other|former)\s+(?:investors|backers|shareholders)\b"
+)
+TOOK_PART = re.compile(
+    r"(?i)\b(?:took part|take part|joined|join|participat\w*|invested in the round|also (?:invested|backed))\b"
+)
 INVESTOR_HINTS = _words(
     r"led by",
     r"from",

@@ -718,11 +718,18 @@ def _investors(
             other.index != sentence.index
             and not _is_background(other)
             and _INVESTOR_SENTENCE.search(other.text)
-            and not (wider and _round_of_another(other.text, investee))
+            and not (
+                wider and (_round_of_another(other.text, investee) or names_earlier_investors(other.text))
+            )
         ):
             found += [n for _, _, n in _organisations(other.text)]
     excluded = company_key(investee or "")
     return unique_names([n for n in found if company_key(n) != excluded])[:12]
+
+
+def names_earlier_investors(text: str) -> bool:
+    """Whether a sentence names the company's earlier backers, not this round's."""
+    return bool(lx.EARLIER_INVESTORS.search(text)) and not lx.TOOK_PART.search(text)
 
 
 def _round_of_another(text: str, investee: str | None) -> bool:
