@@ -1363,3 +1363,36 @@ def test_a_round_s_story_naming_earlier_backers_does_not_make_them_investors() -
     )
     (round_,) = proposed(joined, "funding")
     assert set(round_.parties) == {"Orvane", "Northgate Ventures", "Redwood Capital", "Velmora Partners"}
+
+
+def test_a_person_makes_no_launch_the_company_the_story_names_does() -> None:
+    told = story(
+        "Elon Musk launches new Grok AI chatbot to compete with ChatGPT",
+        "Elon Musk's xAI on Saturday launched Grok, an AI chatbot, to some users of X.",
+    )
+    launches = [e for e in default_classifier().classify(told).events if e.type == "launch"]
+    assert [(e.parties, e.product) for e in launches] == [(("xAI",), "Grok")]
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Elon Musk", True),
+        ("Satya Nadella", True),
+        ("Meta Platforms", False),  # a known company's first word
+        ("Georgia Tech", False),  # a common word after the given name
+        ("Jasper Chat", False),
+        ("Tesla Motors", False),
+    ],
+)
+def test_a_launch_s_maker_named_as_a_person_is_dropped(name: str, person: bool) -> None:
+    launch = DealEvent(
+        type="launch",
+        subtype=None,
+        parties=(name,),
+        roles=("launcher",),
+        product="Lumen",
+        evidence=f"{name} launches Lumen, an AI assistant",
+    )
+    (kept,) = vet((launch,), [launch.evidence], "en")
+    assert kept.parties == (() if person else (name,))

@@ -28,9 +28,44 @@ _LOCALES = (
 )
 
 
+# Given names AI business news writes often that none of those locales lists (the founders and chief
+# executives of its companies, from general knowledge, reading no labelled story).
+_NEWS_GIVEN_NAMES = (
+    "Elon",
+    "Sundar",
+    "Satya",
+    "Jensen",
+    "Jen-Hsun",
+    "Demis",
+    "Aidan",
+    "Reid",
+    "Masayoshi",
+    "Ilya",
+    "Emad",
+    "Yann",
+    "Clem",
+    "Alexandr",
+    "Aravind",
+    "Arvind",
+    "Kai-Fu",
+    "Fei-Fei",
+    "Ginni",
+    "Safra",
+    "Sergey",
+    "Elad",
+    "Noam",
+    "Yoshua",
+    "Arkady",
+    "Jony",
+    "Lip-Bu",
+    "Cristiano",
+    "Lukasz",
+)
+
+
 @functools.cache
 def given_names() -> frozenset[str]:
-    names: set[str] = set()
+    names: set[str] = set(_NEWS_GIVEN_NAMES)
     for locale in _LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in ("first_names", "first_names_male", "first_names_female"):

@@ -148,7 +148,7 @@ def vet(events: tuple[DealEvent, ...], sentences: list[str], language: str | Non
     event whose every party was dropped goes too (an investment in no one, a launch by no company)."""
     kept: list[DealEvent] = []
     orphaned: list[DealEvent] = []
-    for event in events:
+    for event in (_without_person_as_maker(e) if e.type == "launch" else e for e in events):
         if (
             (
                 event.type == "launch"
@@ -171,6 +171,36 @@ def vet(events: tuple[DealEvent, ...], sentences: list[str], language: str | Non
             continue
         kept.append(replace(event, parties=tuple(p for p, _ in pairs), roles=tuple(r for _, r in pairs)))
     return tuple(_with_orphaned_amounts(kept, orphaned))
+
+
+def _without_person_as_maker(launch: DealEvent) -> DealEvent:
+    """A launch without a person as its maker ("Elon Musk launches new Grok AI chatbot"): a launch is a
+    company's, by the labelling rules, and another telling of it in the story names the company."""
+    makers = [(p, r) for p, r in zip(launch.parties, launch.roles, strict=False) if not _is_persons_name(p)]
+    if len(makers) == len(launch.parties):
+        return launch
+    return replace(launch, parties=tuple(p for p, _ in makers), roles=tuple(r for _, r in makers))
+
+
+def _is_persons_name(name: str) -> bool:
+    """A given name and a surname, as people are written ("Elon Musk", "Satya Nadella"); not a company
+    whose first word is a given name ("Meta Platforms", "Georgia Tech", "Jasper Chat": a known company, or a
+    common word after it)."""
+    words = name.split()
+    return (
+        len(words) == 2
+        and is_given_name(words[0])
+        and words[1][:1].isupper()
+        and words[1][1:].islower()
+        and zipf(words[1], "en") < _SURNAME_COMMONNESS
+        and company_key(words[0]) not in KNOWN_KEYS
+        and name not in KNOWN_ORGANISATIONS
+        and not lx.ORGANISATION_ENDING.search(name)
+    )
+
+
+# A surname is rarer than this as an English word ("Musk" 3.5, "Platforms" 4.2, "Tech" 4.7).
+_SURNAME_COMMONNESS = 4.0
 
 
 def _person_bought(event: DealEvent, vetoes: list[str | None], kept: list[tuple[str, str]]) -> bool:
