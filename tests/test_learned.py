@@ -1084,6 +1084,10 @@ def test_a_french_partnership_told_by_s_associe_is_one() -> None:
         ),
         ("Quillon taps Orvane to power its AI search", "Quillon has tapped Orvane to power its AI search."),
         (
+            "Quillon taps Orvane for AI customer service",
+            "Quillon has chosen Orvane to run AI customer service for its 40 million customers.",
+        ),
+        (
             "Quillon picks Orvane's AI for its call centres",
             "Quillon has picked Orvane's AI platform for them.",
         ),
@@ -1396,3 +1400,11 @@ def test_a_launch_s_maker_named_as_a_person_is_dropped(name: str, person: bool) 
     )
     (kept,) = vet((launch,), [launch.evidence], "en")
     assert kept.parties == (() if person else (name,))
+
+
+def test_a_company_tapped_for_money_is_no_partner() -> None:
+    told = story(
+        "Orvane taps Quillon for $1 billion to build AI data centres",
+        "Orvane has tapped Quillon for $1 billion in funding to build AI data centres.",
+    )
+    assert proposed(told, "partnership") == []

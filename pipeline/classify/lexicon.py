@@ -441,8 +441,9 @@ WIDER_PARTNERSHIP = _words(
     r"co-develop\w*",
     r"jointly develop\w*",
     r"work(?:s|ing)? together",
-    r"(?:selects?|selected|taps?|tapped|chooses|chose|picks?|picked) [A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:as|to)",
-    r"(?:selects?|selected|taps?|tapped|chooses|chose|picks?|picked) [A-Z][\w.&-]*['’]s",
+    r"(?:selects?|selected|taps?|tapped|chooses|chose|chosen|picks?|picked) [A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* "
+    r"(?:as|to|for(?! (?:[$€£\d]|funding|investment|money|cash)))",  # "taps Quillon for $1 billion": money
+    r"(?:selects?|selected|taps?|tapped|chooses|chose|chosen|picks?|picked) [A-Z][\w.&-]*['’]s",
     # distribution: "adds Orvane's AI models to its cloud", "now available on Quillon Cloud"
     r"add(?:s|ed|ing)? [A-Z][\w.&-]*['’]s (?:[\w-]+ ){0,3}to",
     r"available (?:on|in|through|via) [A-Z][\w.&-]* (?:Cloud|Marketplace)",
