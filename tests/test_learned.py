@@ -1408,3 +1408,17 @@ def test_a_company_tapped_for_money_is_no_partner() -> None:
         "Orvane has tapped Quillon for $1 billion in funding to build AI data centres.",
     )
     assert proposed(told, "partnership") == []
+
+
+def test_a_valuation_after_raising_is_told_with_the_round_s_amount() -> None:
+    """ "is now valued at $2 billion after raising $150 million": the round is the news (not background
+    "after raising"), and its amount is the sum raised, not none because a valuation came first."""
+    told = story(
+        "Orvane valued at $2 billion after new funding",
+        "Orvane, an AI startup, is now valued at $2 billion after raising $150 million from Quillon Ventures "
+        "and Velmora Capital.",
+    )
+    (round_,) = proposed(told, "funding")
+    assert (round_.parties[0], round_.amount, round_.valuation) == ("Orvane", 150e6, 2e9)
+    ranged = story("Orvane raises between $20 million and $30 million", "AI startup Orvane is raising.")
+    assert [e.amount for e in proposed(ranged, "funding")] == [None]

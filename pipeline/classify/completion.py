@@ -789,7 +789,24 @@ def _without_company_worth(event: DealEvent, sentences: list[Sentence], language
     return event
 
 
+# The sum right after a verb of raising is the round's, whatever valuation came before it: "is now valued
+# at $2 billion after raising $150 million" (the rules skip any figure after a valuation word).
+_RAISED = re.compile(
+    r"(?i)\b(?:raising|raised|raises|securing|secured|landing|landed)\s+(?:about |nearly |some )?$"
+)
+
+
+def _with_amount_raised(event: DealEvent, _sentences: list[Sentence], language: str) -> DealEvent:
+    if event.subtype != "funding" or event.amount is not None:
+        return event
+    for money in find_money(event.evidence, language):
+        if _RAISED.search(event.evidence[max(0, money.start - 30) : money.start]):
+            return _priced(event, money)
+    return event
+
+
 _AMOUNT_STEPS = (
+    _with_amount_raised,
     _with_amount_from_lead,
     _with_deal_value,
     _with_round_not_total,

@@ -112,7 +112,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
             *_launches(sentence, owner, lead_sentences, main, wider=wider, language=language),
         ]
         # background is checked only where a cue fired: most sentences have none
-        if found and not _is_background(sentence):
+        if found and not _is_background(sentence, wider):
             events += found
     events = [
         replace(e, rumor=rumor, confidence=round(max(0.05, e.confidence - (0.15 if rumor else 0)), 2))
@@ -217,8 +217,14 @@ def ai_terms(text: str) -> int:
     return len(lx.AI_TERMS.findall(text)) + len(lx.AI_CASE_TERMS_CS.findall(text)) - attributes
 
 
-def _is_background(sentence: Sentence) -> bool:
-    return sentence.index > 0 and bool(lx.BACKGROUND.search(sentence.text))
+def _is_background(sentence: Sentence, wider: bool = False) -> bool:
+    text = sentence.text
+    if wider:  # "is now valued at $2 billion after raising $150 million": the round is the news
+        text = _VALUED_AFTER_RAISING.sub("", text)
+    return sentence.index > 0 and bool(lx.BACKGROUND.search(text))
+
+
+_VALUED_AFTER_RAISING = re.compile(r"(?i)\bvalu(?:ed|ing)\b[^.;]{0,40}?\bafter (?:raising|it raised)\b")
 
 
 # --- investments --------------------------------------------------------------------------------------
