@@ -1422,3 +1422,21 @@ def test_a_valuation_after_raising_is_told_with_the_round_s_amount() -> None:
     assert (round_.parties[0], round_.amount, round_.valuation) == ("Orvane", 150e6, 2e9)
     ranged = story("Orvane raises between $20 million and $30 million", "AI startup Orvane is raising.")
     assert [e.amount for e in proposed(ranged, "funding")] == [None]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Quillon to merge with AI firm Orvane",
+            "Quillon will merge with Orvane, an AI company, in a $3 billion deal.",
+        ),
+        (
+            "Quillon and Orvane agree $3 billion AI merger",
+            "The merger of Quillon and AI startup Orvane is worth $3 billion.",
+        ),
+    ],
+)
+def test_a_merger_is_an_acquisition(title: str, lead: str) -> None:
+    (deal,) = proposed(story(title, lead), "acquisition")
+    assert {"Quillon", "Orvane"} <= set(deal.parties)

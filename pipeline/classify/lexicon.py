@@ -216,6 +216,8 @@ ACQUISITION = _words(
 WIDER_ACQUISITION = _words(
     *(a for a in _ALTERNATIVES[ACQUISITION] if a != r"acquisition(?:s)? of"),
     r"acquisition of",
+    r"merge with",  # "Quillon will merge with Orvane" (rules-2 reads "merges", "merged", "merging with")
+    r"merger",
     r"racheter",
     r"acquérir",
     r"übernehmen",

@@ -399,12 +399,19 @@ def _acquisition(
         (target is None and not _something_bought(text, acquisition)) or _goods_bought(text, acquisition)
     ):
         return None
+    if wider and (acquirer is None or target is None) and _MERGER.match(acquisition.group(0)):
+        # "Quillon and Orvane agree merger", "the merger of Quillon and Orvane": the two companies named
+        names = [n for _, _, n in _organisations(text)]
+        acquirer, target = (names[0], names[1]) if len(names) >= 2 else (acquirer, target)
     if wider and target is None and lx.GENERIC_COMPANY.match(text[acquisition.end() :]):
         # "agreed to take over the company": the company the story is about, not the buyer
         target = next((n for n in main if company_key(n) != company_key(acquirer or "")), None)
     return _investment(
         "acquisition", [acquirer, target], ("acquirer", "target"), sentence, money, acquisition
     )
+
+
+_MERGER = re.compile(r"(?i)merg")
 
 
 # What an acquisition cue with no name after it may still have bought: a company told by what it is ("buys
