@@ -1440,3 +1440,16 @@ def test_a_valuation_after_raising_is_told_with_the_round_s_amount() -> None:
 def test_a_merger_is_an_acquisition(title: str, lead: str) -> None:
     (deal,) = proposed(story(title, lead), "acquisition")
     assert {"Quillon", "Orvane"} <= set(deal.parties)
+
+
+def test_a_capitalised_word_is_a_product_s_name_not_what_no_product_is() -> None:
+    """ "office" tells an office opened, no product; "Office" is a product's name."""
+    told = story(
+        "Quillon rolls out Lumen AI agents to all Office users",
+        "Quillon is rolling out its Lumen agents to all users of its Office suite starting today.",
+    )
+    assert [e.parties for e in proposed(told, "launch")][:1] == [("Quillon",)]
+    opened = story(
+        "Quillon opens a new AI office in Paris", "Quillon launched an office in Paris for its AI lab."
+    )
+    assert proposed(opened, "launch") == []

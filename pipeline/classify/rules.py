@@ -821,7 +821,7 @@ def _launches(
         return []  # no cue; or two organisations debuting something together: a partnership
     events: list[DealEvent] = []
     for cue in cues:
-        if not _is_launch(text, cue, sentence):
+        if not _is_launch(text, cue, sentence, wider):
             continue
         after = text[cue.end() : cue.end() + 120]
         launcher, named_after = _made_available(text, cue) if wider else (None, None)
@@ -951,9 +951,11 @@ def _is_subject_of_story(name: str, lead: list[str]) -> bool:
     )
 
 
-def _is_launch(text: str, cue: re.Match[str], sentence: Sentence) -> bool:
+def _is_launch(text: str, cue: re.Match[str], sentence: Sentence, wider: bool = False) -> bool:
     after = text[cue.end() : cue.end() + 120]
-    if lx.NOT_PRODUCT.search(after[:60]) or (lx.WEAK_LAUNCH.match(cue.group(0)) and not sentence.lead):
+    # read wider, a capitalised word is a product's name, not what it says ("to all Office users")
+    not_product = [m for m in lx.NOT_PRODUCT.finditer(after[:60]) if not (wider and m.group(0)[:1].isupper())]
+    if not_product or (lx.WEAK_LAUNCH.match(cue.group(0)) and not sentence.lead):
         return False
     if cue.group(0).lower().startswith("announc") and (
         lx.PARTNERSHIP.search(after[:50]) or lx.STRATEGIC.search(after[:50])
