@@ -1453,3 +1453,14 @@ def test_a_capitalised_word_is_a_product_s_name_not_what_no_product_is() -> None
         "Quillon opens a new AI office in Paris", "Quillon launched an office in Paris for its AI lab."
     )
     assert proposed(opened, "launch") == []
+
+
+def test_a_launch_told_by_its_possessed_product_is_the_owner_s() -> None:
+    """ "Quillon's Lumen AI is now generally available": the possessive phrase was vetted away as a name,
+    and the launch with it."""
+    told = story(
+        "Quillon's Lumen AI is now generally available",
+        "Quillon's Lumen AI assistant is now generally available to all business customers.",
+    )
+    launches = [e for e in default_classifier().classify(told).events if e.type == "launch"]
+    assert [(e.parties, e.product) for e in launches] == [(("Quillon",), "Lumen")]

@@ -829,6 +829,9 @@ def _launches(
             launcher, named_after = _around(text, cue)
         if wider and named_after and _MAKER_AFTER.match(after, 0, after.find(named_after)):
             launcher, named_after = launcher or named_after, None  # "new AI model from Orvane": its maker
+        if wider and launcher and (owned := _POSSESSED.fullmatch(launcher)):
+            # "Quillon's Lumen AI is now generally available": Quillon's launch of Lumen
+            launcher, named_after = owned.group(1), named_after or owned.group(2)
         called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
         product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
         launcher = launcher or owner or _generic_subject(text[: cue.start()], product, main)
@@ -842,6 +845,7 @@ def _launches(
     return events
 
 
+_POSSESSED = re.compile(r"([A-Z][\w.&-]*(?: [A-Z][\w.&-]*)?)['’]s ([A-Z0-9][\w.+-]*(?: [A-Z0-9][\w.+-]*)*)")
 _MAKER_AFTER = re.compile(r"(?i)\s*(?:from|by|von|vom|de|du|par)\s+$")
 
 
