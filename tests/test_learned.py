@@ -1464,3 +1464,15 @@ def test_a_launch_told_by_its_possessed_product_is_the_owner_s() -> None:
     )
     launches = [e for e in default_classifier().classify(told).events if e.type == "launch"]
     assert [(e.parties, e.product) for e in launches] == [(("Quillon",), "Lumen")]
+
+
+def test_a_launch_cue_telling_what_was_said_is_no_launch() -> None:
+    """ "Quillon revealed it will pump 15 million euros into Orvane": a stake said, no product shown."""
+    told = story(
+        "Quillon allies with AI startup Orvane",
+        "Quillon now has a partnership with Orvane. On Monday, Quillon revealed it will pump 15 million "
+        "euros into the fast-growing AI vendor in the form of cloud computing.",
+    )
+    assert proposed(told, "launch") == []
+    shown = story("Quillon reveals Lumen, its AI assistant", "Quillon revealed Lumen, an AI assistant.")
+    assert [e.product for e in proposed(shown, "launch")] == ["Lumen"]

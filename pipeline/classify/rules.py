@@ -961,6 +961,8 @@ def _is_launch(text: str, cue: re.Match[str], sentence: Sentence, wider: bool = 
     not_product = [m for m in lx.NOT_PRODUCT.finditer(after[:60]) if not (wider and m.group(0)[:1].isupper())]
     if not_product or (lx.WEAK_LAUNCH.match(cue.group(0)) and not sentence.lead):
         return False
+    if wider and _TOLD_NOT_LAUNCHED.match(after):
+        return False  # "revealed it will pump 15 million euros": something said, not a product shown
     if cue.group(0).lower().startswith("announc") and (
         lx.PARTNERSHIP.search(after[:50]) or lx.STRATEGIC.search(after[:50])
     ):
@@ -969,6 +971,7 @@ def _is_launch(text: str, cue: re.Match[str], sentence: Sentence, wider: bool = 
     return bool(evidence or (sentence.index == 0 and names_in(after)))
 
 
+_TOLD_NOT_LAUNCHED = re.compile(r"(?i)\s+(?:that|it|they|he|she|we|plans?|how|what|details|whether)\b")
 _PRODUCT_RUN = re.compile(
     r"\s*(?:(?:its|a|an|the|new|first|latest|own|next-generation|son|sa|ses|le nouveau|la nouvelle|"
     r"seinen|seine|ihr|ihre|neues?|neuen)\s+)*"
