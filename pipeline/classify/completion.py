@@ -29,7 +29,7 @@ from pipeline.classify.rules import (
     names_earlier_investors,
     names_in,
 )
-from pipeline.classify.vetting import KNOWN_KEYS
+from pipeline.classify.vetting import KNOWN_KEYS, mentions_of
 from pipeline.names import company_key, same_company
 from pipeline.records import DealEvent
 
@@ -291,14 +291,13 @@ _TICKER_AFTER = re.compile(
 def company_of_ticker(name: str, sentences: list[Sentence]) -> str:
     """ "Quillon" for "QLN" where the story writes "Quillon (NASDAQ: QLN)": a ticker is no company's name,
     and the rules, taking the name nearest a cue, may take it for one."""
-    for sentence in sentences:
-        for at in (m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", sentence.text)):
-            opening = sentence.text.rfind("(", 0, at)
-            if opening < 0 or not _TICKER_AFTER.search(sentence.text[opening + 1 : at]):
-                continue
-            before = [n for n in names_in(sentence.text[:opening]) if n != name]
-            if before and sentence.text[:opening].rstrip().endswith(before[-1]):
-                return before[-1]
+    for text, at, _ in mentions_of(name, [s.text for s in sentences]):
+        opening = text.rfind("(", 0, at)
+        if opening < 0 or not _TICKER_AFTER.search(text[opening + 1 : at]):
+            continue
+        before = [n for n in names_in(text[:opening]) if n != name]
+        if before and text[:opening].rstrip().endswith(before[-1]):
+            return before[-1]
     return name
 
 

@@ -76,3 +76,11 @@ def given_names() -> frozenset[str]:
 
 def is_given_name(word: str) -> bool:
     return word in given_names()
+
+
+def is_given_and_surname(name: str) -> bool:
+    """Two words written as a person's name: a given name, then a capitalised surname ("Scott Guthrie",
+    "Elon Musk"). Companies and products are written so too ("Meta Platforms", "Nova 2" is not): callers
+    add what tells them apart for their case."""
+    words = name.split()
+    return len(words) == 2 and is_given_name(words[0]) and words[1].isalpha() and words[1].istitle()

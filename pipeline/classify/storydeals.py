@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.classify.completion import lists_of
-from pipeline.classify.people import is_given_name
+from pipeline.classify.people import is_given_and_surname, is_given_name
 from pipeline.classify.vetting import KNOWN_KEYS, mentions_of, opens_a_sentence, zipf
 from pipeline.deals import compatible_amounts, same_deal, shared_companies
 from pipeline.names import company_key, same_company
@@ -395,8 +395,7 @@ def with_product_named(event: DealEvent) -> DealEvent:
 def _is_persons_name(product: str) -> bool:
     """A given name and a surname ("Scott Guthrie"); not a product named like a person and numbered ("Nova
     2", "Claude 3")."""
-    words = product.split()
-    return len(words) == 2 and is_given_name(words[0]) and words[1].isalpha() and words[1].istitle()
+    return is_given_and_surname(product)
 
 
 def _cut_off_company(key: str) -> bool:

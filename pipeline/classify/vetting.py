@@ -18,7 +18,7 @@ from pipeline.classify import lexicon as lx
 from pipeline.classify.amounts import CURRENCY_CODES
 from pipeline.classify.entities import KNOWN_ORGANISATIONS
 from pipeline.classify.organisations import WELL_KNOWN_ORGANISATIONS
-from pipeline.classify.people import is_given_name
+from pipeline.classify.people import is_given_and_surname, is_given_name
 from pipeline.classify.places import is_place
 from pipeline.names import company_key, fold
 from pipeline.records import DealEvent
@@ -188,10 +188,7 @@ def _is_persons_name(name: str) -> bool:
     common word after it)."""
     words = name.split()
     return (
-        len(words) == 2
-        and is_given_name(words[0])
-        and words[1][:1].isupper()
-        and words[1][1:].islower()
+        is_given_and_surname(name)
         and zipf(words[1], "en") < _SURNAME_COMMONNESS
         and company_key(words[0]) not in KNOWN_KEYS
         and name not in KNOWN_ORGANISATIONS
