@@ -37,6 +37,7 @@ from pipeline.classify.vetting import (
     KNOWN_KEYS,
     RULES_KNOWN_KEYS,
     investment_veto,
+    is_round_in_passing,
     launch_veto,
     partnership_veto,
     party_veto,
@@ -519,7 +520,7 @@ def training_items() -> list[dict[str, Any]]:
                 funding_label(f"{name} Robotics", investor),
             )
         )
-        items.append(labelled(f"b{n}", f"AI: {name} Labs, which has raised ${10 + n} million, {trouble}"))
+        items.append(labelled(f"b{n}", f"AI: {name} Labs has raised ${10 + n} million so far and {trouble}"))
     return items
 
 
@@ -1321,6 +1322,52 @@ def test_a_roundup_s_rounds_keep_their_own_investors() -> None:
         "Quillon": ("Redwood Capital",),
         "Velmora": (),
     }
+
+
+def test_a_sentence_telling_two_rounds_gives_each_only_its_own_investors() -> None:
+    told = story(
+        "AI funding roundup: Orvane, Kestrel raise money",
+        "AI startup Orvane raised $200 million led by Quillon Ventures, while AI chipmaker Kestrel raised "
+        "$80 million from Velmora Capital.",
+    )
+    rounds = {e.parties[0]: e.parties[1:] for e in proposed(told, "funding")}
+    assert rounds == {"Orvane": ("Quillon Ventures",), "Kestrel": ("Velmora Capital",)}
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Orvane, which raised $100 million last month, launches AI agent for lawyers",
+            "Orvane, the legal AI startup that raised $100 million from Quillon Ventures last month, on "
+            "Tuesday launched Lexa, an AI agent that drafts contracts.",
+        ),
+        (
+            "Orvane names new CEO after $2 billion funding round",
+            "AI startup Orvane has named Jane Doe chief executive, weeks after closing a $2 billion funding "
+            "round led by Quillon.",
+        ),
+        (
+            "Orvane lays off 10% of staff despite $1 billion raise",
+            "AI startup Orvane is cutting 10% of its workforce, less than a year after it raised $1 billion "
+            "from Quillon.",
+        ),
+    ],
+)
+def test_a_round_told_in_passing_beside_other_news_is_no_investment(title: str, lead: str) -> None:
+    assert proposed(story(title, lead), "investment") == []
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        "Orvane raises $50 million after a year of fast growth",
+        "Following its seed round last year, Orvane raised $40 million in a Series A led by Quillon",
+        "Orvane, an AI startup, closed a $20 million round after talks with Quillon",
+    ],
+)
+def test_a_round_that_is_the_sentence_s_news_is_not_in_passing(evidence: str) -> None:
+    assert not is_round_in_passing(evidence)
 
 
 def test_an_acquisition_of_the_company_is_of_the_company_the_story_is_about() -> None:

@@ -118,6 +118,8 @@ def complete(
     for sentence in sentences[1:]:
         if not INVESTOR_LIST.search(sentence.text) or names_earlier_investors(sentence.text):
             continue
+        if _rounds_told_in(sentence, [completed[i] for i in rounds]) > 1:
+            continue  # "Orvane raised $200 million led by Quillon, while Kestrel raised ...": each its own
         index = _round_told_before(completed, rounds, sentences, sentence.index)
         if index is not None:
             completed[index] = _with_investors(completed[index], organisation_names(sentence.text))
@@ -489,6 +491,11 @@ def _round_told_before(
     told = [(_sentence_of(events[i].evidence, sentences), i) for i in rounds]
     before = [(at, i) for at, i in told if at <= index]
     return max(before)[1] if before else None
+
+
+def _rounds_told_in(sentence: Sentence, rounds: list[DealEvent]) -> int:
+    """How many rounds, by different companies, the sentence is the evidence of."""
+    return len({company_key(e.parties[0]) for e in rounds if e.parties and e.evidence in sentence.text})
 
 
 def _sentence_of(evidence: str, sentences: list[Sentence]) -> int:

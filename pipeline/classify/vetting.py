@@ -469,12 +469,45 @@ def investment_veto(event: DealEvent) -> str | None:
         _HOLDING_VALUED.search(event.evidence) or _DESCRIBED_BACKER.search(event.evidence)
     ):
         return "a stake already held, valued or described, not made"
-    raisers = event.in_role("investee") if event.subtype == "funding" else []
+    return _funding_veto(event) if event.subtype == "funding" else _public_money_or_spending(event)
+
+
+def _funding_veto(event: DealEvent) -> str | None:
+    if is_round_in_passing(event.evidence):
+        return "a round told in passing, the sentence's news another"
+    raisers = event.in_role("investee")
     if raisers and all(lx.INVESTOR_FIRM.search(p) for p in raisers):
         # "Northgate Capital raises almost $500mn to focus on AI": a VC firm's own fund, no investment by the
         # labelling rules
         return "an investment firm raising its own fund"
-    return _public_money_or_spending(event)
+    return None
+
+
+# A round told in passing, in a clause about the company whose news is another: "Orvane, which raised $100
+# million last month, launches ...", "names new CEO after $2 billion funding round", "lays off staff despite
+# $1 billion raise", "fresh off a $100 million raise, hires ...".
+_ROUND_IN_PASSING = re.compile(
+    r"(?i),\s*(?:which|that|who)\s+(?:has\s+|had\s+|recently\s+|just\s+)*(?:raised|closed|secured|landed)\b"
+    r"[^,;]*(?:,|$)"
+    r"|\b(?:the|an?)\s+[^,;]{0,60}?\b(?:which|that)\s+(?:has\s+|recently\s+)*raised\b[^,;]*"
+    r"|\b(?:fresh off|on the heels of|after|despite|following|since)\s+(?:(?:its|a|an|the|closing|raising|"
+    r"securing|landing|it raised)\s+)?[^,.;]{0,40}?\b(?:raise|round|funding|raising|financing)(?:\s+round)?\b"
+)
+
+
+# "Orvane valued at $2 billion after new funding": a worth the round gave, the round the news.
+_WORTH_BEFORE = re.compile(r"(?i)\b(?:valu(?:ed|ing|ation)|worth)\b")
+
+
+def is_round_in_passing(evidence: str) -> bool:
+    """Whether every funding cue of a sentence stands in a clause that tells a round in passing."""
+    stripped = _ROUND_IN_PASSING.sub(" ", evidence)
+    first = _ROUND_IN_PASSING.search(evidence)
+    return (
+        first is not None
+        and not _WORTH_BEFORE.search(evidence, 0, first.start())
+        and not (lx.FUNDING_VERB.search(stripped) or lx.ROUND.search(stripped))
+    )
 
 
 # Public money and money spent in a place: grants and a company's own spending are no investment by the
