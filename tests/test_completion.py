@@ -562,3 +562,15 @@ def test_a_launch_s_product_named_as_its_party_makes_no_maker_of_its_first_word(
     (launch,) = launched.proposals.events
     assert launch.parties[0] == "Orvane"
     assert launch.product == "Orca 2"
+
+
+def test_a_name_in_the_description_of_the_subject_is_no_party_when_the_headline_tells_the_deal_too() -> None:
+    """The lead's deal is merged with the headline's: its subject is set right before, or the owner in
+    the description joins the headline's buyer as a second one."""
+    told = story(
+        "Quillon acquires Orvane",
+        "Quillon, the software company owned by Kestrel Holdings, acquired AI startup Orvane. The deal is "
+        "subject to approval by the European Commission.",
+    )
+    (deal,) = read(told).proposals.events
+    assert (deal.parties, deal.roles) == (("Quillon", "Orvane"), ("acquirer", "target"))

@@ -25,7 +25,7 @@ from pipeline.classify.amounts import Money, find_money
 from pipeline.classify.entities import KNOWN_ORGANISATIONS, find_names, unique_names
 from pipeline.classify.rates import to_usd
 from pipeline.classify.vetting import is_common_word
-from pipeline.names import company_key, fold
+from pipeline.names import company_key, fold, same_company
 from pipeline.records import Classification, DealEvent, Story
 from pipeline.text import guess_language
 
@@ -111,6 +111,8 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
             *_partnerships(sentence, owner, wider),
             *_launches(sentence, owner, lead_sentences, main, wider=wider, language=language),
         ]
+        if wider:
+            found = [with_subject_before_apposition(e) for e in found]
         # background is checked only where a cue fired: most sentences have none
         if found and not _is_background(sentence, wider):
             events += found
@@ -120,6 +122,48 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
         if e.type != "investment" or e.parties
     ]
     return Classification(story.id, ai, rumor, tuple(events), CLASSIFIER_VERSION), sentences
+
+
+# A sentence that opens with a name and a description set off by commas, the verb after it: "Anthropic, a
+# startup founded by former OpenAI researchers, raised $400 million", "Cohere, la start-up en IA basée à
+# Toronto, vient de lever". Not a list ("Sequoia, Accel and Index invested"): the description opens in lower
+# case or with an article, and the verb follows its closing comma.
+_APPOSITION = re.compile(
+    r",\s+(?!(?:and|or|et|ou|und|oder)\b)(?:[a-zà-ÿ]|(?:A|An|The|Une?|La|Le|Les|Der|Die|Das|Ein|Eine)\s|L['’])"
+    r"[^,]{2,160}?,\s+(?!(?:and|or|et|ou|und|oder)\b)[a-zà-ÿ]"
+)
+# The role of the one doing the deal, the subject of its verb.
+_SUBJECT_ROLE = {"funding": "investee", "acquisition": "acquirer", "strategic_investment": "investor"}
+
+
+def with_subject_before_apposition(event: DealEvent) -> DealEvent:
+    """An event whose subject (a round's raiser, a buyer, an investor, a launcher, a first partner) the rules
+    took from the description of the name its sentence opens with ("OpenAI" of "Anthropic, a startup founded
+    by former OpenAI researchers, raised ...") has that name as its subject instead."""
+    names = find_names(event.evidence)
+    if not names or not event.parties:
+        return event
+    start, end, opener = names[0]
+    described = _APPOSITION.match(event.evidence, end)
+    if start > 40 or "," in event.evidence[:start] or described is None:
+        return event
+    role = _SUBJECT_ROLE.get(event.subtype or "", "launcher" if event.type == "launch" else None)
+    index = event.roles.index(role) if role in event.roles else 0 if event.type == "partnership" else None
+    if index is None or index >= len(event.parties):
+        return event
+    subject = event.parties[index]
+    first_mention = event.evidence.find(subject) if subject else -1
+    if not end < first_mention < described.end() or same_company(subject, opener):
+        return event
+    if lx.CUE_OF_EVENT_TYPE[event.type].search(event.evidence[end : described.end()]):
+        return event  # the deal is told in the description: "Mistral, désormais soutenu par Microsoft, lance"
+    pairs = [
+        (p, r)
+        for i, (p, r) in enumerate(zip(event.parties, event.roles, strict=False))
+        if i != index and not same_company(p, opener)
+    ]
+    pairs.insert(min(index, len(pairs)), (opener, event.roles[index] if index < len(event.roles) else ""))
+    return replace(event, parties=tuple(p for p, _ in pairs), roles=tuple(r for _, r in pairs))
 
 
 # --- reading ------------------------------------------------------------------------------------------
