@@ -1177,6 +1177,13 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
             True,
         ),
         ("Orvane acquires 100% of Quillon AI", "Orvane acquired 100% of Quillon AI for $665 million.", True),
+        # goods with no maker before them: the seller named after "from" is none bought
+        (
+            "Orvane to train its AI models on Quillon's cloud",
+            "Orvane will train its AI models on Quillon's cloud and will also buy chips from Kestrel.",
+            False,
+        ),
+        ("Orvane buys AI chip startup Quillon", "Orvane buys AI chip startup Quillon for $90 million.", True),
         # people, not a company: a hire
         (
             "Orvane buys Quillon talent for its AI platform",

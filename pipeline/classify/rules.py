@@ -594,11 +594,20 @@ _MAKERS_GOODS = re.compile(
 )
 
 
+# Goods bought with no maker before them: "will also buy chips from Nvidia", "buys more compute".
+_GOODS = re.compile(
+    r"(?i)\s+(?:(?:more|new|its|their|the|additional|advanced|AI|cloud)\s+){0,3}(?:chips|gpus|processors|"
+    r"servers|hardware|equipment|compute|computing power|capacity|electricity|power|energy)\b"
+    r"(?!\s*(?:[\w-]+\s+)?(?:\w*makers?|developers?|designers?|startups?|start-ups?|compan(?:y|ies)|firms?|"
+    r"providers?|suppliers?|business|unicorns?|labs?)\b)"
+)
+
+
 def _goods_bought(text: str, cue: re.Match[str]) -> bool:
-    """Whether an acquisition cue is followed by a count of things, a maker's goods or a company's people:
-    a purchase or a hire, no company bought."""
+    """Whether an acquisition cue is followed by a count of things, goods or a company's people: a
+    purchase or a hire, no company bought."""
     after = text[cue.end() : cue.end() + 60]
-    return bool(_COUNT_AFTER.match(after) or _MAKERS_GOODS.match(after))
+    return bool(_COUNT_AFTER.match(after) or _MAKERS_GOODS.match(after) or _GOODS.match(after))
 
 
 # Stake cues that are everyday verbs: a stake only where money follows ("puts $100 million into", "pumped
