@@ -1530,3 +1530,27 @@ def test_a_launch_cue_telling_what_was_said_is_no_launch() -> None:
     assert proposed(told, "launch") == []
     shown = story("Quillon reveals Lumen, its AI assistant", "Quillon revealed Lumen, an AI assistant.")
     assert [e.product for e in proposed(shown, "launch")] == ["Lumen"]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "partners"),
+    [
+        (
+            "Orvane inks licensing deal with Quillon News",
+            "AI company Orvane has struck a content licensing deal with publisher Quillon News, allowing it "
+            "to train its models on articles.",
+            {"Orvane", "Quillon News"},
+        ),
+        (
+            "Quillon News licenses its archive to Orvane",
+            "(Reuters) - Quillon News has reached a deal with Orvane to license its archive for "
+            "training AI models, according to Reuters.",
+            {"Orvane", "Quillon News"},
+        ),
+    ],
+)
+def test_an_outlet_licensing_its_content_is_a_partner_an_outlet_reporting_it_is_not(
+    title: str, lead: str, partners: set[str]
+) -> None:
+    (deal,) = proposed(story(title, lead), "partnership")
+    assert set(deal.parties) == partners

@@ -452,6 +452,9 @@ WIDER_PARTNERSHIP = _words(
     r"under an? (?:[\w-]+ ){0,3}(?:deal|agreement|contract)",
     r"deploy(?:s|ed|ing)? [A-Z][\w.&-]*['’]s",
     r"licens(?:es|ed|ing) [A-Z][\w.&-]*['’]s",
+    # content licensing told from the licensor: "licenses its archive to OpenAI"
+    r"licens(?:es|ed|ing) (?:its|their) (?:[\w-]+ ){0,3}to",
+    r"reach(?:es|ed|ing)? (?:an? )?(?:[\w-]+ ){0,2}(?:deal|agreement|accord)",
 )
 
 # --- launches ----------------------------------------------------------------------------------------

@@ -247,12 +247,14 @@ def _investment_in_ai(lead: list[str]) -> bool:
     )
 
 
-# A company called an AI company: "an AI startup", "the generative AI developer", "a machine learning firm".
-_AI_COMPANY = re.compile(
-    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:AI|artificial intelligence|generative AI|machine learning|KI|IA)"
-    r"(?:[\s-]+[\w-]+)?\s+(?:startup|start-up|company|firm|lab|developer|maker|unicorn|specialist|provider|"
-    r"chipmaker|chip designer)\b"
+# A company called an AI company: "an AI startup", "the generative AI developer", "a machine learning firm",
+# or, with no article, before its name ("AI startup Orvane said").
+_AI_NOUN = (
+    r"(?:AI|artificial intelligence|generative AI|machine learning|KI|IA)(?:[\s-]+[\w-]+)?\s+"
+    r"(?:startup|start-up|company|firm|lab|developer|maker|unicorn|specialist|provider|chipmaker|"
+    r"chip designer)\b"
 )
+_AI_COMPANY = re.compile(rf"\b(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_AI_NOUN}|(?<![\w-]){_AI_NOUN}(?=\s+[A-Z])")
 
 
 def ai_terms(text: str) -> int:
@@ -827,6 +829,10 @@ def _partnerships(sentence: Sentence, owner: str | None, wider: bool) -> list[De
         return []
     found = _organisations(text)
     if wider:
+        if _LICENSING.search(text):
+            # a content licensing deal: the outlet is a party ("OpenAI signs licensing deal with the
+            # Financial Times"), unless it only reports ("according to Reuters")
+            found = [(s, e, n) for s, e, n in _spanned_names(text) if not _reporting(text, s, e)]
         nexts: list[tuple[int, int, str] | None] = [*found[1:], None]
         found = [n for n, after in zip(found, nexts, strict=False) if not _describes(text, n, after)]
     names = [n for _, _, n in found]
@@ -847,6 +853,23 @@ def _partnerships(sentence: Sentence, owner: str | None, wider: bool) -> list[De
             confidence=_confidence(sentence, len(names) >= 2),
         )
     ]
+
+
+_LICENSING = re.compile(
+    r"(?i)\blicen[cs]\w*|\b(?:news )?content\b|\barchives?\b|\bjournalism\b|\bcontenus?\b|\binhalte\b|"
+    r"\bpublishers?\b|\béditeurs?\b|\bverlag\w*"
+)
+_REPORTED_BY = re.compile(r"(?i)\b(?:according to|told|tells|via|in an interview with)\s+(?:the\s+)?$")
+_REPORTS = re.compile(r"(?i)^\W{0,3}(?:reported|reports|said|says|wrote|first reported|reporting)\b")
+
+
+def _reporting(text: str, start: int, end: int) -> bool:
+    """Whether the outlet named at text[start:end] reports the news rather than takes part in it."""
+    return is_source(text[start:end]) and bool(
+        _REPORTED_BY.search(text, 0, start)
+        or _REPORTS.match(text, end)
+        or (text[start - 1 : start] == "(" and text[end : end + 1] == ")")  # a dateline, "(Reuters) -"
+    )
 
 
 def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
