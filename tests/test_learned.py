@@ -1554,3 +1554,14 @@ def test_an_outlet_licensing_its_content_is_a_partner_an_outlet_reporting_it_is_
 ) -> None:
     (deal,) = proposed(story(title, lead), "partnership")
     assert set(deal.parties) == partners
+
+
+def test_a_round_in_talks_is_raised_by_the_company_talking_and_raising_funds_is_no_fund_of_its_own() -> None:
+    told = story(
+        "Orvane said to be valued at $30 billion in new funding talks",
+        "AI startup Orvane is in talks with Quillon to raise funds at a $30 billion valuation, people "
+        "familiar said.",
+    )
+    (round_,) = proposed(told, "funding")
+    assert (round_.parties, round_.roles) == (("Orvane", "Quillon"), ("investee", "investor"))
+    assert (round_.amount, round_.valuation, round_.rumor) == (None, 30e9, True)

@@ -330,11 +330,14 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
     if (
         funding
         and (german_perfect or _raises_money(text, funding, money))
-        and not _is_fund_raise(text)
+        and not (_is_fund_raise(text) and not (wider and _RAISING_FUNDS.search(text)))
         and not (wider and _ANNOUNCED_INVESTMENT.match(text, funding.start()))
     ):
         investee = _first_name(text) if german_perfect else _raiser(text, funding, sentence, sentences, wider)
         investors = _investors(text, sentences, sentence, investee, wider)
+        talked_with = _talked_with(text, funding) if wider else None
+        if talked_with and talked_with != investee and talked_with not in investors:
+            investors = [talked_with, *investors]
         events.append(
             _investment(
                 "funding",
@@ -677,6 +680,10 @@ def _raises_money(text: str, verb: re.Match[str], money: list[Money]) -> bool:
     return bool(lx.ROUND.search(after))
 
 
+# "in talks to raise funds at a $30 billion valuation": a round, not a fund of one's own.
+_RAISING_FUNDS = re.compile(r"(?i)\brais\w*\s+(?:new\s+|fresh\s+|more\s+)?funds\b")
+
+
 def _is_fund_raise(text: str) -> bool:
     """A VC firm raising its own fund."""
     return bool(
@@ -995,7 +1002,22 @@ def _raiser(
     """The company raising money: the name before the cue; read wider, where none stands there, the one
     "the company" opening the clause refers to."""
     raiser, _ = _around(text, cue)
+    if wider and raiser is not None and raiser == _talked_with(text, cue):
+        raiser, _ = _around(text, _TALKS_WITH.search(text, 0, cue.start()))  # type: ignore[arg-type]
     return _antecedent(text[: cue.start()], sentence, sentences) if wider and raiser is None else raiser
+
+
+def _talked_with(text: str, cue: re.Match[str]) -> str | None:
+    """The company a raiser is in talks with to raise ("Orvane is in talks with Quillon to raise"): an
+    investor, not the raiser."""
+    talks = _TALKS_WITH.search(text, 0, cue.start())
+    return talks.group(1) if talks else None
+
+
+_TALKS_WITH = re.compile(
+    r"\b(?:talks|discussions|negotiations|in touch)\s+with\s+([A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})\s+"
+    r"(?:to|about|on|over)\s+(?:\w+\s+){0,2}$"
+)
 
 
 def _antecedent(before: str, sentence: Sentence, sentences: list[Sentence]) -> str | None:
