@@ -229,10 +229,23 @@ def test_a_company_put_up_for_sale_to_a_buyer_gives_the_acquisition_its_price() 
         ("Berliner Volksbank", "Berliner Volksbank"),
         ("Schaeffler Group", "Schaeffler Group"),
         ("Française des Jeux", "Française des Jeux"),
+        ("Investor Quillon Ventures", "Quillon Ventures"),
     ],
 )
 def test_german_and_french_descriptors_before_a_name_are_dropped(name: str, company: str) -> None:
-    assert without_descriptor(name) == company
+    assert without_descriptor(name, "de") == company
+    assert without_descriptor("Investor Quillon Ventures", "en") == "Investor Quillon Ventures"
+
+
+def test_a_german_round_s_investors_named_in_another_sentence_lose_their_descriptor() -> None:
+    told = story(
+        "Orvane erhält 30 Millionen Euro",
+        "Das KI-Start-up Orvane aus München erhält in einer Series-B-Finanzierungsrunde 30 Millionen Euro. "
+        "Angeführt wird die Runde vom Investor Quillon Ventures, auch Velmora Capital beteiligt sich.",
+        "de",
+    )
+    (round_,) = read(told).proposals.events
+    assert round_.parties == ("Orvane", "Quillon Ventures", "Velmora Capital")
 
 
 def test_a_story_about_ai_only_below_its_lead_is_read_as_one_by_the_learned_path() -> None:

@@ -1285,33 +1285,45 @@ def test_a_german_stake_takes_its_amount_from_a_lead_that_describes_the_investor
 
 
 @pytest.mark.parametrize(
-    ("title", "lead", "kind", "amount"),
+    ("title", "lead", "language", "kind", "money"),
     [
         (
             "Quillon invests in AI startup Orvane",
             "Quillon said it was investing in the 2 billion euro ($2.1 billion), 10-month-old AI business.",
+            "en",
             "strategic_investment",
-            None,
+            (None, None),
         ),
         (
             "Quillon buys the $4 billion AI startup Orvane",
             "Quillon agreed to buy Orvane.",
+            "en",
             "acquisition",
-            None,
+            (None, None),
         ),
         (
             "Orvane raises $50 million to grow the business",
             "Orvane, an AI startup, raised $50 million.",
+            "en",
             "funding",
-            50e6,
+            (50e6, "USD"),
+        ),
+        # a sum followed by where it goes is no worth ("100 millions d'euros dans la start-up"), and the
+        # headline's sum takes the currency the lead gives it
+        (
+            "Quillon investit 100 millions dans Orvane",
+            "Le groupe Quillon va investir 100 millions d'euros dans la start-up d'IA Orvane.",
+            "fr",
+            "strategic_investment",
+            (100e6, "EUR"),
         ),
     ],
 )
 def test_a_sum_written_before_a_company_is_what_it_is_worth_not_the_deal_s_amount(
-    title: str, lead: str, kind: str, amount: float | None
+    title: str, lead: str, language: str, kind: str, money: tuple[float | None, str | None]
 ) -> None:
-    (deal,) = proposed(story(title, lead), kind)
-    assert deal.amount == amount
+    (deal,) = proposed(story(title, lead, language=language), kind)
+    assert (deal.amount, deal.currency) == money
 
 
 def test_a_roundup_s_rounds_keep_their_own_investors() -> None:

@@ -89,7 +89,7 @@ def complete(
         whole = company_of_ticker(without_wire_tag(party), sentences)
         for restored in (with_owner_restored, with_new_restored, with_ai_restored, with_article_restored):
             whole = restored(whole, sentences)
-        return without_descriptor(whole) if language in {"de", "fr"} else whole
+        return without_descriptor(whole, language)
 
     events = tuple(replace(e, parties=tuple(named(p) for p in e.parties)) for e in events)
     # the story's companies, less a launch's party that is only its product's first word ("Orca" of "Orca 2")
@@ -119,7 +119,8 @@ def complete(
             continue  # "Orvane raised $200 million led by Quillon, while Kestrel raised ...": each its own
         index = _round_told_before(completed, rounds, sentences, sentence.index)
         if index is not None:
-            completed[index] = _with_investors(completed[index], organisation_names(sentence.text))
+            names = [without_descriptor(n, language) for n in organisation_names(sentence.text)]
+            completed[index] = _with_investors(completed[index], names)
     return tuple(completed)
 
 
@@ -216,8 +217,11 @@ def is_arm_of(name: str, following: str) -> bool:
     )
 
 
-def without_descriptor(name: str) -> str:
-    """The name without the German or French words before it that say what the company is."""
+def without_descriptor(name: str, language: str) -> str:
+    """The name without the German or French words before it that say what the company is ("der Autobauer
+    Velmora", "vom Investor Quillon"); an English name as it is."""
+    if language not in {"de", "fr"}:
+        return name
     words = name.split()
     while len(words) > 1 and (
         _DESCRIPTOR.fullmatch(words[0])
@@ -679,14 +683,24 @@ def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language
         return event
     keys = {company_key(p) for p in event.parties}
     for sentence in sentences[:LEAD_SENTENCES]:
-        named = names_in(sentence.text)
-        if language in {"de", "fr"}:
-            named = [without_descriptor(n) for n in named]  # "der Autobauer Velmora"
+        named = [without_descriptor(n, language) for n in names_in(sentence.text)]
         if not keys & {company_key(n) for n in named}:
             continue
         money = stated_amount(sentence.text, event.subtype, language)
         if money is not None:
             return _priced(event, money)
+    return event
+
+
+def _with_currency_from_lead(event: DealEvent, sentences: list[Sentence], language: str) -> DealEvent:
+    """An amount its sentence gives with no currency ("investit 100 millions dans Orvane") takes the one
+    the lead gives the same sum ("100 millions d'euros")."""
+    if event.amount is None or event.currency is not None:
+        return event
+    for sentence in sentences[:LEAD_SENTENCES]:
+        for money in find_money(sentence.text, language):
+            if money.currency and money.amount == event.amount:
+                return _priced(event, money)
     return event
 
 
@@ -734,7 +748,9 @@ def _without_range_end(event: DealEvent, _sentences: list[Sentence], language: s
 # billion), 10-month-old business", "the $4 billion AI startup": its valuation, never the deal's amount.
 _COMPANY_WORTH = re.compile(
     r"(?i)\s*(?:\([^)]{0,30}\)\s*)?,?\s*"
-    r"(?:(?!(?:for|to|in|into|of|from|the|its|their|a|an|with|by|and|at|on|as)\b)[\w-]+\s+){0,2}?"
+    r"(?:(?!(?:for|to|in|into|of|from|the|its|their|a|an|with|by|and|at|on|as|dans|la|le|les|une?|du|des|de|"
+    r"à|pour|en|chez|auprès|im|an|am|bei|für|von|vom|der|die|das|den|dem|eine[mn]?|mit|zu|zum|zur)\b)"
+    r"[\w-]+\s+){0,2}?"
     r"(?:business|company|startup|start-up|firm|unicorn|entreprise|société|unternehmen)\b"
 )
 
@@ -769,6 +785,7 @@ def _with_amount_raised(event: DealEvent, _sentences: list[Sentence], language: 
 _AMOUNT_STEPS = (
     _with_amount_raised,
     _with_amount_from_lead,
+    _with_currency_from_lead,
     _with_deal_value,
     _with_round_not_total,
     _with_precise_amount,
