@@ -1577,3 +1577,22 @@ def test_a_round_in_talks_is_raised_by_the_company_talking_and_raising_funds_is_
     (round_,) = proposed(told, "funding")
     assert (round_.parties, round_.roles) == (("Orvane", "Quillon"), ("investee", "investor"))
     assert (round_.amount, round_.valuation, round_.rumor) == (None, 30e9, True)
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Quillon dismisses speculation over Orvane stake",
+            "Quillon dismissed speculation that it would buy a stake in AI startup Orvane, calling the "
+            "reports fiction.",
+        ),
+        (
+            "Quillon 'not interested' in buying Orvane",
+            "Quillon is not interested in buying AI chip designer Orvane, a spokesperson said.",
+        ),
+    ],
+)
+def test_a_deal_dismissed_is_a_denial_no_event_and_a_rumour(title: str, lead: str) -> None:
+    reading = read(story(title, lead))
+    assert (reading.proposals.events, reading.proposals.rumor) == ((), True)

@@ -304,7 +304,7 @@ def is_rumor(lead: str) -> bool:
         not _NOT_RUMOR.fullmatch(m.group(0))
         and not (m.group(0).lower() == "expected to" and _CLOSING.match(lead, m.end()))
         for m in lx.RUMOR.finditer(lead)
-    ) or bool(lx.DENIAL.search(lead))
+    ) or bool(lx.WIDER_DENIAL.search(lead))
 
 
 def decide(reading: Reading, models: DealModels) -> Classification:

@@ -372,6 +372,16 @@ DENIAL = _words(
     r"is not raising",
     r"has no plans",
 )
+# The learned classifier's denials: rules-2's, and a report dismissed or a deal said to be of no interest
+# ("dismissed speculation that it would buy a stake", "is not interested in buying", "ruled out a bid").
+WIDER_DENIAL = _words(
+    *_ALTERNATIVES[DENIAL],
+    r"dismiss(?:es|ed|ing)? (?:the |media |press )?(?:speculation|reports?|rumou?rs?)",
+    r"not interested in",
+    r"no interest in",
+    r"rul(?:es|ed|ing) out (?:a |an |any )?(?:deal|sale|merger|acquisition|bid|offer|investment|stake|takeover)",
+    r"(?:calling|called) (?:the |that )?(?:reports?|speculation) (?:false|untrue|inaccurate|fiction)",
+)
 
 # --- partnerships ------------------------------------------------------------------------------------
 PARTNERSHIP = _words(
