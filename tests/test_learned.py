@@ -1596,3 +1596,17 @@ def test_a_round_in_talks_is_raised_by_the_company_talking_and_raising_funds_is_
 def test_a_deal_dismissed_is_a_denial_no_event_and_a_rumour(title: str, lead: str) -> None:
     reading = read(story(title, lead))
     assert (reading.proposals.events, reading.proposals.rumor) == ((), True)
+
+
+def test_a_deal_below_the_lead_dated_to_an_earlier_year_is_background() -> None:
+    """Below the lead, a round told with a year before the story's is one the story recalls; in the lead
+    (or with no date on the story) it is read as news."""
+    body = (
+        "AI startup Orvane raised $250 million from Quillon Ventures. The round values it at $2 billion. "
+        "Orvane sells AI agents to banks. It has 200 staff. Investors have piled into AI this year. Many "
+        "rounds were large. Kestrel, an AI lab, raised $400 million from Velmora Capital at the end of 2022."
+    )
+    told = replace(story("Orvane raises $250 million", body), published=datetime(2023, 5, 2, tzinfo=UTC))
+    assert [e.parties[0] for e in proposed(told, "funding")] == ["Orvane"]
+    undated = story("Orvane raises $250 million", body)
+    assert [e.parties[0] for e in proposed(undated, "funding")] == ["Orvane", "Kestrel"]

@@ -18,6 +18,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from pipeline.classify import lexicon as lx
@@ -114,7 +115,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
         if wider:
             found = [with_subject_before_apposition(e) for e in found]
         # background is checked only where a cue fired: most sentences have none
-        if found and not _is_background(sentence, wider):
+        if found and not _is_background(sentence, wider, story.published):
             events += found
     events = [
         replace(e, rumor=rumor, confidence=round(max(0.05, e.confidence - (0.15 if rumor else 0)), 2))
@@ -263,11 +264,20 @@ def ai_terms(text: str) -> int:
     return len(lx.AI_TERMS.findall(text)) + len(lx.AI_CASE_TERMS_CS.findall(text)) - attributes
 
 
-def _is_background(sentence: Sentence, wider: bool = False) -> bool:
+def _is_background(sentence: Sentence, wider: bool = False, published: datetime | None = None) -> bool:
     text = sentence.text
     if wider:  # "is now valued at $2 billion after raising $150 million": the round is the news
         text = _VALUED_AFTER_RAISING.sub("", text)
+        if published and sentence.index >= LEAD_SENTENCES and _names_an_earlier_year(text, published.year):
+            return True  # below the lead, a deal dated to a year before the story's ("levé ... fin 2022")
     return sentence.index > 0 and bool(lx.BACKGROUND.search(text))
+
+
+_YEAR = re.compile(r"(?<![\d$€£.,/-])(?:19[89]\d|20\d\d)(?![\d%/-])")
+
+
+def _names_an_earlier_year(text: str, year: int) -> bool:
+    return any(int(m.group(0)) < year for m in _YEAR.finditer(text))
 
 
 _VALUED_AFTER_RAISING = re.compile(r"(?i)\bvalu(?:ed|ing)\b[^.;]{0,40}?\bafter (?:raising|it raised)\b")
