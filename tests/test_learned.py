@@ -1610,3 +1610,33 @@ def test_a_deal_below_the_lead_dated_to_an_earlier_year_is_background() -> None:
     assert [e.parties[0] for e in proposed(told, "funding")] == ["Orvane"]
     undated = story("Orvane raises $250 million", body)
     assert [e.parties[0] for e in proposed(undated, "funding")] == ["Orvane", "Kestrel"]
+
+
+def test_a_roundup_s_second_round_told_after_a_company_s_corp_is_its_own() -> None:
+    """ "Corp." ends a sentence where the next opens as one ("Separately, ..."), and a sentence telling that
+    another company "got new capital from" its backers names that company's investors, not this round's."""
+    told = story(
+        "AI startups Orvane, Kestrel get funds",
+        "AI startup Orvane said Monday it raised about $100 million from investors including Quillon Corp. "
+        "Separately, AI lab Kestrel said it raised $130 million at a valuation of about $2 billion. Kestrel, "
+        "which works with banks, got new capital from existing backer Velmora Capital as well as new "
+        "investors Northgate Partners and Redwood Ventures.",
+    )
+    rounds = {e.parties[0]: (e.parties[1:], e.amount) for e in proposed(told, "funding")}
+    assert rounds == {
+        "Orvane": (("Quillon",), 100e6),
+        "Kestrel": (("Velmora Capital", "Northgate Partners", "Redwood Ventures"), 130e6),
+    }
+
+
+def test_a_round_s_figure_stated_after_a_common_opening_word_is_the_round_s_own() -> None:
+    """ "Plus tôt ce mois-ci, la société a levé": no company named "Plus" raised another round, so its
+    figure stays the round's, not the total to date."""
+    told = story(
+        "Orvane veut amener l'IA à la chirurgie",
+        "Orvane, une startup basée à Lyon, vise à amener l'IA à la chirurgie. Plus tôt ce mois-ci, la "
+        "société a annoncé qu'elle avait levé 15,5 millions de dollars lors d'un tour de série A. À ce jour, "
+        "Orvane a levé 18,5 millions de dollars.",
+        language="fr",
+    )
+    assert [e.amount for e in proposed(told, "funding")] == [15.5e6]

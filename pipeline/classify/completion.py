@@ -28,6 +28,7 @@ from pipeline.classify.rules import (
     is_source,
     names_earlier_investors,
     names_in,
+    round_of_another,
 )
 from pipeline.classify.vetting import KNOWN_KEYS, mentions_of
 from pipeline.names import company_key, same_company
@@ -648,10 +649,14 @@ def _with_round_not_total(event: DealEvent, sentences: list[Sentence], language:
 
 def _amounts_elsewhere(event: DealEvent, sentences: list[Sentence], language: str) -> Iterator[Money]:
     """The amounts the story's other sentences state for a deal of the event's kind, in its currency,
-    leaving out sentences about a total ("to date", "in total")."""
+    leaving out sentences about a total ("to date", "in total") and, for a round, those telling another
+    company's."""
+    raiser = event.parties[0] if event.subtype == "funding" and event.parties else None
     for sentence in sentences:
         if sentence.text == event.evidence or _TOTAL.search(sentence.text):
             continue
+        if raiser and round_of_another(sentence.text, raiser):
+            continue  # a roundup's next round: "Separately, Kestrel said it raised $130 million"
         money = stated_amount(sentence.text, event.subtype, language)
         if money is not None and money.currency == event.currency:
             yield money

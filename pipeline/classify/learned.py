@@ -269,7 +269,7 @@ def with_summary_uncut(story: Story) -> Story:
     summary = story.summary.rstrip()
     if not summary or not story.text or summary[-1] in '.!?…"”’)':
         return story
-    sentences = split_story(replace(story, summary=summary, text=""))
+    sentences = split_story(replace(story, summary=summary, text=""), wider=True)
     last = sentences[-1].text if len(sentences) > 1 else ""
     if len(last) < 20 or last not in story.text:
         return story

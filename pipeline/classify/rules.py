@@ -86,7 +86,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
     - an acquisition cue tells one only where something was bought: a company named after it, told by what
       it is or as "one of" some, the subject of a passive, or the story's deal referred to ("the
       acquisition"); "take over your browser" is none."""
-    head = split_story(story, limit=_HEAD_SENTENCES)
+    head = split_story(story, limit=_HEAD_SENTENCES, wider=wider)
     language = story.language or guess_language(" ".join(s.text for s in head[:6])) or "en"
     lead_sentences = [s.text for s in head if s.lead]
     lead_text = " ".join(lead_sentences)
@@ -103,7 +103,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
         )
     if not ai or denied or lx.STALE_TITLE.search(head[0].text):
         return Classification(story.id, ai, rumor, (), CLASSIFIER_VERSION), head
-    sentences = split_story(story) if len(head) == _HEAD_SENTENCES else head
+    sentences = split_story(story, wider=wider) if len(head) == _HEAD_SENTENCES else head
     main = _main_organisations(sentences)
     events: list[DealEvent] = []
     for sentence in sentences:
@@ -170,14 +170,15 @@ def with_subject_before_apposition(event: DealEvent) -> DealEvent:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def split_story(story: Story, limit: int = MAX_SENTENCES) -> list[Sentence]:
+def split_story(story: Story, limit: int = MAX_SENTENCES, wider: bool = False) -> list[Sentence]:
     """The title, then each sentence of summary and text once (a text often repeats the summary): the
-    first `limit` of them, the same whatever the limit."""
+    first `limit` of them, the same whatever the limit. With `wider`, a company's "Corp." or "Inc." ends a
+    sentence where the next one opens as sentences do ("... Denso Corp. Separately, Sakana said")."""
     title = _TITLE_SUFFIX.sub("", story.title.strip())
     parts: list[str] = []
     seen: set[str] = set()
     for block in (story.summary, story.text):
-        for piece in _sentences(_without_truncation_mark((block or "")[:_MAX_CHARS])):
+        for piece in _sentences(_without_truncation_mark((block or "")[:_MAX_CHARS]), wider):
             if len(parts) >= limit - 1:
                 break  # a lazy split: the rest of a long text is never cut up
             key = fold(piece[:80])
@@ -193,7 +194,7 @@ def _without_truncation_mark(text: str) -> str:
     return text[:cut] + _TRUNCATION.sub("", text[cut:])
 
 
-def _sentences(text: str) -> Iterator[str]:
+def _sentences(text: str, wider: bool = False) -> Iterator[str]:
     """Sentences in order, made one at a time; an abbreviation ("Inc.") does not end one."""
     pending = ""
     start = 0
@@ -203,7 +204,11 @@ def _sentences(text: str) -> Iterator[str]:
         start = resume
         if not piece:
             continue
-        if pending and _ABBREVIATION.search(pending):
+        if (
+            pending
+            and _ABBREVIATION.search(pending)
+            and not (wider and _ends_at_company_suffix(pending, piece))
+        ):
             pending = f"{pending} {piece}"
             continue
         if pending:
@@ -211,6 +216,17 @@ def _sentences(text: str) -> Iterator[str]:
         pending = piece
     if pending:
         yield pending
+
+
+_COMPANY_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd)\.$")
+_SENTENCE_OPENER = re.compile(
+    r"(?:Separately|Meanwhile|However|Additionally|Also|Earlier|Later|Previously|The|This|That|These|Those|"
+    r"It|Its|They|Their|He|She|His|Her|But|And|In|On|At|According)\b"
+)
+
+
+def _ends_at_company_suffix(pending: str, piece: str) -> bool:
+    return bool(_COMPANY_SUFFIX.search(pending) and _SENTENCE_OPENER.match(piece))
 
 
 def is_ai_related(sentences: list[Sentence]) -> bool:
@@ -804,7 +820,7 @@ def _investors(
             and not _is_background(other)
             and _INVESTOR_SENTENCE.search(other.text)
             and not (
-                wider and (_round_of_another(other.text, investee) or names_earlier_investors(other.text))
+                wider and (round_of_another(other.text, investee) or names_earlier_investors(other.text))
             )
         ):
             found += [n for _, _, n in _organisations(other.text)]
@@ -817,19 +833,34 @@ def names_earlier_investors(text: str) -> bool:
     return bool(lx.EARLIER_INVESTORS.search(text)) and not lx.TOOK_PART.search(text)
 
 
-def _round_of_another(text: str, investee: str | None) -> bool:
+def round_of_another(text: str, investee: str | None) -> bool:
     """Whether a sentence tells a round raised by a company other than this one ("Orvane raised $40
     million in a Series B led by Northgate" beside Quillon's round)."""
-    verb = lx.FUNDING_VERB.search(text)
-    if verb is None or (investee and investee in text):
+    if investee and investee in text:
         return False
-    raiser = _around(text, verb)[0]
-    money = find_money(text, "en")
-    return (
-        raiser is not None
-        and _raises_money(text, verb, money)
-        and company_key(raiser) != company_key(investee or "")
+    received = _RECEIVED_MONEY.search(text)
+    if received:  # "Sakana ... got new capital from existing backer MUFG": Sakana's round, whatever sum
+        return _another_company(_around(text, received)[0], investee)
+    verb = lx.FUNDING_VERB.search(text)
+    if verb is None:
+        return False
+    return _another_company(_around(text, verb)[0], investee) and _raises_money(
+        text, verb, find_money(text, "en")
     )
+
+
+def _another_company(name: str | None, investee: str | None) -> bool:
+    """Whether a name is a company other than the investee: not a sentence's common first word ("Plus tôt
+    ce mois-ci, la société a levé")."""
+    if name is None or company_key(name) == company_key(investee or ""):
+        return False
+    return " " in name or not is_common_word(name, None)
+
+
+_RECEIVED_MONEY = re.compile(
+    r"(?i)\b(?:got|gets|received|receives|obtained|obtains|drew|draws)\s+(?:\w+\s+){0,2}?"
+    r"(?:capital|funding|money|investment|backing|cash|financing)\b"
+)
 
 
 # --- partnerships and launches ------------------------------------------------------------------------

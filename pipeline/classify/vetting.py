@@ -84,6 +84,10 @@ _PREDICATE_WORDS = frozenset(
     ]
 )
 _ELIDED_ARTICLE = re.compile(r"^(?:L|D|Qu)['’]", re.IGNORECASE)
+_COUNT_OF = re.compile(
+    r"^(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Both|Several|Some|Many|Most|All|Each|Zwei|Drei|Deux|"
+    r"Trois)\s+(?:of|von|de|des|der)\b"
+)
 # Zipf frequency (wordfreq) above which a lone capitalised word is more likely a word than a name:
 # "Through" 5.6, "Personen" (de) 5.2; "Mistral" 2.6, "Cohere" 2.0. Known organisations are exempt.
 _COMMON_WORD = {"de": 3.5, "fr": 4.0}
@@ -301,6 +305,8 @@ def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | 
         reason = "a headline fragment"
     elif _ELIDED_ARTICLE.match(name):
         reason = "an article and a common word"
+    elif _COUNT_OF.match(name):
+        reason = "a count of things, not a name"  # "Two of Japan" of "Two of Japan's most promising firms"
     elif _DESCRIPTION.fullmatch(name) or _is_abbreviated_description(name, language):
         reason = "a description, not a name"  # "ChatGPT-maker", "Chinese-founded", "US-Konzern"
     elif fold(name) in _NOT_COMPANIES:
