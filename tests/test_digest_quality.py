@@ -54,3 +54,27 @@ def test_an_entry_is_exact_only_with_the_deal_s_parties_and_amount() -> None:
     figures = score([STORY], URL, [right, wrong_amount, wrong_kind])
     assert (figures["entries"], figures["real"], figures["exact"], figures["duplicates"]) == (3, 2, 1, 1)
     assert figures["labelled_deals"] == 3
+
+
+def test_two_alliances_sharing_some_members_are_two_deals() -> None:
+    """A department's agreements with eight companies and a venture of seven that shares four of them
+    are two deals; the same alliance told with one member fewer is one."""
+    alliance = ["Orvane", "Quillon", "Velmora", "Kestrel"]
+    stories = [
+        {
+            "id": "a",
+            "events": [{"type": "partnership", "parties": ["Department", *alliance, "Nimbus", "Arden"]}],
+        },
+        {"id": "b", "events": [{"type": "partnership", "parties": [*alliance, "Lumio", "Corvid", "Tessel"]}]},
+        {
+            "id": "c",
+            "events": [{"type": "partnership", "parties": [*alliance[:3], "Lumio", "Corvid", "Tessel"]}],
+        },
+    ]
+    urls = {"http://127.0.0.2/a": "a", "http://127.0.0.2/b": "b", "http://127.0.0.2/c": "c"}
+    shown = [
+        {**entry("partnership", ["Department", *alliance]), "sources": [{"url": f"http://127.0.0.2/{i}"}]}
+        for i in ("a", "b", "c")
+    ]
+    figures = score(stories, urls, shown)
+    assert (figures["labelled_deals"], figures["present"], figures["duplicates"]) == (2, 2, 1)

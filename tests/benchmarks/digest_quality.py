@@ -257,7 +257,9 @@ def fetch_and_choose(feeds: dict[str, str], baseline: bool, weights: Path | None
 def gold_deals(items: Sequence[Labelled]) -> dict[tuple[str, int], int]:
     """The deal each labelled event is, by (item id, event number): events of one type whose stories tell
     the same deal (investments: the same first two parties; partnerships: two parties in common, or the
-    same one; launches: the same product, or the same launcher without one) are one deal."""
+    same one, and at least half of the two together: an alliance of eight that shares four members with
+    another is another deal; launches: the same product, or the same launcher without one) are one
+    deal."""
     from pipeline.classify.training import connected_groups
     from pipeline.names import company_key
 
@@ -274,7 +276,8 @@ def gold_deals(items: Sequence[Labelled]) -> dict[tuple[str, int], int]:
         if a["type"] == "investment":
             return a.get("subtype") == b.get("subtype") and bool(ka) and set(ka[:2]) == set(kb[:2])
         if a["type"] == "partnership":
-            return len(set(ka) & set(kb)) >= min(2, len(ka), len(kb)) > 0
+            shared = len(set(ka) & set(kb))
+            return shared >= min(2, len(ka), len(kb)) > 0 and 2 * shared >= len(set(ka) | set(kb))
         pa, pb = company_key(a.get("product") or ""), company_key(b.get("product") or "")
         return (pa == pb and bool(pa)) or (not pa and not pb and ka[:1] == kb[:1] and bool(ka))
 
