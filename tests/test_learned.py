@@ -1240,6 +1240,20 @@ def test_a_name_that_only_describes_a_partner_is_no_partner() -> None:
             "Lumen",
         ),
         ("Quillon bringt sein KI-Modell Lumen 2 auf den Markt", "", "Quillon", "Lumen 2"),
+        # in the past tense, the subject after the verb: "der Konzern" is the company the story is about
+        (
+            "Quillon zeigt ein Handy ohne Apps",
+            "Quillon arbeitet an einem neuen Konzept. Am Montag stellte der Konzern gemeinsam mit seinen "
+            "Partnern Velmora und Kestrel.ai sein KI-Smartphone Lumen vor.",
+            "Quillon",
+            "Lumen",
+        ),
+        (
+            "Neues aus der Branche",
+            "Am Montag stellte Quillon seinen neuen KI-Assistenten Lumen vor.",
+            "Quillon",
+            "Lumen",
+        ),
     ],
 )
 def test_a_german_launch_told_with_its_verb_split_or_last_names_maker_and_product(

@@ -937,7 +937,7 @@ def _launches(
 ) -> list[DealEvent]:
     """A launch for every launch cue of the sentence ("launched Le Chat and unveiled Mistral Large")."""
     text = sentence.text
-    german = _german_launch(text) if wider and language == "de" else None
+    german = _german_launch(text, main) if wider and language == "de" else None
     if german:
         return [_launch_event(sentence, *german)]
     cues = list((lx.WIDER_LAUNCH if wider else lx.LAUNCH).finditer(text))
@@ -990,7 +990,8 @@ def _launch_event(sentence: Sentence, launcher: str | None, product: str | None)
 # Lumen veröffentlicht" (read as English, the name before the verb is the maker and the one after it the
 # product: "Lumen" launching "Texte").
 _GERMAN_LAUNCH = re.compile(
-    r"\b(?:(?:stellt|stellen|führt|führen|bringt|bringen)\s(?P<split>[^.;:!?]{1,80}?)\s"
+    r"\b(?:(?:stellt|stellen|stellte|stellten|führt|führen|führte|führten|bringt|bringen|brachte|brachten)\s"
+    r"(?P<split>(?:[^.;:!?]|\.(?=\w)){1,120}?)\s"
     r"(?:vor|ein|heraus|auf den Markt)"
     r"|(?:hat|haben|hatte|hatten)\s(?P<last>[^.;:!?]{1,100}?)\s(?:vorgestellt|veröffentlicht|präsentiert|"
     r"eingeführt|gestartet|lanciert|herausgebracht|auf den Markt gebracht))(?=\s*(?:[.,;:!?]|$))"
@@ -998,10 +999,12 @@ _GERMAN_LAUNCH = re.compile(
 _CALLED = re.compile(r"\b(?:namens|mit dem Namen|genannt)\s+")
 
 
-def _german_launch(text: str) -> tuple[str | None, str | None] | None:
+def _german_launch(text: str, main: list[str]) -> tuple[str | None, str | None] | None:
     """The maker and the product of a German launch told with the verb split or last: the maker the
-    clause's subject, the product the names that end the words between (or follow "namens"), less the
-    common nouns and the "KI-" compounds that say what it is."""
+    clause's subject (before the verb, or right after it when the clause opens otherwise: "Am Montag
+    stellte Quillon ... vor"; "der Konzern" is the company the story is about), the product the names that
+    end the words between (or follow "namens"), less the common nouns and the "KI-" compounds that say
+    what it is."""
     told = _GERMAN_LAUNCH.search(text)
     if not told or not (lx.AI_TERMS.search(text) or lx.AI_CASE_TERMS_CS.search(text)):
         return None
@@ -1017,8 +1020,22 @@ def _german_launch(text: str) -> tuple[str | None, str | None] | None:
         run.insert(0, word)
     product = " ".join(run) if run and not run[0][:1].isdigit() else None
     makers = [n for _, end, n in _organisations(text) if end <= told.start()]
-    launcher = makers[-1] if makers else None
+    launcher = makers[-1] if makers else _inverted_subject(between, main)
     return (launcher, product) if launcher else None
+
+
+_GERMAN_GENERIC_COMPANY = re.compile(
+    r"(?:der|das|die)\s+(?:\w+)?(?:konzern|unternehmen|firma|start-?up|hersteller|anbieter|entwickler)\b",
+    re.IGNORECASE,
+)
+
+
+def _inverted_subject(between: str, main: list[str]) -> str | None:
+    """The subject right after a German verb: a name, or "der Konzern" for the story's company."""
+    if _GERMAN_GENERIC_COMPANY.match(between):
+        return main[0] if main else None
+    first = _organisations(between)
+    return first[0][2] if first and first[0][0] == 0 else None
 
 
 _AI_COMPOUND = re.compile(r"(?i)(?:KI|AI|IA)-")
