@@ -13,6 +13,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     with_acquisitions_told_once,
+    with_launches_by_name,
     with_list_mates,
     with_maker_and_product_in_place,
     with_product_named,
@@ -390,3 +391,14 @@ def test_an_acquisition_story_s_rounds_told_in_the_past_perfect_are_the_bought_c
     # and one told in the present stays beside an acquisition
     told_now = replace(history, evidence="Lumo raised $24 million on Monday.")
     assert with_acquisitions_told_once([buys, told_now]) == [buys, told_now]
+
+
+def test_a_maker_s_launch_told_by_what_it_is_gives_way_to_its_named_launch() -> None:
+    def launch(maker: str, product: str) -> DealEvent:
+        return DealEvent("launch", None, (maker,), ("launcher",), product=product)
+
+    told = [launch("Quillon", "KI-Übersetzung"), launch("Quillon", "Lumen"), launch("Orvane", "AI model")]
+    assert [e.product for e in with_launches_by_name(told)] == [None, "Lumen", "AI model"]
+    # two named products of one maker are two launches ("Le Chat" and "Mistral Large")
+    both = [launch("Quillon", "Lumen"), launch("Quillon", "Lumen Large")]
+    assert with_launches_by_name(both) == both

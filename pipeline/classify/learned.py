@@ -39,6 +39,7 @@ from pipeline.classify.storydeals import (
     parties_kept,
     same_deal_of_one_story,
     with_acquisitions_told_once,
+    with_launches_by_name,
     with_list_mates,
     with_maker_and_product_in_place,
     with_product_named,
@@ -334,7 +335,7 @@ def decide(reading: Reading, models: DealModels) -> Classification:
     # "WNS" alone): one event, by the rule that merges reports across outlets; then one name per company,
     # within an event and across the events merged into it
     events = []
-    for event in merge_events(kept, same=same_deal_of_one_story):
+    for event in merge_events(with_launches_by_name(kept), same=same_deal_of_one_story):
         named = without_bystanders(
             one_name_per_company(list(zip(event.parties, event.roles, strict=False))),
             texts,

@@ -70,6 +70,29 @@ def same_deal_of_one_story(event: DealEvent, other: DealEvent) -> bool:
     }
 
 
+def with_launches_by_name(events: list[DealEvent]) -> list[DealEvent]:
+    """The events with a launch whose product is told by what it is ("bringt KI-Übersetzung") left
+    without it where the same maker's launch in the story names one ("eine KI-Funktion namens Lumen"): one
+    launch, which the merge of a story's events then tells by its name."""
+    named = [e for e in events if e.type == "launch" and e.product and not _described(e.product)]
+    return [
+        replace(e, product=None)
+        if e.type == "launch"
+        and _described(e.product)
+        and any(same_company(p, q) for n in named for p in e.parties for q in n.parties if p and q)
+        else e
+        for e in events
+    ]
+
+
+# A product told by what it is: "KI-Übersetzung", "AI model", "Sprachmodell", or in lower case.
+_DESCRIPTION = re.compile(r"(?i)(?:KI|AI|IA)[- ]\S+|(?:sprach)?modell|chatbot|assistent(?:in)?")
+
+
+def _described(product: str | None) -> bool:
+    return bool(product) and (bool(_DESCRIPTION.fullmatch(product or "")) or (product or "")[:1].islower())
+
+
 def _roles(event: DealEvent) -> frozenset[str]:
     return frozenset(event.roles)
 
