@@ -1654,3 +1654,27 @@ def test_a_round_s_figure_stated_after_a_common_opening_word_is_the_round_s_own(
         language="fr",
     )
     assert [e.amount for e in proposed(told, "funding")] == [15.5e6]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "language"),
+    [
+        (
+            "Orvane expands into healthcare",
+            "AI startup Orvane said on Monday it is entering healthcare. The company has partnered with "
+            "Quillon Health to bring its AI models to hospitals.",
+            "en",
+        ),
+        (
+            "Orvane s'étend en Europe",
+            "La start-up d'IA Orvane accélère. L'entreprise a signé un partenariat avec Quillon Health pour "
+            "distribuer ses modèles d'IA.",
+            "fr",
+        ),
+    ],
+)
+def test_a_partnership_of_the_company_is_one_of_the_company_the_story_is_about(
+    title: str, lead: str, language: str
+) -> None:
+    (partnership,) = proposed(story(title, lead, language=language), "partnership")
+    assert set(partnership.parties) == {"Orvane", "Quillon Health"}

@@ -109,7 +109,7 @@ def read_story(story: Story, wider: bool = False) -> tuple[Classification, list[
     for sentence in sentences:
         found = [
             *_investments(sentence, sentences, language, main, wider),
-            *_partnerships(sentence, owner, wider),
+            *_partnerships(sentence, owner, wider, main),
             *_launches(sentence, owner, lead_sentences, main, wider=wider, language=language),
         ]
         if wider:
@@ -866,7 +866,9 @@ _RECEIVED_MONEY = re.compile(
 # --- partnerships and launches ------------------------------------------------------------------------
 
 
-def _partnerships(sentence: Sentence, owner: str | None, wider: bool) -> list[DealEvent]:
+def _partnerships(
+    sentence: Sentence, owner: str | None, wider: bool, main: list[str] | None = None
+) -> list[DealEvent]:
     text = sentence.text
     joint = lx.JOINT_LAUNCH.search(text)
     cue_words = lx.WIDER_PARTNERSHIP if wider else lx.PARTNERSHIP
@@ -886,6 +888,9 @@ def _partnerships(sentence: Sentence, owner: str | None, wider: bool) -> list[De
     names = [n for _, _, n in found]
     if owner and company_key(owner) not in {company_key(n) for n in names}:
         names = [owner, *names]  # a newsroom's "Partnering with X" has the newsroom's company as a party
+    subject = _generic_partner(text, cue or joint, main) if wider else None
+    if subject and company_key(subject) not in {company_key(n) for n in names}:
+        names = [subject, *names]
     if len(names) < 2 and not sentence.lead:
         return []
     names = unique_names(names)[:8]
@@ -918,6 +923,20 @@ def _reporting(text: str, start: int, end: int) -> bool:
         or _REPORTS.match(text, end)
         or (text[start - 1 : start] == "(" and text[end : end + 1] == ")")  # a dateline, "(Reuters) -"
     )
+
+
+# "The company has partnered with", "Der Konzern kooperiert mit", "L'entreprise a signé un partenariat".
+_GENERIC_SUBJECT = re.compile(
+    r"(?i)^\W*(?:(?:the|this|la|le|das|die|der)\s+|l['’]\s*)(?:[\w-]+\s+){0,3}?(?:startup|start-up|company|firm|group|"
+    r"business|lab|jeune pousse|société|entreprise|groupe|unternehmen|konzern|firma)\b"
+)
+
+
+def _generic_partner(text: str, cue: re.Match[str] | None, main: list[str] | None) -> str | None:
+    """The company the story is about where the clause telling a partnership opens with "the company"."""
+    if cue is None or not main or not _GENERIC_SUBJECT.match(re.split(r"[,;:]\s", text[: cue.start()])[-1]):
+        return None
+    return main[0]
 
 
 def _specific_partnership(text: str, cue: re.Match[str]) -> bool:
