@@ -35,6 +35,8 @@ from pipeline.classify.rates import to_usd
         ("a ₹860 crore outlay", "en", 8_600_000_000, "INR"),
         ("a Rs. 50 lakh grant", "en", 5_000_000, "INR"),
         ("an outlay of 1,500 crore", "en", 15_000_000_000, "INR"),
+        ("raised ₩10 billion from", "en", 10_000_000_000, "KRW"),
+        ("raised 10 billion won from", "en", 10_000_000_000, "KRW"),
     ],
 )
 def test_find_money(text: str, language: str, amount: float, currency: str | None) -> None:
@@ -123,3 +125,7 @@ def test_usd_values() -> None:
     assert to_usd(1_000_000, "EUR") == pytest.approx(1_155_000)
     assert to_usd(1_000_000, None) is None
     assert to_usd(None, "EUR") is None
+
+
+def test_won_is_a_currency_only_after_a_sum() -> None:
+    assert find_money("the team won 3 games and won 2 awards", "en") == []

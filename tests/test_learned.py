@@ -1678,3 +1678,13 @@ def test_a_partnership_of_the_company_is_one_of_the_company_the_story_is_about(
 ) -> None:
     (partnership,) = proposed(story(title, lead, language=language), "partnership")
     assert set(partnership.parties) == {"Orvane", "Quillon Health"}
+
+
+def test_an_investor_that_led_the_round_told_in_the_active_is_an_investor() -> None:
+    told = story(
+        "Orvane raises $5 million seed round",
+        "AI startup Orvane closed a $5 million seed round. Quillon led the round, which brings Orvane's "
+        "total funding to $7 million.",
+    )
+    (round_,) = proposed(told, "funding")
+    assert (round_.parties, round_.amount) == (("Orvane", "Quillon"), 5e6)

@@ -17,6 +17,7 @@ _SYMBOLS = {
     "£": "GBP",
     "¥": "JPY",
     "₹": "INR",
+    "₩": "KRW",
     "C$": "CAD",
     "CA$": "CAD",
     "A$": "AUD",
@@ -57,6 +58,7 @@ _CURRENCY_WORDS = [
     (r"yuan|renminbi", "CNY"),
     (r"yen", "JPY"),
     (r"rupees?", "INR"),
+    (r"(?:korean )?won", "KRW"),
 ]
 _SCALES = [
     (r"trillions?|tn|trn|billionen", 1e12),
@@ -108,7 +110,7 @@ _WORD_NUMBERS = {
     "demi": 0.5,
 }
 
-_SYMBOL = r"(?P<sym>US\$|C\$|CA\$|A\$|AU\$|HK\$|S\$|R\$|[$€£¥₹]|(?<![a-z])Rs\.?)"
+_SYMBOL = r"(?P<sym>US\$|C\$|CA\$|A\$|AU\$|HK\$|S\$|R\$|[$€£¥₹₩]|(?<![a-z])Rs\.?)"
 _CODE = r"(?P<code>" + "|".join(sorted(CURRENCY_CODES)) + r")"
 _NUMBER = r"(?P<num>\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _WORDNUM = (
@@ -121,7 +123,7 @@ _CURWORD = r"(?P<cur>(?:d['’]\s*)?(?:" + "|".join(p for p, _ in _CURRENCY_WORD
 _PREFIXED = re.compile(rf"(?:{_SYMBOL}|{_CODE}\s?)\s?{_NUMBER}[\s-]?(?:{_SCALE}\b\.?)?(?!\w)", re.IGNORECASE)
 # number first: "15 millions d'euros", "1,5 Mrd. Euro", "two billion euros", "2.065 billion"
 _SUFFIXED = re.compile(
-    rf"(?<![\w$€£¥₹.,])(?:{_NUMBER}\s?|{_WORDNUM}\s)(?:{_SCALE}\b\.?)?\s?(?:de\s)?(?:{_CURWORD}\b|{_SYMBOL}|{_CODE}\b)?",
+    rf"(?<![\w$€£¥₹₩.,])(?:{_NUMBER}\s?|{_WORDNUM}\s)(?:{_SCALE}\b\.?)?\s?(?:de\s)?(?:{_CURWORD}\b|{_SYMBOL}|{_CODE}\b)?",
     re.IGNORECASE,
 )
 
