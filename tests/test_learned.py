@@ -1177,6 +1177,13 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
             True,
         ),
         ("Orvane acquires 100% of Quillon AI", "Orvane acquired 100% of Quillon AI for $665 million.", True),
+        # a take-private: what is bought stands inside the cue
+        (
+            "Quillon to take Orvane private in $2 billion deal",
+            "Private equity firm Quillon will take AI software maker Orvane private in a deal valued at $2 "
+            "billion.",
+            True,
+        ),
         # goods with no maker before them: the seller named after "from" is none bought
         (
             "Orvane to train its AI models on Quillon's cloud",

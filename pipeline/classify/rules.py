@@ -258,8 +258,8 @@ def _investment_in_ai(lead: list[str]) -> bool:
     to discover new drugs, has raised ..."), though the lead names AI only there; or, where the headline
     tells a deal, calls a company an AI company ("Orvane, an AI startup, will hire")."""
     title, rest = (lead[0], lead[1:]) if lead else ("", [])
-    return any(ai_terms(sentence) >= 1 and lx.ANY_INVESTMENT_CUE.search(sentence) for sentence in rest) or (
-        any(cue.search(title) for cue in lx.CUE_OF_EVENT_TYPE.values())
+    return any(ai_terms(sentence) >= 1 and lx.WIDER_INVESTMENT_CUE.search(sentence) for sentence in rest) or (
+        any(cue.search(title) for cue in (*lx.CUE_OF_EVENT_TYPE.values(), lx.WIDER_INVESTMENT_CUE))
         and any(_AI_COMPANY.search(sentence) for sentence in rest)
     )
 
@@ -457,6 +457,9 @@ def _acquisition(
     bought after it."""
     text = sentence.text
     acquirer, target = _around(text, acquisition)
+    if wider and _TAKE_PRIVATE.fullmatch(acquisition.group(0)):
+        inside = [n for s, _, n in _organisations(text) if acquisition.start() <= s < acquisition.end()]
+        target = inside[0] if inside else target  # "take Orvane private": what is bought stands inside
     by = re.search(r"\bby ([A-Z][\w.&:-]*(?: [A-Z][\w.&:-]*)*)", text[acquisition.end() :])
     if (
         by
@@ -487,6 +490,7 @@ def _acquisition(
 
 
 _MERGER = re.compile(r"(?i)merg")
+_TAKE_PRIVATE = re.compile(r"(?i)tak(?:es?|ing) .+ private")
 
 
 # What an acquisition cue with no name after it may still have bought: a company told by what it is ("buys
