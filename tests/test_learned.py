@@ -1695,3 +1695,15 @@ def test_an_investor_that_led_the_round_told_in_the_active_is_an_investor() -> N
     )
     (round_,) = proposed(told, "funding")
     assert (round_.parties, round_.amount) == (("Orvane", "Quillon"), 5e6)
+
+
+def test_a_name_after_a_product_noun_and_a_verb_is_not_the_product() -> None:
+    """ "Orvane's new AI model beats GPT-4": GPT-4 is what the model beats, not Orvane's launch; the
+    lead names the product."""
+    told = story(
+        "Orvane's new AI model beats GPT-4 on benchmarks",
+        "AI startup Orvane released a new AI model, Lumen, that it says beats GPT-4 on coding benchmarks.",
+    )
+    assert [(e.parties, e.product) for e in default_classifier().classify(told).events] == [
+        (("Orvane",), "Lumen")
+    ]

@@ -976,13 +976,20 @@ def _launches(
             launcher, named_after = _around(text, cue)
         if wider and named_after and _MAKER_AFTER.match(after, 0, after.find(named_after)):
             launcher, named_after = launcher or named_after, None  # "new AI model from Orvane": its maker
+        told_of_another = bool(
+            wider
+            and named_after
+            and not _names_what_is_launched(cue, after[: max(0, after.find(named_after))])
+        )
+        if told_of_another:
+            named_after = None  # "Orvane's new AI model beats GPT-4": GPT-4 is no launch of Orvane's
         if wider and launcher and (owned := _POSSESSED.fullmatch(launcher)):
             # "Quillon's Lumen AI is now generally available": Quillon's launch of Lumen
             launcher, named_after = owned.group(1), named_after or owned.group(2)
         called = re.match(r"[^.]{0,40}?\b(?:called|named|dubbed|baptisé|appelé|namens)\s", after)
         product = (_product(after[called.end() :]) if called else None) or _product(after) or named_after
         launcher = launcher or owner or _generic_subject(text[: cue.start()], product, main)
-        if not product and not (launcher and _is_subject_of_story(launcher, lead)):
+        if not product and not told_of_another and not (launcher and _is_subject_of_story(launcher, lead)):
             continue  # "introducing AI into the workflow": no product, and no company the story is about
         if product and any(
             re.search(re.escape(product) + r"\W", s) and lx.RESEARCH_ARTIFACT.search(s) for s in lead
@@ -990,6 +997,17 @@ def _launches(
             continue
         events.append(_launch_event(sentence, launcher, product))
     return events
+
+
+# After a launch cue that names a product ("its new AI model"), a name is the product only where no verb
+# stands between ("new AI model, Lumen", "new AI model called Lumen"; not "new AI model beats GPT-4").
+_NAMING_WORDS = re.compile(r"(?i)\b(?:called|named|dubbed|baptisé|appelé|namens)\b")
+
+
+def _names_what_is_launched(cue: re.Match[str], gap: str) -> bool:
+    return not lx.WEAK_LAUNCH.match(cue.group(0)) or not re.search(
+        r"\b[a-z]{3,}\b", _NAMING_WORDS.sub("", gap)
+    )
 
 
 _POSSESSED = re.compile(r"([A-Z][\w.&-]*(?: [A-Z][\w.&-]*)?)['’]s ([A-Z0-9][\w.+-]*(?: [A-Z0-9][\w.+-]*)*)")
