@@ -201,7 +201,14 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
 @pytest.mark.parametrize(
     ("name", "sentences", "language", "reason"),
     [
-        ("CEO Sam Altman", ["CEO Sam Altman spoke."], "en", "a job title"),
+        ("CEO Sam Altman", ["CEO Sam Altman spoke."], "en", "a job title or an honorific: a person"),
+        (
+            "Prof David Silver",
+            ["Backed by Prof David Silver."],
+            "en",
+            "a job title or an honorific: a person",
+        ),
+        ("M. Dupont", ["Selon M. Dupont, Acme lève."], "fr", "a job title or an honorific: a person"),
         (
             "Dana Whit",
             ["Its chief executive Dana Whit joined."],
@@ -273,7 +280,7 @@ def test_decide_tells_each_deal_of_a_story_once_in_role_order() -> None:
             "Vorstandssprecher Christian Klein",
             ["Das sagte Vorstandssprecher Christian Klein."],
             "de",
-            "a job title",
+            "a job title or an honorific: a person",
         ),
     ],
 )
@@ -288,6 +295,7 @@ def test_names_that_cannot_be_parties_are_vetoed_with_their_reason(
     [
         ("Mistral AI", ["Mistral AI said it raised money."]),
         ("Meta", ["Meta leads the round."]),  # a known organisation
+        ("M Capital", ["The round was backed by M Capital."]),  # no honorific: "M." has its point
         # capitalised mid-sentence (the first sentence is the title, where every word may be capitalised)
         ("Figure", ["Robots Get Money", "The robot maker Figure raised money.", "Figure said so."]),
         ("Valor Equity Partners", ["The round was led by Valor Equity Partners."]),

@@ -83,6 +83,7 @@ _PREDICATE_WORDS = frozenset(
         "wins",
     ]
 )
+_HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms|Mme)\.?|Sir|Dame|Lord|Herr|Frau|M\.)\s+[A-Z]")
 _ELIDED_ARTICLE = re.compile(r"^(?:L|D|Qu)['’]", re.IGNORECASE)
 _COUNT_OF = re.compile(
     r"^(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Both|Several|Some|Many|Most|All|Each|Zwei|Drei|Deux|"
@@ -297,8 +298,8 @@ def _whole_word_at(text: str, name: str) -> list[int]:
 def _shape_veto(name: str, sentences: list[str], language: str | None) -> str | None:
     words = name.split()
     reason = None
-    if _TITLE_INSIDE.match(name):
-        reason = "a job title"
+    if _TITLE_INSIDE.match(name) or _HONORIFIC.match(name):
+        reason = "a job title or an honorific: a person"  # "CEO Jane Doe", "Prof David Silver"
     elif _WIRES.search(name) or fold(name) in lx.NEWS_SOURCES:
         reason = "a newswire, exchange or outlet"
     elif len(words) >= 3 and any(fold(w) in _PREDICATE_WORDS for w in words[1:]):
