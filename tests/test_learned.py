@@ -1715,3 +1715,13 @@ def test_a_name_after_a_product_noun_and_a_verb_is_not_the_product() -> None:
     assert [(e.parties, e.product) for e in default_classifier().classify(told).events] == [
         (("Orvane",), "Lumen")
     ]
+
+
+def test_two_companies_that_will_build_something_together_are_partners() -> None:
+    told = story(
+        "Orvane and Quillon to build AI data center",
+        "AI startup Orvane and Quillon will build a $2 billion AI data center together in Texas.",
+    )
+    (partnership,) = proposed(told, "partnership")
+    assert set(partnership.parties) == {"Orvane", "Quillon"}
+    assert proposed(told, "launch") == []

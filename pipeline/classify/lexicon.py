@@ -533,6 +533,12 @@ PLURAL_PARTNERSHIP = re.compile(r"partnerships|partenariats|partnerschaften|koop
 JOINT_LAUNCH = re.compile(
     r"^(?:[^,]{0,40}?)\b([A-Z][\w.-]*(?: [A-Z][\w.-]*)*) and ([A-Z][\w.-]*(?: [A-Z][\w.-]*)*) (?:debut|launch|unveil|introduce|release|build|develop|create|roll out)\b"
 )
+# The learned classifier's: also with a modal before the verb ("Orvane and Quillon will build", "to develop").
+WIDER_JOINT_LAUNCH = re.compile(
+    r"^(?:[^,]{0,40}?)\b([A-Z][\w.-]*(?: [A-Z][\w.-]*)*) and ([A-Z][\w.-]*(?: [A-Z][\w.-]*)*) "
+    r"(?:(?:will|to|plan to|are to|aim to|would) )?(?:debut|launch|unveil|introduce|release|build|develop|"
+    r"create|roll out)\b"
+)
 GENERIC_COMPANY = re.compile(
     r"^\W*(?:(?:in|into|dans|bei|in)\s+)?(?:the|this|la|le|l'|l’|das|die|den)\s+(?:[\w-]+\s+){0,5}?(?:startup|start-up|company|firm|vendor|developer|maker|business|lab|unicorn|jeune pousse|société|entreprise|unternehmen)\b",
     re.IGNORECASE,

@@ -874,7 +874,7 @@ def _partnerships(
     sentence: Sentence, owner: str | None, wider: bool, main: list[str] | None = None
 ) -> list[DealEvent]:
     text = sentence.text
-    joint = lx.JOINT_LAUNCH.search(text)
+    joint = (lx.WIDER_JOINT_LAUNCH if wider else lx.JOINT_LAUNCH).search(text)
     cue_words = lx.WIDER_PARTNERSHIP if wider else lx.PARTNERSHIP
     cue = next((c for c in cue_words.finditer(text) if _specific_partnership(text, c)), None)
     if not cue and not joint:
@@ -964,7 +964,7 @@ def _launches(
     if german:
         return [_launch_event(sentence, *german)]
     cues = list((lx.WIDER_LAUNCH if wider else lx.LAUNCH).finditer(text))
-    if not cues or lx.JOINT_LAUNCH.search(text):
+    if not cues or (lx.WIDER_JOINT_LAUNCH if wider else lx.JOINT_LAUNCH).search(text):
         return []  # no cue; or two organisations debuting something together: a partnership
     events: list[DealEvent] = []
     for cue in cues:
