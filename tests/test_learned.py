@@ -1185,6 +1185,23 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
             True,
         ),
         ("Orvane acquires 100% of Quillon AI", "Orvane acquired 100% of Quillon AI for $665 million.", True),
+        # a bid or an offer for a company is its acquisition, rumoured or made
+        (
+            "Quillon weighs bid for Orvane",
+            "Quillon is weighing a bid for AI startup Orvane, people said.",
+            True,
+        ),
+        (
+            "Quillon makes $3 billion offer for Orvane",
+            "Quillon made a $3 billion offer for AI lab Orvane.",
+            True,
+        ),
+        # German puts the verb last: the buyer opens the clause, what is bought stands right before the verb
+        (
+            "Quillon soll Orvane übernehmen",
+            "Der Konzern Quillon soll das KI-Start-up Orvane übernehmen, wie das Handelsblatt berichtet.",
+            True,
+        ),
         # a take-private: what is bought stands inside the cue
         (
             "Quillon to take Orvane private in $2 billion deal",
@@ -1211,8 +1228,10 @@ def test_an_everyday_stake_verb_tells_a_stake_only_with_money_after_it() -> None
 def test_an_acquisition_cue_tells_one_only_where_something_was_bought(
     title: str, lead: str, bought: bool
 ) -> None:
-    acquisitions = proposed(story(title, lead), "acquisition")
+    acquisitions = proposed(story(title, lead, language="de" if "KI-" in lead else "en"), "acquisition")
     assert bool(acquisitions) == bought
+    if bought and "Orvane" in title and "Quillon" in title:  # the buyer, named first in these headlines
+        assert acquisitions[0].parties[0] == min(("Quillon", "Orvane"), key=title.index)
 
 
 def test_a_story_told_long_after_the_fact_has_no_events() -> None:

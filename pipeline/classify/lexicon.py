@@ -222,6 +222,8 @@ WIDER_ACQUISITION = _words(
     r"acquérir",
     r"übernehmen",
     r"tak(?:es?|ing) (?:[A-Z][\w.&-]*\s+){1,3}private",  # "will take Orvane private"
+    r"bids? for",  # "is weighing a bid for AI startup Orvane" (a rumoured deal keeps its event)
+    r"(?:takeover )?offer for",
 )
 # A sale told by its seller: "Quillon sells Orvane to Velmora", "sold its 20% stake in Orvane to Velmora".
 SALE = _words(r"sells?", r"sold", r"selling", r"to sell", r"divests?", r"divested")

@@ -457,6 +457,12 @@ def _acquisition(
     bought after it."""
     text = sentence.text
     acquirer, target = _around(text, acquisition)
+    if wider and target is None and _GERMAN_VERB_LAST.fullmatch(acquisition.group(0)):
+        # "Quillon soll das KI-Start-up Orvane übernehmen", "hat Orvane gekauft": the verb ends the clause,
+        # what is bought stands right before it, the buyer opens the clause
+        before = [n for _, end, n in _organisations(text) if end <= acquisition.start()]
+        if len(before) >= 2:
+            acquirer, target = before[0], before[-1]
     if wider and _TAKE_PRIVATE.fullmatch(acquisition.group(0)):
         inside = [n for s, _, n in _organisations(text) if acquisition.start() <= s < acquisition.end()]
         target = inside[0] if inside else target  # "take Orvane private": what is bought stands inside
@@ -490,6 +496,7 @@ def _acquisition(
 
 
 _MERGER = re.compile(r"(?i)merg")
+_GERMAN_VERB_LAST = re.compile(r"(?i)übernehmen|übernommen|gekauft|kaufen")
 _TAKE_PRIVATE = re.compile(r"(?i)tak(?:es?|ing) .+ private")
 
 
