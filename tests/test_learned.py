@@ -596,6 +596,9 @@ def test_eval_cross_validates_the_learned_classifier_and_refuses_to_for_rules(tm
         ("Acme is reportedly raising $40 million.", True),
         ("Acme agreed to buy Orvane for $40 million. The deal is expected to close in March.", False),
         ("Acme is expected to announce a $40 million round this week.", True),
+        ("Acme nears deal to buy Orvane. Acme is nearing a deal for about $2 billion.", True),
+        ("Acme confirmed it has acquired Orvane, after reports said the two were in talks.", False),
+        ("Acme is in talks to buy Orvane. Acme declined to confirm the talks.", True),
     ],
 )
 def test_a_rumour_is_told_by_the_labelling_rules_cues_only(lead: str, rumor: bool) -> None:

@@ -234,11 +234,9 @@ def read(story: Story) -> Reading:
     """The rules' events for the story, completed and vetted. The story is cut into sentences once, by
     the rules, and read to its end only when it is about AI (most stories are not)."""
     proposals, sentences = read_story(with_headline_truecased(with_summary_uncut(story)), wider=True)
-    # the labelling rules' rumour cues are a subset of the rules': only a story the rules call a rumour
-    # is read again for them
     lead = " ".join(s.text for s in sentences if s.lead)
     # a declined offer is a rumour by the labelling rules (and, vetted below, no event)
-    rumor = (proposals.rumor and is_rumor(lead)) or is_declined_offer(lead)
+    rumor = is_rumor(lead) or is_declined_offer(lead)
     # a story told long after the fact has no events by the labelling rules, whatever its headline says
     if not proposals.events or is_retrospective(lead, story.published):
         return Reading(story, [], "", "", replace(proposals, rumor=rumor, events=()))
@@ -298,14 +296,37 @@ _CLOSING = re.compile(
 )
 
 
+# Unconfirmed news the rules' cues miss: a deal neared, not made ("Quillon nears deal to buy Orvane"). (A
+# deal another outlet reported is no rumour by the labels: "Apple buys ..., The Information reported".)
+_UNCONFIRMED = re.compile(
+    r"(?i)\bnear(?:s|ed|ing)? (?:a |an )?(?:[\w$.-]+ ){0,2}(?:deal|agreement|takeover)\b"
+    r"|\bclose to (?:a |an )?(?:[\w$.-]+ ){0,2}(?:deal|agreement)\b"
+)
+
+
+# A deal its company confirms is no rumour, whatever talks the story recalls ("Quillon confirmed it has
+# acquired Orvane, after reports last week said the two were in talks"); "declined to confirm" confirms none.
+_CONFIRMED = re.compile(r"(?i)\bconfirm(?:s|ed)\b")
+_NOT_CONFIRMED = re.compile(
+    r"(?i)\b(?:not|n't|declined to|refused to|could not be|would not|did not|to)\s+(?:immediately\s+)?confirm"
+)
+
+
 def is_rumor(lead: str) -> bool:
     """Unconfirmed news by the labelling rules' cues ("in talks", "people familiar", "reportedly", the
-    French conditional ...), or a denial."""
-    return any(
-        not _NOT_RUMOR.fullmatch(m.group(0))
-        and not (m.group(0).lower() == "expected to" and _CLOSING.match(lead, m.end()))
-        for m in lx.RUMOR.finditer(lead)
-    ) or bool(lx.WIDER_DENIAL.search(lead))
+    French conditional ...), a deal neared or another outlet's report, or a denial; not a deal its company
+    confirms."""
+    if _CONFIRMED.search(lead) and not _NOT_CONFIRMED.search(lead) and not lx.WIDER_DENIAL.search(lead):
+        return False
+    return (
+        any(
+            not _NOT_RUMOR.fullmatch(m.group(0))
+            and not (m.group(0).lower() == "expected to" and _CLOSING.match(lead, m.end()))
+            for m in lx.RUMOR.finditer(lead)
+        )
+        or bool(lx.WIDER_DENIAL.search(lead))
+        or bool(_UNCONFIRMED.search(lead))
+    )
 
 
 def decide(reading: Reading, models: DealModels) -> Classification:
