@@ -1747,3 +1747,39 @@ def test_two_companies_that_will_build_something_together_are_partners() -> None
     (partnership,) = proposed(told, "partnership")
     assert set(partnership.parties) == {"Orvane", "Quillon"}
     assert proposed(told, "launch") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "investors", "amount"),
+    [
+        # a sum read as both amount and valuation is the valuation; the lead's own sum is the amount
+        (
+            "Quillon's investment in Orvane values it at $2B",
+            "Quillon's $300 million investment in AI startup Orvane values the company at $2 billion.",
+            ("Quillon",),
+            300e6,
+        ),
+        (
+            "Quillon pours $1 billion into Orvane",
+            "Quillon is pouring $1 billion into AI startup Orvane.",
+            ("Quillon",),
+            1e9,
+        ),
+        # every name listed before the cue invests
+        (
+            "Quillon, Velmora invest in Orvane",
+            "Quillon and Velmora invested $60 million in AI startup Orvane.",
+            ("Quillon", "Velmora"),
+            60e6,
+        ),
+    ],
+)
+def test_a_stake_s_investors_and_amount(
+    title: str, lead: str, investors: tuple[str, ...], amount: float
+) -> None:
+    (stake,) = proposed(story(title, lead), "strategic_investment")
+    assert (tuple(stake.in_role("investor")), stake.in_role("investee"), stake.amount) == (
+        investors,
+        ["Orvane"],
+        amount,
+    )

@@ -693,7 +693,7 @@ def _with_amount_from_lead(event: DealEvent, sentences: list[Sentence], language
         if not keys & {company_key(n) for n in named}:
             continue
         money = stated_amount(sentence.text, event.subtype, language)
-        if money is not None:
+        if money is not None and money.amount != event.valuation:
             return _priced(event, money)
     return event
 
@@ -788,7 +788,16 @@ def _with_amount_raised(event: DealEvent, _sentences: list[Sentence], language: 
     return event
 
 
+def _without_valuation_as_amount(event: DealEvent, _sentences: list[Sentence], _language: str) -> DealEvent:
+    """A sum the rules read as both the deal's amount and the company's valuation is the valuation: by the
+    labelling rules never the amount ("Quillon's investment in Orvane values it at $2B")."""
+    if event.amount is None or event.amount != event.valuation:
+        return event
+    return replace(event, amount=None, currency=None, amount_usd=None)
+
+
 _AMOUNT_STEPS = (
+    _without_valuation_as_amount,
     _with_amount_raised,
     _with_amount_from_lead,
     _with_currency_from_lead,

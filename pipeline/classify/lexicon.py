@@ -255,7 +255,9 @@ STRATEGIC = _words(
     r"beteiligung",
     r"soutenu par",
 )
-WIDER_STRATEGIC = _words(*_ALTERNATIVES[STRATEGIC], r"einsteigen", r"beteiligen")
+WIDER_STRATEGIC = _words(
+    *_ALTERNATIVES[STRATEGIC], r"einsteigen", r"beteiligen", r"pours?", r"poured", r"pouring"
+)
 # What an "invests in" may point at that is not a company: own spending, not an investment event.
 CAPEX_OBJECT = _words(
     r"data ?cent(?:er|re)s?",

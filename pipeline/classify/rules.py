@@ -415,11 +415,30 @@ def _clause_investments(  # noqa: PLR0912 - one branch per kind of investment, r
                 parties: list[str | None] = [investee, *unique_names([investor or "", *others])]
                 roles = ("investee", *["investor"] * (len(parties) - 1))
             else:
-                parties, roles = [investor, investee], ("investor", "investee")
+                buying_in = _listed_before(text, strategic, investor) if wider else [investor]
+                parties = [*buying_in, investee]
+                roles = (*["investor"] * len(buying_in), "investee")
             events.append(_investment(subtype, parties, roles, sentence, money, strategic))
     if (not strategic or (wider and not events)) and round_word and money:
         events += _round(sentence, sentences, money, round_word, wider)
     return events
+
+
+def _listed_before(text: str, cue: re.Match[str], last: str | None) -> list[str | None]:
+    """The names listed right before a cue, ending with `last` ("Quillon and Velmora invested", "Quillon,
+    Velmora invest"): all of them its subjects."""
+    before = [(s, e, n) for s, e, n in _organisations(text) if e <= cue.start()]
+    if not before or before[-1][2] != last or text[before[-1][1] : cue.start()].strip():
+        return [last]
+    listed = [before[-1]]
+    for earlier in reversed(before[:-1]):
+        if not _LIST_JOIN.fullmatch(text[earlier[1] : listed[0][0]]):
+            break
+        listed.insert(0, earlier)
+    return [n for _, _, n in listed]
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s+(?:and|und|et))\s*")
 
 
 _ROUND_TOLD = re.compile(
@@ -654,7 +673,7 @@ def _goods_bought(text: str, cue: re.Match[str]) -> bool:
 
 # Stake cues that are everyday verbs: a stake only where money follows ("puts $100 million into", "pumped
 # fresh cash into"), not in "mitigations put in place".
-_MONEY_VERB = re.compile(r"(?i)puts?|pumps?|pumping")
+_MONEY_VERB = re.compile(r"(?i)puts?|pumps?|pumping|pours?|poured|pouring")
 _MONEY_WORD_AFTER = re.compile(r"(?i)\W+(?:[\w-]+\W+){0,3}?(?:money|capital|cash|funds)\b")
 
 
