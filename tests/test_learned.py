@@ -1717,14 +1717,24 @@ def test_a_partnership_of_the_company_is_one_of_the_company_the_story_is_about(
     assert set(partnership.parties) == {"Orvane", "Quillon Health"}
 
 
-def test_an_investor_that_led_the_round_told_in_the_active_is_an_investor() -> None:
-    told = story(
-        "Orvane raises $5 million seed round",
-        "AI startup Orvane closed a $5 million seed round. Quillon led the round, which brings Orvane's "
-        "total funding to $7 million.",
-    )
-    (round_,) = proposed(told, "funding")
-    assert (round_.parties, round_.amount) == (("Orvane", "Quillon"), 5e6)
+@pytest.mark.parametrize(
+    ("lead", "investors"),
+    [
+        (
+            "AI startup Orvane closed a $5 million seed round. Quillon led the round, which brings Orvane's "
+            "total funding to $7 million.",
+            ("Quillon",),
+        ),
+        (
+            "AI startup Orvane closed a $5 million seed round. Quillon Ventures and Velmora Capital invested "
+            "in the round.",
+            ("Quillon Ventures", "Velmora Capital"),
+        ),
+    ],
+)
+def test_an_investor_told_in_the_active_is_an_investor(lead: str, investors: tuple[str, ...]) -> None:
+    (round_,) = proposed(story("Orvane raises $5 million seed round", lead), "funding")
+    assert (round_.parties, round_.amount) == (("Orvane", *investors), 5e6)
 
 
 def test_a_name_after_a_product_noun_and_a_verb_is_not_the_product() -> None:

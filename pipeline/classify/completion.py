@@ -39,7 +39,7 @@ from pipeline.records import DealEvent
 # still name this round's investors.
 INVESTOR_LIST = re.compile(
     r"(?i)\b(?:(?:co-)?led by|co-led|participat\w*|investors?|"
-    r"(?:led|joined) the (?:\w+ )?(?:round|financing|raise)|"
+    r"(?:led|joined|invested in|took part in) the (?:\w+ )?(?:round|financing|raise)|"
     r"(?:investments?|funding|financing|capital) from|backers?|backed by|"
     r"joined by|included|including|with support from|menée? par|aux côtés de|investisseurs|"
     r"angeführt von|unter (?:der )?führung von|investoren|geldgeber|beteiligt)\b"
