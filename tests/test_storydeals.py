@@ -402,3 +402,13 @@ def test_a_maker_s_launch_told_by_what_it_is_gives_way_to_its_named_launch() -> 
     # two named products of one maker are two launches ("Le Chat" and "Mistral Large")
     both = [launch("Quillon", "Lumen"), launch("Quillon", "Lumen Large")]
     assert with_launches_by_name(both) == both
+
+
+def test_a_firm_named_shortly_in_the_headline_keeps_its_full_name() -> None:
+    parties = [("Orvane", "investee"), ("Quillon", "investor"), ("Kestrel", "investor")]
+    later = [("Quillon Ventures", "investor"), ("Kestrel Partners", "investor"), ("Orvane Labs", "investee")]
+    assert one_name_per_company(parties + later) == [
+        ("Orvane", "investee"),
+        ("Quillon Ventures", "investor"),
+        ("Kestrel Partners", "investor"),
+    ]

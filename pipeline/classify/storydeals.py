@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from pipeline.classify import lexicon as lx
 from pipeline.classify.completion import lists_of
 from pipeline.classify.people import is_given_and_surname, is_given_name
 from pipeline.classify.vetting import KNOWN_KEYS, mentions_of, opens_a_sentence, zipf
@@ -163,9 +164,19 @@ def one_name_per_company(parties: list[tuple[str, str]]) -> list[tuple[str, str]
         )
         if at is None:
             kept.append((name, role))
-        elif is_cut_off(kept[at][0], name) or is_tail_of(kept[at][0], name):
+        elif is_cut_off(kept[at][0], name) or is_tail_of(kept[at][0], name) or is_firm_of(kept[at][0], name):
             kept[at] = (name, kept[at][1])
     return kept
+
+
+def is_firm_of(short: str, whole: str) -> bool:
+    """Whether `whole` is `short` with an investment firm's ending ("Quillon" and "Quillon Ventures"): a
+    headline shortens the firm's name its text gives in full."""
+    ending = whole[len(short) :]
+    return whole.startswith(short + " ") and bool(lx.INVESTOR_FIRM.search(ending) or _PARTNERS.search(ending))
+
+
+_PARTNERS = re.compile(r"\bPartners$")
 
 
 def is_tail_of(short: str, whole: str) -> bool:
