@@ -314,8 +314,7 @@ _NOT_CONFIRMED = re.compile(
 
 def is_rumor(lead: str) -> bool:
     """Unconfirmed news by the labelling rules' cues ("in talks", "people familiar", "reportedly", the
-    French conditional ...), a deal neared or another outlet's report, or a denial; not a deal its company
-    confirms."""
+    French conditional ...), a deal neared, or a denial; not a deal its company confirms."""
     if _CONFIRMED.search(lead) and not _NOT_CONFIRMED.search(lead) and not lx.WIDER_DENIAL.search(lead):
         return False
     return (

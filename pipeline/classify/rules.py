@@ -964,7 +964,7 @@ _GENERIC_SUBJECT = re.compile(
 
 def _generic_partner(text: str, cue: re.Match[str] | None, main: list[str] | None) -> str | None:
     """The company the story is about where the clause telling a partnership opens with "the company"."""
-    if cue is None or not main or not _GENERIC_SUBJECT.match(re.split(r"[,;:]\s", text[: cue.start()])[-1]):
+    if cue is None or not main or not _opens_with_a_generic_company(text[: cue.start()], _GENERIC_SUBJECT):
         return None
     return main[0]
 
@@ -1127,8 +1127,9 @@ def _raiser(
     """The company raising money: the name before the cue; read wider, where none stands there, the one
     "the company" opening the clause refers to."""
     raiser, _ = _around(text, cue)
-    if wider and raiser is not None and raiser == _talked_with(text, cue):
-        raiser, _ = _around(text, _TALKS_WITH.search(text, 0, cue.start()))  # type: ignore[arg-type]
+    talks = _TALKS_WITH.search(text, 0, cue.start()) if wider and raiser is not None else None
+    if talks and talks.group(1) == raiser:
+        raiser, _ = _around(text, talks)  # "Orvane is in talks with Quillon to raise": Orvane raises
     return _antecedent(text[: cue.start()], sentence, sentences) if wider and raiser is None else raiser
 
 
@@ -1165,9 +1166,10 @@ def _generic_subject(before: str, product: str | None, main: list[str]) -> str |
     return next((name for name in main if company_key(name) == first_word), main[0])
 
 
-def _opens_with_a_generic_company(before: str) -> bool:
-    """Whether the clause ending where `before` ends opens with "the company", "the startup" and the like."""
-    return bool(lx.GENERIC_COMPANY.search(re.split(r"[,;:]\s", before)[-1]))
+def _opens_with_a_generic_company(before: str, generic: re.Pattern[str] = lx.GENERIC_COMPANY) -> bool:
+    """Whether the clause ending where `before` ends opens with "the company", "the startup" and the like
+    (`generic`, anchored at the clause's start)."""
+    return bool(generic.search(re.split(r"[,;:]\s", before)[-1]))
 
 
 def _is_subject_of_story(name: str, lead: list[str]) -> bool:

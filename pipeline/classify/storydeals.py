@@ -91,7 +91,9 @@ _DESCRIPTION = re.compile(r"(?i)(?:KI|AI|IA)[- ]\S+|(?:sprach)?modell|chatbot|as
 
 
 def _described(product: str | None) -> bool:
-    return bool(product) and (bool(_DESCRIPTION.fullmatch(product or "")) or (product or "")[:1].islower())
+    if not product:
+        return False
+    return bool(_DESCRIPTION.fullmatch(product)) or product[:1].islower()
 
 
 def _roles(event: DealEvent) -> frozenset[str]:

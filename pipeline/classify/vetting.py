@@ -508,13 +508,11 @@ _WORTH_BEFORE = re.compile(r"(?i)\b(?:valu(?:ed|ing|ation)|worth)\b")
 
 def is_round_in_passing(evidence: str) -> bool:
     """Whether every funding cue of a sentence stands in a clause that tells a round in passing."""
-    stripped = _ROUND_IN_PASSING.sub(" ", evidence)
     first = _ROUND_IN_PASSING.search(evidence)
-    return (
-        first is not None
-        and not _WORTH_BEFORE.search(evidence, 0, first.start())
-        and not (lx.FUNDING_VERB.search(stripped) or lx.ROUND.search(stripped))
-    )
+    if first is None or _WORTH_BEFORE.search(evidence, 0, first.start()):
+        return False
+    stripped = _ROUND_IN_PASSING.sub(" ", evidence)
+    return not (lx.FUNDING_VERB.search(stripped) or lx.ROUND.search(stripped))
 
 
 # Public money and money spent in a place: grants and a company's own spending are no investment by the
